@@ -1,0 +1,73 @@
+# Two commands do everything: `make run` (the whole platform) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+LOCAL := .local
+STAMP_VENV := $(VENV)/.installed
+STAMP_JARS := $(LOCAL)/kafka/libs/.resolved
+
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export KAFKA_PORT ?= 9092
+export KAFKA_CONTROLLER_PORT ?= 9093
+export MONGO_PORT ?= 27017
+export INTAKE_PORT ?= 8001
+export SESSIONS_PORT ?= 8002
+export OUTCOMES_PORT ?= 8003
+export NOTIFICATIONS_PORT ?= 8004
+export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:$(KAFKA_PORT)
+export MONGO_URI ?= mongodb://127.0.0.1:$(MONGO_PORT)/
+export METRICS_DIR ?= $(CURDIR)/$(LOCAL)/run/metrics
+export PYTHONUNBUFFERED := 1
+
+.PHONY: help install run test test-unit test-integration test-e2e test-browser bench docs reset clean
+
+help:
+	@echo "make run    start the whole platform locally (Ctrl-C stops it)"
+	@echo "make test   run the whole test suite (starts its own Kafka and database)"
+	@echo "make reset  delete local data (Kafka logs and the database)"
+
+install: $(STAMP_VENV) $(STAMP_JARS)
+
+$(STAMP_VENV): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[local,test]'
+	touch $@
+
+$(STAMP_JARS): deploy/kafka/pom.xml
+	@command -v java >/dev/null || { echo "Java 17 is required to run Kafka" >&2; exit 1; }
+	rm -rf $(LOCAL)/kafka/libs
+	mvn --quiet --batch-mode -f deploy/kafka/pom.xml dependency:copy-dependencies \
+	  -DincludeScope=runtime -DoutputDirectory=$(CURDIR)/$(LOCAL)/kafka/libs
+	touch $@
+
+run: install
+	honcho start -f deploy/local/Procfile -d .
+
+test: install
+	pytest tests
+
+test-unit: install
+	pytest tests/unit
+
+test-integration: install
+	pytest tests/integration
+
+test-e2e: install
+	pytest tests/e2e
+
+test-browser: install
+	bash deploy/local/browser-deps.sh
+	pytest tests/browser
+
+bench: install
+	python -m tests.bench
+
+docs: install
+	python -m shared.catalog > docs/events.md
+
+reset:
+	rm -rf $(LOCAL)/data $(LOCAL)/run
+
+clean: reset
+	rm -rf $(VENV) $(LOCAL)

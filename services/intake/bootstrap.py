@@ -1,0 +1,53 @@
+"""Composition root of the intake service: wires real or fake adapters to the handlers."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask
+from pymongo.database import Database
+
+from services.intake.adapters.clients import (
+    ClientRepository,
+    InMemoryClientRepository,
+    MongoClientRepository,
+    ensure_indexes,
+)
+from services.intake.entrypoints.http import clients_api
+from shared.config import Settings
+from shared.service import build_service_app, service_database
+from shared.uow import FakeUnitOfWork, MongoUnitOfWork, UnitOfWork
+from shared.worker import WorkerSpec
+
+SERVICE = "intake"
+
+
+@dataclass
+class Dependencies:
+    clients: ClientRepository
+    uow: Callable[[], UnitOfWork]
+
+
+def real_dependencies(db: Database) -> Dependencies:
+    return Dependencies(clients=MongoClientRepository(db), uow=lambda: MongoUnitOfWork(db, SERVICE))
+
+
+def fake_dependencies() -> Dependencies:
+    return Dependencies(clients=InMemoryClientRepository(), uow=lambda: FakeUnitOfWork(SERVICE))
+
+
+def event_handlers(deps: Dependencies) -> dict:
+    """The routing table: intake consumes no events yet; it is the start of the workflow."""
+    return {}
+
+
+def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:
+    settings = settings or Settings.from_env(SERVICE)
+    db = service_database(settings)
+    return build_service_app(settings, title="Intake API", blueprints=[clients_api],
+                             dependencies=deps or real_dependencies(db), db=db)
+
+
+def worker_spec() -> WorkerSpec:
+    return WorkerSpec(service=SERVICE, build_handlers=lambda db: event_handlers(real_dependencies(db)),
+                      ensure_indexes=ensure_indexes)

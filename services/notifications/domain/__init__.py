@@ -1,0 +1,1 @@
+"""The notifications domain: client reminders and clinical alerts. No framework imports here."""

@@ -1,0 +1,1 @@
+"""The outcomes domain: measurement-based care. No framework imports here."""

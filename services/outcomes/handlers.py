@@ -1,0 +1,22 @@
+"""Use cases of the outcomes service."""
+from __future__ import annotations
+
+from typing import Any
+
+from services.outcomes.adapters.enrolments import EnrolmentRepository
+from services.outcomes.domain.enrolment import Enrolment, clients_per_program
+from shared.envelope import Envelope
+from shared.uow import UnitOfWork
+
+
+def record_enrolment(event: Envelope, data: dict[str, Any], uow: UnitOfWork,
+                     enrolments: EnrolmentRepository) -> None:
+    # Names, birth date and contact stay in intake: outcomes reports never need them.
+    enrolments.add(Enrolment(client_id=data["client_id"], program=data["program"],
+                             registered_at=data["registered_at"]), uow)
+    uow.commit()
+
+
+def program_report(enrolments: EnrolmentRepository) -> dict[str, Any]:
+    counts = clients_per_program(enrolments.all())
+    return {"clients_per_program": counts, "total_clients": sum(counts.values())}

@@ -1,0 +1,107 @@
+"""`ipt`: the platform's operator command (tokens for the local stack, topics, readiness)."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+
+from shared.auth import ROLES, issue_token
+from shared.config import DEFAULT_PORTS, SERVICES, Settings, jwt_secret, kafka_bootstrap_servers
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ipt", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    token = commands.add_parser("token", help="print a signed bearer token for the local stack")
+    token.add_argument("--sub", required=True, help="the user id the token speaks for")
+    token.add_argument("--role", required=True, choices=ROLES)
+    token.add_argument("--hours", type=float, default=8.0, help="lifetime (default 8)")
+    token.set_defaults(run=_token)
+
+    topics = commands.add_parser("topics", help="Kafka topics")
+    topics.add_argument("action", choices=["create", "list"])
+    topics.set_defaults(run=_topics)
+
+    ready = commands.add_parser("wait-ready", help="wait until every service's /readyz answers 200")
+    ready.add_argument("--timeout", type=float, default=180.0)
+    ready.add_argument("--stay", action="store_true", help="keep running afterwards (for a Procfile)")
+    ready.set_defaults(run=_wait_ready)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+def _token(args: argparse.Namespace) -> int:
+    print(issue_token(jwt_secret(dict(os.environ)), args.sub, args.role, timedelta(hours=args.hours)))
+    return 0
+
+
+def _topics(args: argparse.Namespace) -> int:
+    from shared.kafka import ensure_topics
+    from shared.topics import TOPICS
+
+    bootstrap = kafka_bootstrap_servers(dict(os.environ))
+    if args.action == "create":
+        created = ensure_topics(bootstrap)
+        print(json.dumps({"created": created, "declared": [t.name for t in TOPICS]}))
+    else:
+        for spec in TOPICS:
+            print(f"{spec.name}\tpartitions={spec.partitions}\t{spec.config}")
+    return 0
+
+
+def service_urls() -> dict[str, str]:
+    return {name: f"http://127.0.0.1:{Settings.from_env(name).port}" for name in SERVICES}
+
+
+def _wait_ready(args: argparse.Namespace) -> int:
+    urls = service_urls()
+    deadline = time.monotonic() + args.timeout
+    pending = dict(urls)
+    while pending and time.monotonic() < deadline:
+        pending = {name: url for name, url in pending.items() if not _ready(url)}
+        if pending:
+            time.sleep(1)
+    if pending:
+        print(f"not ready after {args.timeout:.0f}s: {', '.join(sorted(pending))}", file=sys.stderr)
+        return 1
+    _announce(urls)
+    if args.stay:
+        _sleep_forever()
+    return 0
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/readyz", timeout=3) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _announce(urls: dict[str, str]) -> None:
+    lines = ["", "IPT platform is ready:"]
+    lines += [f"  {name:<14} {url}   (API docs: {url}/docs)" for name, url in urls.items()]
+    lines += ["", "Get a token:   .venv/bin/ipt token --sub you@example.org --role intake",
+              "Use it:        curl -H \"Authorization: Bearer $TOKEN\" "
+              f"http://127.0.0.1:{DEFAULT_PORTS['intake']}/api/v1/clients/<id>",
+              "Stop:          Ctrl-C", ""]
+    print("\n".join(lines), flush=True)
+
+
+def _sleep_forever() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    while True:
+        time.sleep(3600)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

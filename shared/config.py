@@ -1,0 +1,62 @@
+"""Process settings read once from the environment; every service uses the same names."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+SERVICES: tuple[str, ...] = ("intake", "sessions", "outcomes", "notifications")
+DEFAULT_PORTS: dict[str, int] = {"intake": 8001, "sessions": 8002, "outcomes": 8003, "notifications": 8004}
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str
+    mongo_uri: str
+    database: str
+    kafka_bootstrap_servers: str
+    jwt_secret: str
+    port: int
+    log_level: str
+    outbox_poll_seconds: float
+    max_request_bytes: int
+
+    @classmethod
+    def from_env(cls, service: str, env: dict[str, str] | None = None) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        prefix = env.get("MONGO_DB_PREFIX", "ipt")
+        return cls(
+            service=service,
+            mongo_uri=env.get("MONGO_URI", "mongodb://127.0.0.1:27017/"),
+            database=f"{prefix}_{service}",
+            kafka_bootstrap_servers=kafka_bootstrap_servers(env),
+            jwt_secret=jwt_secret(env),
+            port=int(env.get(f"{service.upper()}_PORT", DEFAULT_PORTS.get(service, 8000))),
+            log_level=env.get("LOG_LEVEL", "INFO"),
+            outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", "0.2")),
+            max_request_bytes=int(env.get("MAX_REQUEST_BYTES", str(256 * 1024))),
+        )
+
+
+def kafka_bootstrap_servers(env: dict[str, str]) -> str:
+    return env.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+
+
+def jwt_secret(env: dict[str, str]) -> str:
+    """The token signing key: IPT_JWT_SECRET, else a per-checkout key made once under .local/.
+
+    The local key means `make run` needs no configuration and no secret is ever committed.
+    """
+    if env.get("IPT_JWT_SECRET"):
+        return env["IPT_JWT_SECRET"]
+    path = Path(env.get("IPT_JWT_SECRET_FILE", PROJECT_ROOT / ".local" / "jwt-secret"))
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()

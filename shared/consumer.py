@@ -1,0 +1,214 @@
+"""Consumer runner: handle, record, commit — each event has one effect, however often it arrives."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kafka.errors import CommitFailedError
+from kafka.structs import OffsetAndMetadata, TopicPartition
+from marshmallow import ValidationError
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from shared import context
+from shared.contracts import UnknownEvent, read_incoming
+from shared.db import is_transient
+from shared.envelope import Envelope, MalformedEnvelope, parse_envelope, utcnow
+from shared.kafka import TRANSIENT_KAFKA_ERRORS
+from shared.metrics import (
+    EVENTS_CONSUMED,
+    EVENTS_DEAD_LETTERED,
+    EVENTS_FAILED,
+    EVENTS_SKIPPED,
+    HANDLER_LATENCY,
+)
+from shared.topics import dlq_topic
+from shared.uow import MongoUnitOfWork, UnitOfWork
+
+PROCESSED = "processed_events"
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Envelope, dict[str, Any], UnitOfWork], None]
+
+
+class PoisonMessage(Exception):
+    """This message can never be handled: wrong shape, unknown type or version."""
+
+
+@dataclass
+class RetryPolicy:
+    handler_attempts: int = 3  # a handler bug is retried this often, then the message is parked
+    initial_backoff: float = 0.2
+    max_backoff: float = 30.0
+
+    def delay(self, attempt: int) -> float:
+        return min(self.max_backoff, self.initial_backoff * 2 ** (attempt - 1))
+
+
+class ConsumerRunner:
+    def __init__(self, *, service: str, group: str, db: Database, consumer, producer_factory,
+                 handlers: Mapping[str, Handler], retry: RetryPolicy | None = None) -> None:
+        self.service = service
+        self.group = group
+        self.db = db
+        self.consumer = consumer
+        self.producer_factory = producer_factory
+        self.handlers = dict(handlers)
+        self.retry = retry or RetryPolicy()
+        self._producer = None
+
+    # -- loop -------------------------------------------------------------------------------
+    def run(self, stop: threading.Event, poll_ms: int = 500) -> None:
+        """Polls until `stop` is set; the message in hand is finished and committed first."""
+        try:
+            while not stop.is_set():
+                batches = self.consumer.poll(timeout_ms=poll_ms)
+                for records in batches.values():
+                    for record in records:
+                        if not self.process(record, stop):
+                            return  # stopping mid-retry: leave it uncommitted for the next run
+        finally:
+            self.consumer.close(autocommit=False)
+            if self._producer is not None:
+                self._producer.close(timeout=5)
+
+    def process(self, record, stop: threading.Event) -> bool:
+        """Handles one record fully (or parks it); commits its offset. False if interrupted."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                self._handle_or_park(record)
+                self._commit(record)
+                return True
+            except Exception as error:  # noqa: BLE001 - sorted into retry or park below
+                if not self._should_retry(record, error, attempt):
+                    self._park_until_done(record, error, stop)
+                    return not stop.is_set()
+            if stop.wait(self.retry.delay(attempt)):
+                return False
+
+    def _should_retry(self, record, error: BaseException, attempt: int) -> bool:
+        transient = is_transient(error) or isinstance(error, TRANSIENT_KAFKA_ERRORS)
+        log.warning("event handling failed", extra={
+            "group": self.group, "topic": record.topic, "partition": record.partition,
+            "offset": record.offset, "error": error.__class__.__name__, "attempt": attempt,
+            "transient": transient})
+        if not transient:
+            EVENTS_FAILED.labels(self.service, self.group, _header(record, "ce_type") or "unknown").inc()
+        return transient or attempt < self.retry.handler_attempts
+
+    def _park_until_done(self, record, error: BaseException, stop: threading.Event) -> None:
+        attempt = 0
+        while not stop.is_set():
+            attempt += 1
+            try:
+                self._dead_letter(record, error)
+                self._commit(record)
+                return
+            except Exception:  # noqa: BLE001 - the broker is away; keep the message, retry
+                stop.wait(self.retry.delay(attempt))
+
+    # -- one message ------------------------------------------------------------------------
+    def _handle_or_park(self, record) -> None:
+        try:
+            event, data = self._decode(record)
+        except PoisonMessage as poison:
+            self._dead_letter(record, poison)
+            return
+        if event is None:
+            EVENTS_SKIPPED.labels(self.service, self.group, "not_subscribed").inc()
+            return
+        if self.db[PROCESSED].find_one({"_id": self._marker(event)}, {"_id": 1}):
+            EVENTS_SKIPPED.labels(self.service, self.group, "duplicate").inc()
+            return
+        self._run_handler(event, data)
+
+    def _decode(self, record) -> tuple[Envelope | None, dict[str, Any]]:
+        try:
+            event = parse_envelope(record.value)
+        except MalformedEnvelope as error:
+            raise PoisonMessage(str(error)) from error
+        try:
+            data = read_incoming(event.type, event.version, event.data)
+        except UnknownEvent as error:
+            raise PoisonMessage(str(error)) from error
+        except ValidationError as error:
+            raise PoisonMessage(f"{event.type} v{event.version} failed its schema: "
+                                f"{sorted(error.messages)}") from error
+        if event.type not in self.handlers:
+            return None, {}
+        return event, data
+
+    def _run_handler(self, event: Envelope, data: dict[str, Any]) -> None:
+        token = context.set_correlation_id(event.correlation_id)
+        started = time.perf_counter()
+        try:
+            uow = MongoUnitOfWork(self.db, self.service, cause=event)
+            marker = {"_id": self._marker(event), "group": self.group, "event_id": event.id,
+                      "type": event.type, "processed_at": utcnow()}
+            # Staged first, so the handler's own commit records the event as processed with its effects.
+            uow.stage(lambda session: self.db[PROCESSED].insert_one(dict(marker), session=session))
+            try:
+                self.handlers[event.type](event, data, uow)
+                if not uow.committed:
+                    uow.commit()  # a handler that decided to do nothing still marks the event done
+            except DuplicateKeyError:
+                # Another delivery of the same event won the race; its effects stand, ours rolled back.
+                if not self.db[PROCESSED].find_one({"_id": marker["_id"]}):
+                    raise
+                EVENTS_SKIPPED.labels(self.service, self.group, "duplicate").inc()
+                return
+            EVENTS_CONSUMED.labels(self.service, self.group, event.type).inc()
+        finally:
+            HANDLER_LATENCY.labels(self.service, self.group, event.type).observe(time.perf_counter() - started)
+            context.reset_correlation_id(token)
+
+    def _marker(self, event: Envelope) -> str:
+        return f"{self.group}:{event.id}"
+
+    # -- offsets and dead letters ----------------------------------------------------------
+    def _commit(self, record) -> None:
+        try:
+            self.consumer.commit({TopicPartition(record.topic, record.partition):
+                                  OffsetAndMetadata(record.offset + 1, "", -1)})
+        except CommitFailedError:
+            # The partition moved to another member in a rebalance; it will redeliver from the
+            # last commit and the processed-event record makes that harmless.
+            log.info("offset commit lost to a rebalance", extra={"topic": record.topic,
+                     "partition": record.partition, "offset": record.offset})
+
+    def _dead_letter(self, record, error: BaseException) -> None:
+        """Parks the original bytes with why, where from and who gave up on it."""
+        if self._producer is None:
+            self._producer = self.producer_factory()
+        headers = list(record.headers or []) + [
+            ("dlq_error", error.__class__.__name__.encode()),
+            ("dlq_reason", str(error)[:1000].encode()),
+            ("dlq_group", self.group.encode()),
+            ("dlq_topic", record.topic.encode()),
+            ("dlq_partition", str(record.partition).encode()),
+            ("dlq_offset", str(record.offset).encode()),
+        ]
+        target = dlq_topic(record.topic)
+        self._producer.send(target, key=record.key, value=record.value, headers=headers).get(timeout=30)
+        EVENTS_DEAD_LETTERED.labels(self.service, self.group, record.topic).inc()
+        log.error("message dead-lettered", extra={
+            "group": self.group, "topic": record.topic, "partition": record.partition,
+            "offset": record.offset, "dlq": target, "error": error.__class__.__name__})
+
+
+def _header(record, name: str) -> str | None:
+    for key, value in record.headers or []:
+        if key == name:
+            return value.decode(errors="replace")
+    return None
+
+
+def ensure_processed_indexes(db: Database) -> None:
+    # Kept well past the topics' 30-day retention, so any replayable event is still recognised.
+    db[PROCESSED].create_index("processed_at", expireAfterSeconds=60 * 24 * 3600)

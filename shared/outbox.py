@@ -1,0 +1,132 @@
+"""Transactional outbox: records written with the state change, published later by the relay."""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from typing import Any
+
+from pymongo import ASCENDING, UpdateMany
+from pymongo.database import Database
+
+from shared.contracts import topic_for_type
+from shared.envelope import Envelope, utcnow
+from shared.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, PUBLISH_FAILURES
+
+OUTBOX = "outbox"
+PENDING, SENT = "pending", "sent"
+SENT_RETENTION = timedelta(days=7)
+
+log = logging.getLogger(__name__)
+
+
+def outbox_record(event: Envelope, seq: int) -> dict[str, Any]:
+    return {
+        "_id": event.id,
+        "topic": topic_for_type(event.type),
+        "key": event.subject,
+        "value": event.to_bytes(),
+        "headers": [[name, value] for name, value in event.kafka_headers()],
+        "type": event.type,
+        "created_at": utcnow(),
+        "seq": seq,
+        "status": PENDING,
+        "attempts": 0,
+    }
+
+
+def ensure_outbox_indexes(db: Database) -> None:
+    db[OUTBOX].create_index([("status", ASCENDING), ("created_at", ASCENDING), ("seq", ASCENDING)])
+    db[OUTBOX].create_index("sent_at", expireAfterSeconds=int(SENT_RETENTION.total_seconds()))
+
+
+def pending_count(db: Database) -> int:
+    return db[OUTBOX].count_documents({"status": PENDING})
+
+
+class OutboxRelay:
+    """Publishes pending records in order (acks=all, idempotent producer), then marks them sent.
+
+    A record is marked only after the broker acknowledged it, so a crash or an outage can
+    publish a record twice but never lose one; consumers deduplicate by event id.
+    """
+
+    def __init__(self, db: Database, producer_factory, service: str, batch_size: int = 200,
+                 send_timeout: float = 30.0) -> None:
+        self.db = db
+        self.producer_factory = producer_factory
+        self.service = service
+        self.batch_size = batch_size
+        self.send_timeout = send_timeout
+        self._producer = None
+
+    def publish_pending(self) -> int:
+        """One pass: publish up to a batch; returns how many were published."""
+        records = list(self.db[OUTBOX].find({"status": PENDING})
+                       .sort([("created_at", ASCENDING), ("seq", ASCENDING)]).limit(self.batch_size))
+        OUTBOX_BACKLOG.labels(self.service).set(pending_count(self.db) if records else 0)
+        if not records:
+            return 0
+        producer = self._get_producer()
+        futures = [(record, producer.send(
+            record["topic"], key=record["key"].encode(), value=bytes(record["value"]),
+            headers=[(name, bytes(value)) for name, value in record["headers"]]))
+            for record in records]
+        producer.flush(timeout=self.send_timeout)
+        sent_ids = self._acknowledged(futures)
+        if sent_ids:
+            now = utcnow()
+            self.db[OUTBOX].bulk_write([UpdateMany(
+                {"_id": {"$in": sent_ids}}, {"$set": {"status": SENT, "sent_at": now}})])
+        if len(sent_ids) < len(records):
+            raise PublishFailed(f"{len(records) - len(sent_ids)} outbox records not acknowledged")
+        return len(sent_ids)
+
+    def _acknowledged(self, futures) -> list[str]:
+        sent: list[str] = []
+        for record, future in futures:
+            try:
+                future.get(timeout=self.send_timeout)
+            except Exception as error:  # noqa: BLE001 - every failure means "not sent yet"
+                PUBLISH_FAILURES.labels(self.service, record["type"]).inc()
+                log.warning("outbox publish failed", extra={"event_id": record["_id"],
+                            "event_type": record["type"], "error": error.__class__.__name__})
+                self.db[OUTBOX].update_one({"_id": record["_id"]}, {"$inc": {"attempts": 1}})
+                continue
+            EVENTS_PUBLISHED.labels(self.service, record["type"]).inc()
+            sent.append(record["_id"])
+        return sent
+
+    def _get_producer(self):
+        if self._producer is None:
+            self._producer = self.producer_factory()
+        return self._producer
+
+    def reset_producer(self) -> None:
+        """Drop the producer after an outage so the next pass reconnects from scratch."""
+        if self._producer is not None:
+            try:
+                self._producer.close(timeout=1)
+            except Exception:  # noqa: BLE001 - closing a broken producer may itself fail
+                pass
+        self._producer = None
+
+    def run(self, stop: threading.Event, poll_seconds: float = 0.2, max_backoff: float = 10.0) -> None:
+        backoff = poll_seconds
+        while not stop.is_set():
+            try:
+                published = self.publish_pending()
+                backoff = poll_seconds
+                if published:
+                    continue  # more may be waiting: drain before sleeping
+            except Exception as error:  # noqa: BLE001 - the relay must outlive any outage
+                log.warning("outbox relay pass failed; retrying",
+                            extra={"error": error.__class__.__name__, "retry_in": backoff})
+                self.reset_producer()
+                backoff = min(max_backoff, backoff * 2)
+            stop.wait(backoff)
+        self.reset_producer()
+
+
+class PublishFailed(RuntimeError):
+    pass

@@ -1,0 +1,160 @@
+"""The Flask application every service starts from: health, readiness, metrics, errors, auth."""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, request, send_from_directory
+from flask_smorest import Api, Blueprint
+from werkzeug.exceptions import HTTPException
+
+from shared import context
+from shared.auth import authenticate_request
+from shared.config import Settings
+from shared.metrics import HTTP_ERRORS, HTTP_LATENCY, HTTP_REQUESTS, render_latest
+
+log = logging.getLogger(__name__)
+
+ReadinessCheck = Callable[[], None]
+CORRELATION_HEADER = "X-Correlation-ID"
+READINESS_CACHE_SECONDS = 2.0
+
+
+def create_base_app(settings: Settings, *, title: str, blueprints: Iterable[Blueprint],
+                    readiness: dict[str, ReadinessCheck], extra_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(settings.service)
+    app.config.update(_api_config(settings, title))
+    app.config.update(extra_config or {})
+    api = Api(app, spec_kwargs={"info": {"description": f"{title} of the IPT platform."}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
+                                                       "bearerFormat": "JWT"})
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    _register_operational_routes(app, settings, readiness)
+    _register_request_hooks(app, settings)
+    _register_error_handlers(app)
+    return app
+
+
+def _api_config(settings: Settings, title: str) -> dict[str, Any]:
+    return {
+        "API_TITLE": title,
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+        "API_SPEC_OPTIONS": {"security": [{"bearerAuth": []}]},
+        "JWT_SECRET": settings.jwt_secret,
+        "MAX_CONTENT_LENGTH": settings.max_request_bytes,
+        "SERVICE_NAME": settings.service,
+        "JSON_SORT_KEYS": False,
+    }
+
+
+def _register_operational_routes(app: Flask, settings: Settings, readiness: dict[str, ReadinessCheck]) -> None:
+    cache: dict[str, Any] = {"at": 0.0, "failures": {}}
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify(status="ok", service=settings.service)
+
+    @app.get("/readyz")
+    def readyz() -> tuple[Response, int]:
+        # Probes arrive every few seconds from several places; checking Kafka costs a round trip.
+        if time.monotonic() - cache["at"] > READINESS_CACHE_SECONDS:
+            cache["failures"] = _failed_checks(readiness)
+            cache["at"] = time.monotonic()
+        failures = cache["failures"]
+        if failures:
+            return jsonify(status="unavailable", service=settings.service, failing=failures), 503
+        return jsonify(status="ready", service=settings.service, checks=sorted(readiness)), 200
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        body, content_type = render_latest()
+        return Response(body, content_type=content_type)
+
+    @app.get("/docs/assets/<path:filename>")
+    def swagger_assets(filename: str) -> Response:
+        import swagger_ui_bundle
+
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=3600)
+
+
+def _failed_checks(readiness: dict[str, ReadinessCheck]) -> dict[str, str]:
+    failures: dict[str, str] = {}
+    for name, check in readiness.items():
+        try:
+            check()
+        except Exception as error:  # noqa: BLE001 - any failure makes the dependency unready
+            failures[name] = error.__class__.__name__
+    return failures
+
+
+UNMEASURED = {"/metrics", "/healthz", "/readyz"}
+
+
+def _register_request_hooks(app: Flask, settings: Settings) -> None:
+    @app.before_request
+    def start_request() -> None:
+        g.started = time.perf_counter()
+        incoming = request.headers.get(CORRELATION_HEADER, "")
+        g.correlation_token = context.set_correlation_id(_safe_correlation(incoming))
+        # Every /api route needs a valid token; role checks happen on the route itself.
+        if request.path.startswith("/api/"):
+            authenticate_request()
+
+    @app.after_request
+    def finish_request(response: Response) -> Response:
+        response.headers[CORRELATION_HEADER] = context.current_correlation_id()
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+        if endpoint not in UNMEASURED:
+            elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+            HTTP_REQUESTS.labels(settings.service, request.method, endpoint, str(response.status_code)).inc()
+            HTTP_LATENCY.labels(settings.service, request.method, endpoint).observe(elapsed)
+            if response.status_code >= 500:
+                HTTP_ERRORS.labels(settings.service, request.method, endpoint).inc()
+        return response
+
+    @app.teardown_request
+    def end_request(_error: BaseException | None) -> None:
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            context.reset_correlation_id(token)
+
+
+def _safe_correlation(value: str) -> str:
+    # A caller-supplied id is echoed into logs and events: accept only a plain token shape.
+    cleaned = value.strip()
+    if 0 < len(cleaned) <= 64 and all(ch.isalnum() or ch in "-_." for ch in cleaned):
+        return cleaned
+    return str(uuid.uuid4())
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[Response, int]:
+        body: dict[str, Any] = {"code": error.code, "status": error.name,
+                                "message": error.description}
+        extra = getattr(error, "data", None) or {}
+        if "messages" in extra:
+            body["errors"] = extra["messages"]
+        if extra.get("message"):
+            body["message"] = extra["message"]
+        response = jsonify(body)
+        for name, value in (error.get_response().headers.items() if error.code == 405 else []):
+            if name == "Allow":
+                response.headers["Allow"] = value
+        return response, error.code or 500
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[Response, int]:
+        log.exception("unhandled error", extra={"path": request.path})
+        return jsonify(code=500, status="Internal Server Error",
+                       message="Something went wrong; the correlation id identifies it in the logs.",
+                       correlation_id=context.current_correlation_id()), 500

@@ -1,0 +1,104 @@
+"""A service's background process: the outbox relay and the service's event consumer."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from prometheus_client import start_http_server
+from pymongo.database import Database
+
+from shared.config import Settings
+from shared.consumer import ConsumerRunner, Handler, ensure_processed_indexes
+from shared.contracts import topic_for_type
+from shared.db import database
+from shared.kafka import ensure_topics, make_consumer, make_producer
+from shared.logs import configure_logging
+from shared.outbox import OutboxRelay, ensure_outbox_indexes
+
+log = logging.getLogger(__name__)
+WORKER_METRICS_OFFSET = 100
+
+
+@dataclass
+class WorkerSpec:
+    service: str
+    # Built from the process's own database handle (clients are per process, never inherited).
+    build_handlers: Callable[[Database], Mapping[str, Handler]]
+    ensure_indexes: Callable[[Database], None] = field(default=lambda db: None)
+
+
+def retry_until(stop: threading.Event, what: str, action: Callable[[], object], max_wait: float = 5.0):
+    """Runs `action` until it succeeds or we are asked to stop; dependencies come up in any order."""
+    wait = 0.5
+    while not stop.is_set():
+        try:
+            return action()
+        except Exception as error:  # noqa: BLE001 - retried until the dependency answers
+            log.warning("waiting for dependency", extra={"dependency": what, "error": error.__class__.__name__})
+            stop.wait(wait)
+            wait = min(max_wait, wait * 2)
+    return None
+
+
+def install_stop_signals(stop: threading.Event) -> None:
+    # The handler only sets a flag: the loops finish the message in hand, commit, and exit.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+
+
+def run_worker(spec: WorkerSpec, settings: Settings | None = None, stop: threading.Event | None = None) -> None:
+    settings = settings or Settings.from_env(spec.service)
+    configure_logging(spec.service, settings.log_level)
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        install_stop_signals(stop)
+    start_http_server(settings.port + WORKER_METRICS_OFFSET)
+    db = database(settings.mongo_uri, settings.database)
+    if retry_until(stop, "mongodb", lambda: _prepare_database(db, spec)) is None:
+        return
+    if retry_until(stop, "kafka-topics", lambda: ensure_topics(settings.kafka_bootstrap_servers)) is None:
+        return
+    relay = _start_relay(db, settings, stop)
+    handlers = spec.build_handlers(db)
+    log.info("worker started", extra={"group": spec.service, "events": sorted(handlers)})
+    try:
+        _consume(spec.service, handlers, settings, db, stop)
+    finally:
+        stop.set()
+        relay.join(timeout=30)
+        log.info("worker stopped")
+
+
+def _prepare_database(db: Database, spec: WorkerSpec) -> bool:
+    ensure_outbox_indexes(db)
+    ensure_processed_indexes(db)
+    spec.ensure_indexes(db)
+    return True
+
+
+def _start_relay(db: Database, settings: Settings, stop: threading.Event) -> threading.Thread:
+    relay = OutboxRelay(db, lambda: make_producer(settings.kafka_bootstrap_servers,
+                                                  f"{settings.service}-relay"), settings.service)
+    thread = threading.Thread(target=relay.run, args=(stop, settings.outbox_poll_seconds),
+                              name="outbox-relay", daemon=True)
+    thread.start()
+    return thread
+
+
+def _consume(service: str, handlers: Mapping[str, Handler], settings: Settings, db: Database,
+             stop: threading.Event) -> None:
+    if not handlers:
+        stop.wait()
+        return
+    topics = sorted({topic_for_type(event_type) for event_type in handlers})
+    consumer = retry_until(stop, "kafka-consumer", lambda: make_consumer(
+        settings.kafka_bootstrap_servers, service, topics, f"{service}-consumer"))
+    if consumer is None:
+        return
+    runner = ConsumerRunner(
+        service=service, group=service, db=db, consumer=consumer, handlers=handlers,
+        producer_factory=lambda: make_producer(settings.kafka_bootstrap_servers, f"{service}-dlq"))
+    runner.run(stop)

@@ -1,0 +1,75 @@
+"""Fixtures shared by every tier. Infrastructure starts only when a test asks for it."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from shared.db import mongo_client
+from shared.kafka import ensure_topics, kafka_reachable
+from tests.support.infra import ManagedProcess, kafka_process, mongo_process, wait_for
+from tests.support.stack import Stack, make_stack
+
+KAFKA_PORT, KAFKA_CONTROLLER_PORT, MONGO_PORT, SERVICES_BASE_PORT = 19092, 19093, 37017, 18000
+TIERS = ("unit", "integration", "e2e", "browser")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The folder a test lives in is its tier: `pytest -m integration` picks a tier anywhere.
+    for item in items:
+        for tier in TIERS:
+            if f"/tests/{tier}/" in str(item.path):
+                item.add_marker(getattr(pytest.mark, tier))
+
+
+@dataclass
+class Infra:
+    kafka: ManagedProcess
+    mongo: ManagedProcess
+    kafka_bootstrap: str
+    mongo_uri: str
+
+    def restart_kafka(self) -> None:
+        self.kafka.start()
+        wait_for(lambda: kafka_reachable(self.kafka_bootstrap) or True, 60, "kafka to answer")
+
+
+@pytest.fixture(scope="session")
+def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
+    root = tmp_path_factory.mktemp("infra")
+    kafka = kafka_process(root / "kafka", KAFKA_PORT, KAFKA_CONTROLLER_PORT)
+    mongo = mongo_process(root / "mongo", MONGO_PORT)
+    bootstrap = f"127.0.0.1:{KAFKA_PORT}"
+    started: list[ManagedProcess] = []
+    try:
+        for process in (mongo, kafka):
+            process.start()
+            started.append(process)
+        wait_for(lambda: kafka_reachable(bootstrap) or True, 60, "kafka to answer")
+        ensure_topics(bootstrap)
+        yield Infra(kafka, mongo, bootstrap, f"mongodb://127.0.0.1:{MONGO_PORT}/")
+    finally:
+        for process in reversed(started):
+            process.stop()
+
+
+@pytest.fixture
+def db(infra: Infra):
+    """A fresh database for one test, dropped afterwards."""
+    client = mongo_client(infra.mongo_uri)
+    name = f"it_{uuid.uuid4().hex[:12]}"
+    yield client[name]
+    client.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def stack(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    running = make_stack(infra.kafka_bootstrap, infra.mongo_uri, tmp_path_factory.mktemp("metrics"),
+                         SERVICES_BASE_PORT)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
