@@ -22,6 +22,7 @@ class Settings:
     log_level: str
     outbox_poll_seconds: float
     max_request_bytes: int
+    consumer_group: str
 
     @classmethod
     def from_env(cls, service: str, env: dict[str, str] | None = None) -> "Settings":
@@ -37,6 +38,8 @@ class Settings:
             log_level=env.get("LOG_LEVEL", "INFO"),
             outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", "0.2")),
             max_request_bytes=int(env.get("MAX_REQUEST_BYTES", str(256 * 1024))),
+            # A prefix lets two stacks (say, a test run and a dev stack) share one Kafka cluster.
+            consumer_group=f"{env.get('KAFKA_GROUP_PREFIX', '')}{service}",
         )
 
 

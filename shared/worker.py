@@ -63,7 +63,7 @@ def run_worker(spec: WorkerSpec, settings: Settings | None = None, stop: threadi
         return
     relay = _start_relay(db, settings, stop)
     handlers = spec.build_handlers(db)
-    log.info("worker started", extra={"group": spec.service, "events": sorted(handlers)})
+    log.info("worker started", extra={"group": settings.consumer_group, "events": sorted(handlers)})
     try:
         _consume(spec.service, handlers, settings, db, stop)
     finally:
@@ -95,10 +95,10 @@ def _consume(service: str, handlers: Mapping[str, Handler], settings: Settings, 
         return
     topics = sorted({topic_for_type(event_type) for event_type in handlers})
     consumer = retry_until(stop, "kafka-consumer", lambda: make_consumer(
-        settings.kafka_bootstrap_servers, service, topics, f"{service}-consumer"))
+        settings.kafka_bootstrap_servers, settings.consumer_group, topics, f"{service}-consumer"))
     if consumer is None:
         return
     runner = ConsumerRunner(
-        service=service, group=service, db=db, consumer=consumer, handlers=handlers,
+        service=service, group=settings.consumer_group, db=db, consumer=consumer, handlers=handlers,
         producer_factory=lambda: make_producer(settings.kafka_bootstrap_servers, f"{service}-dlq"))
     runner.run(stop)

@@ -16,12 +16,19 @@ KAFKA_PORT, KAFKA_CONTROLLER_PORT, MONGO_PORT, SERVICES_BASE_PORT = 19092, 19093
 TIERS = ("unit", "integration", "e2e", "browser")
 
 
+def tier_of(item: pytest.Item) -> int:
+    for rank, tier in enumerate(TIERS):
+        if f"/tests/{tier}/" in str(item.path):
+            return rank
+    return 0
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The folder a test lives in is its tier: `pytest -m integration` picks a tier anywhere.
+    # Fast tiers run first, and tests that stop the broker run before the service stack starts.
     for item in items:
-        for tier in TIERS:
-            if f"/tests/{tier}/" in str(item.path):
-                item.add_marker(getattr(pytest.mark, tier))
+        item.add_marker(getattr(pytest.mark, TIERS[tier_of(item)]))
+    items.sort(key=tier_of)
 
 
 @dataclass
