@@ -28,6 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     topics.add_argument("action", choices=["create", "list"])
     topics.set_defaults(run=_topics)
 
+    dlq = commands.add_parser("dlq", help="dead-letter topics: list parked messages or replay them")
+    dlq.add_argument("action", choices=["list", "replay"])
+    dlq.add_argument("topic", help="the dead-letter topic, e.g. intake.events.dlq")
+    dlq.set_defaults(run=_dlq)
+
     ready = commands.add_parser("wait-ready", help="wait until every service's /readyz answers 200")
     ready.add_argument("--timeout", type=float, default=180.0)
     ready.add_argument("--stay", action="store_true", help="keep running afterwards (for a Procfile)")
@@ -53,6 +58,19 @@ def _topics(args: argparse.Namespace) -> int:
     else:
         for spec in TOPICS:
             print(f"{spec.name}\tpartitions={spec.partitions}\t{spec.config}")
+    return 0
+
+
+def _dlq(args: argparse.Namespace) -> int:
+    from shared import dlq
+
+    bootstrap = kafka_bootstrap_servers(dict(os.environ))
+    if args.action == "replay":
+        print(json.dumps({"replayed": dlq.replay(bootstrap, args.topic)}))
+        return 0
+    for message in dlq.list_parked(bootstrap, args.topic):
+        # Metadata only: message bodies hold client data and do not belong in a terminal log.
+        print(json.dumps({"offset": message.offset, **message.headers}))
     return 0
 
 

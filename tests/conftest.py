@@ -9,10 +9,16 @@ import pytest
 
 from shared.db import mongo_client
 from shared.kafka import ensure_topics, kafka_reachable
-from tests.support.infra import ManagedProcess, kafka_process, mongo_process, wait_for
+from tests.support.infra import (
+    ManagedProcess,
+    free_port,
+    free_port_block,
+    kafka_process,
+    mongo_process,
+    wait_for,
+)
 from tests.support.stack import Stack, make_stack
 
-KAFKA_PORT, KAFKA_CONTROLLER_PORT, MONGO_PORT, SERVICES_BASE_PORT = 19092, 19093, 37017, 18000
 TIERS = ("unit", "integration", "e2e", "browser")
 
 
@@ -46,9 +52,10 @@ class Infra:
 @pytest.fixture(scope="session")
 def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
     root = tmp_path_factory.mktemp("infra")
-    kafka = kafka_process(root / "kafka", KAFKA_PORT, KAFKA_CONTROLLER_PORT)
-    mongo = mongo_process(root / "mongo", MONGO_PORT)
-    bootstrap = f"127.0.0.1:{KAFKA_PORT}"
+    kafka_port, mongo_port = free_port(), free_port()
+    kafka = kafka_process(root / "kafka", kafka_port, free_port())
+    mongo = mongo_process(root / "mongo", mongo_port)
+    bootstrap = f"127.0.0.1:{kafka_port}"
     started: list[ManagedProcess] = []
     try:
         for process in (mongo, kafka):
@@ -56,7 +63,7 @@ def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
             started.append(process)
         wait_for(lambda: kafka_reachable(bootstrap) or True, 60, "kafka to answer")
         ensure_topics(bootstrap)
-        yield Infra(kafka, mongo, bootstrap, f"mongodb://127.0.0.1:{MONGO_PORT}/")
+        yield Infra(kafka, mongo, bootstrap, f"mongodb://127.0.0.1:{mongo_port}/")
     finally:
         for process in reversed(started):
             process.stop()
@@ -74,7 +81,7 @@ def db(infra: Infra):
 @pytest.fixture(scope="session")
 def stack(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     running = make_stack(infra.kafka_bootstrap, infra.mongo_uri, tmp_path_factory.mktemp("metrics"),
-                         SERVICES_BASE_PORT)
+                         free_port_block((1, 2, 3, 4, 101, 102, 103, 104)))
     try:
         running.start()
         yield running

@@ -124,3 +124,25 @@ def test_a_handler_that_keeps_failing_is_parked_after_its_attempts(infra, db, pr
     parked = read_all(infra.kafka_bootstrap, dlq_topic(private_topic_name), 1)
     assert [dict(r.headers)["dlq_error"] for r in parked] == [b"ValueError"]
     assert effects_of(db, broken) == 0
+
+
+def test_parked_messages_can_be_replayed_once_the_cause_is_fixed(infra, db, private_topic_name, run_consumer):
+    from shared import dlq
+
+    broken = registered_event()
+    fixed = {"value": False}
+    effect = record_effect(db)
+
+    def fails_until_fixed(event, data, uow):
+        if not fixed["value"]:
+            raise ValueError("handler bug")
+        effect(event, data, uow)
+
+    send(infra, private_topic_name, broken)
+    run_consumer(fails_until_fixed)
+    parked_topic = dlq_topic(private_topic_name)
+    wait_for(lambda: dlq.list_parked(infra.kafka_bootstrap, parked_topic), 30, "the message to be parked")
+    fixed["value"] = True
+    assert dlq.replay(infra.kafka_bootstrap, parked_topic) == 1
+    wait_for(lambda: effects_of(db, broken) == 1, 30, "the replayed event to be handled")
+    assert dlq.replay(infra.kafka_bootstrap, parked_topic) == 0  # each parked message replays once

@@ -32,6 +32,24 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.2):
     raise TimeoutError(f"timed out after {timeout}s waiting for {what}; last error: {last_error!r}")
 
 
+def free_port() -> int:
+    """A port nothing listens on now, so parallel test runs never collide."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def free_port_block(offsets: tuple[int, ...], low: int = 20000, high: int = 40000) -> int:
+    """A base port such that base + each offset is free (services use port and port + 100)."""
+    import random
+
+    for _ in range(200):
+        base = random.randrange(low, high)
+        if not any(port_open(base + offset) for offset in offsets):
+            return base
+    raise RuntimeError("no free block of ports found")
+
+
 def port_open(port: int) -> bool:
     with socket.socket() as sock:
         sock.settimeout(0.5)
@@ -51,7 +69,7 @@ class ManagedProcess:
 
     def start(self) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
-        log = open(LOG_DIR / f"{self.name}.log", "ab")
+        log = open(LOG_DIR / f"{self.name}-{self.port}.log", "ab")
         self.process = subprocess.Popen(self.command, cwd=PROJECT_ROOT, env=self.env, stdout=log,
                                         stderr=subprocess.STDOUT, start_new_session=True)
         wait_for(lambda: self._alive() and port_open(self.port), self.start_timeout, f"{self.name} to listen")

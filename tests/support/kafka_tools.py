@@ -42,3 +42,15 @@ def send_raw(bootstrap: str, topic: str, value: bytes, key: bytes = b"k", header
         producer.send(topic, key=key, value=value, headers=headers or []).get(timeout=20)
     finally:
         producer.close()
+
+
+def send_events(bootstrap: str, topic: str, events) -> None:
+    """Publishes envelopes as the relay would: keyed by subject, with the type/id headers."""
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    try:
+        futures = [producer.send(topic, key=e.subject.encode(), value=e.to_bytes(),
+                                 headers=e.kafka_headers()) for e in events]
+        for future in futures:
+            future.get(timeout=20)
+    finally:
+        producer.close()

@@ -78,4 +78,4 @@ def make_stack(kafka_bootstrap: str, mongo_uri: str, metrics_dir: Path, base_por
         "WEB_CONCURRENCY": "2",
     }
     env |= {f"{name.upper()}_PORT": str(port) for name, port in ports.items()}
-    return Stack(ports=ports, env=env, log_path=LOG_DIR / "stack.log")
+    return Stack(ports=ports, env=env, log_path=LOG_DIR / f"stack-{base_port}.log")
