@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request, send_from_directory
-from flask_smorest import Api, Blueprint
+from flask_smorest import Api, Blueprint, abort
 from werkzeug.exceptions import HTTPException
 
 from shared import context
-from shared.auth import authenticate_request
+from shared.auth import ROLES, authenticate_request
 from shared.config import Settings
 from shared.metrics import HTTP_ERRORS, HTTP_LATENCY, HTTP_REQUESTS, render_latest
 
@@ -105,9 +105,13 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         g.started = time.perf_counter()
         incoming = request.headers.get(CORRELATION_HEADER, "")
         g.correlation_token = context.set_correlation_id(_safe_correlation(incoming))
-        # Every /api route needs a valid token; role checks happen on the route itself.
+        # Every /api route needs a valid token and a role it allows, checked before the
+        # request body is even parsed; a route that declares no roles is closed to everyone.
         if request.path.startswith("/api/"):
-            authenticate_request()
+            principal = authenticate_request()
+            allowed = _required_roles(app)
+            if principal.role not in allowed:
+                abort(403, message=f"Role '{principal.role}' may not use this endpoint.")
 
     @app.after_request
     def finish_request(response: Response) -> Response:
@@ -128,6 +132,17 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
             context.reset_correlation_id(token)
 
 
+def _required_roles(app: Flask) -> tuple[str, ...]:
+    view = app.view_functions.get(request.endpoint or "")
+    if view is None:
+        return ROLES  # unmatched path: let routing answer 404/405
+    view_class = getattr(view, "view_class", None)
+    handler = getattr(view_class, request.method.lower(), None) if view_class else view
+    if handler is None:
+        return ROLES  # method not allowed: let routing answer 405
+    return getattr(handler, "required_roles", ())
+
+
 def _safe_correlation(value: str) -> str:
     # A caller-supplied id is echoed into logs and events: accept only a plain token shape.
     cleaned = value.strip()
@@ -146,6 +161,10 @@ def _register_error_handlers(app: Flask) -> None:
             body["errors"] = extra["messages"]
         if extra.get("message"):
             body["message"] = extra["message"]
+        # Plain data a view attached (e.g. the ids of possible duplicates) is passed on; the
+        # parser's own objects (exception, schema) are not.
+        body.update({k: v for k, v in extra.items()
+                     if k not in {"messages", "message", "headers"} and isinstance(v, (str, int, float, bool, list, dict))})
         response = jsonify(body)
         for name, value in (error.get_response().headers.items() if error.code == 405 else []):
             if name == "Allow":

@@ -22,12 +22,22 @@ log = logging.getLogger(__name__)
 WORKER_METRICS_OFFSET = 100
 
 
+@dataclass(frozen=True)
+class PeriodicTask:
+    """Work a worker does on a timer (e.g. escalating unacknowledged alerts)."""
+
+    name: str
+    every_seconds: float
+    run: Callable[[], object]
+
+
 @dataclass
 class WorkerSpec:
     service: str
     # Built from the process's own database handle (clients are per process, never inherited).
     build_handlers: Callable[[Database], Mapping[str, Handler]]
     ensure_indexes: Callable[[Database], None] = field(default=lambda db: None)
+    build_periodic: Callable[[Database], list[PeriodicTask]] = field(default=lambda db: [])
 
 
 def retry_until(stop: threading.Event, what: str, action: Callable[[], object], max_wait: float = 5.0):
@@ -62,13 +72,15 @@ def run_worker(spec: WorkerSpec, settings: Settings | None = None, stop: threadi
     if retry_until(stop, "kafka-topics", lambda: ensure_topics(settings.kafka_bootstrap_servers)) is None:
         return
     relay = _start_relay(db, settings, stop)
+    timers = [_start_periodic(task, stop) for task in spec.build_periodic(db)]
     handlers = spec.build_handlers(db)
     log.info("worker started", extra={"group": settings.consumer_group, "events": sorted(handlers)})
     try:
         _consume(spec.service, handlers, settings, db, stop)
     finally:
         stop.set()
-        relay.join(timeout=30)
+        for thread in [relay, *timers]:
+            thread.join(timeout=30)
         log.info("worker stopped")
 
 
@@ -84,6 +96,19 @@ def _start_relay(db: Database, settings: Settings, stop: threading.Event) -> thr
                                                   f"{settings.service}-relay"), settings.service)
     thread = threading.Thread(target=relay.run, args=(stop, settings.outbox_poll_seconds),
                               name="outbox-relay", daemon=True)
+    thread.start()
+    return thread
+
+
+def _start_periodic(task: PeriodicTask, stop: threading.Event) -> threading.Thread:
+    def loop() -> None:
+        while not stop.wait(task.every_seconds):
+            try:
+                task.run()
+            except Exception as error:  # noqa: BLE001 - a failed round is retried next time
+                log.warning("periodic task failed", extra={"task": task.name, "error": error.__class__.__name__})
+
+    thread = threading.Thread(target=loop, name=task.name, daemon=True)
     thread.start()
     return thread
 

@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from flask import Flask
 from pymongo.database import Database
 
-from services.intake.adapters.clients import (
-    ClientRepository,
-    InMemoryClientRepository,
-    MongoClientRepository,
-    ensure_indexes,
-)
-from services.intake.entrypoints.http import clients_api
+from services.intake.adapters.clients import MongoClientRepository, MongoScreeningRepository, ensure_indexes
+from services.intake.adapters.fakes import InMemoryClientRepository, InMemoryScreeningRepository
+from services.intake.entrypoints.api import clients_api
+from services.intake.entrypoints.instruments import instruments_api
+from services.intake.handlers import Repositories
 from shared.config import Settings
 from shared.service import build_service_app, service_database
 from shared.uow import FakeUnitOfWork, MongoUnitOfWork, UnitOfWork
@@ -24,27 +22,29 @@ SERVICE = "intake"
 
 @dataclass
 class Dependencies:
-    clients: ClientRepository
+    repos: Repositories
     uow: Callable[[], UnitOfWork]
 
 
 def real_dependencies(db: Database) -> Dependencies:
-    return Dependencies(clients=MongoClientRepository(db), uow=lambda: MongoUnitOfWork(db, SERVICE))
+    repos = Repositories(clients=MongoClientRepository(db), screenings=MongoScreeningRepository(db))
+    return Dependencies(repos=repos, uow=lambda: MongoUnitOfWork(db, SERVICE))
 
 
 def fake_dependencies() -> Dependencies:
-    return Dependencies(clients=InMemoryClientRepository(), uow=lambda: FakeUnitOfWork(SERVICE))
+    repos = Repositories(clients=InMemoryClientRepository(), screenings=InMemoryScreeningRepository())
+    return Dependencies(repos=repos, uow=lambda: FakeUnitOfWork(SERVICE))
 
 
 def event_handlers(deps: Dependencies) -> dict:
-    """The routing table: intake consumes no events yet; it is the start of the workflow."""
+    """The routing table: intake consumes no events; it is the start of the workflow."""
     return {}
 
 
 def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:
     settings = settings or Settings.from_env(SERVICE)
     db = service_database(settings)
-    return build_service_app(settings, title="Intake API", blueprints=[clients_api],
+    return build_service_app(settings, title="Intake API", blueprints=[clients_api, instruments_api],
                              dependencies=deps or real_dependencies(db), db=db)
 
 

@@ -1,33 +1,141 @@
-"""Use cases of the intake service: one small function each."""
+"""Use cases of the intake service: load, call the domain, stage writes and events, commit."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from services.intake.adapters.clients import ClientRepository
+from services.intake import events
+from services.intake.adapters.clients import ClientRepository, ScreeningRepository
+from services.intake.domain import work_queue
+from services.intake.domain.admission import Admission
+from services.intake.domain.assessment import Assessment
 from services.intake.domain.client import Client, Registration
+from services.intake.domain.consent import Consent
 from services.intake.domain.errors import NotFound
+from services.intake.domain.risk import RiskFlag
+from services.intake.domain.screening import Screening, administer
+from shared.auth import Principal
 from shared.uow import UnitOfWork
 
 
-def register_client(registration: Registration, by: str, now: datetime, uow: UnitOfWork,
-                    clients: ClientRepository) -> Client:
+class PossibleDuplicate(Exception):
+    """Someone with the same name and date of birth is registered; staff must confirm."""
+
+    def __init__(self, candidates: list[Client]) -> None:
+        super().__init__("possible duplicate registration")
+        self.candidates = candidates
+
+
+@dataclass
+class Repositories:
+    clients: ClientRepository
+    screenings: ScreeningRepository
+
+
+def register_client(registration: Registration, by: str, now: datetime, uow: UnitOfWork, repos: Repositories,
+                    allow_duplicate: bool = False, treatment_consent: dict[str, Any] | None = None) -> Client:
     client = Client.register(registration, by=by, now=now)
-    clients.add(client, uow)
-    reg = registration
-    # The integration event is built field by field: the public contract, not the aggregate.
-    uow.publish("intake.client.registered", 1, subject=client.id, data={
-        "client_id": client.id, "given_name": reg.given_name, "family_name": reg.family_name,
-        "date_of_birth": reg.date_of_birth.isoformat(), "program": reg.program,
-        "contact": {"email": reg.contact.email, "phone": reg.contact.phone},
-        "preferred_channel": reg.preferred_channel, "registered_at": client.registered_at.isoformat(),
-        "registered_by": by,
-    })
+    candidates = repos.clients.possible_duplicates(client)
+    if candidates and not allow_duplicate:
+        raise PossibleDuplicate(candidates)
+    if treatment_consent:
+        client.record_consent(Consent.new(kind="treatment", recorded_by=by, recorded_at=now, **treatment_consent))
+    repos.clients.add(client, uow)
+    events.publish_raised(client, uow)
     uow.commit()
     return client
 
 
-def get_client(client_id: str, clients: ClientRepository) -> Client:
-    client = clients.get(client_id)
+def get_client(client_id: str, repos: Repositories) -> Client:
+    client = repos.clients.get(client_id)
     if client is None:
-        raise NotFound(f"client {client_id} not found")
+        raise NotFound(f"client {client_id}")
     return client
+
+
+def search_clients(query: str, repos: Repositories) -> list[Client]:
+    return repos.clients.search(query)
+
+
+def administer_screening(client_id: str, instrument: str, answers: list, extras: dict[str, Any], by: str,
+                         now: datetime, uow: UnitOfWork, repos: Repositories) -> tuple[Screening, RiskFlag | None]:
+    """Scores and stores a screening; risk found in it raises a flag in the same transaction."""
+    client = get_client(client_id, repos)
+    screening = administer(client.id, instrument, answers, extras, client.registration.sex_at_birth, by, now)
+    flag = client.screening_recorded(screening.id, screening.result, by, now)
+    repos.screenings.add(screening, uow)
+    uow.publish("intake.screening.completed", 1, subject=client.id, data=events.screening_completed(screening))
+    if flag is not None:
+        repos.clients.save(client, uow)
+        events.publish_raised(client, uow)
+    uow.commit()
+    return screening, flag
+
+
+def list_screenings(client_id: str, repos: Repositories) -> list[Screening]:
+    get_client(client_id, repos)
+    return repos.screenings.for_client(client_id)
+
+
+def get_screening(client_id: str, screening_id: str, repos: Repositories) -> Screening:
+    screening = repos.screenings.get(client_id, screening_id)
+    if screening is None:
+        raise NotFound(f"screening {screening_id}")
+    return screening
+
+
+def _change(client_id: str, uow: UnitOfWork, repos: Repositories, change) -> Any:
+    """Load, apply one domain change, save with its events, commit: the shape of every update."""
+    client = get_client(client_id, repos)
+    outcome = change(client)
+    repos.clients.save(client, uow)
+    events.publish_raised(client, uow)
+    uow.commit()
+    return outcome
+
+
+def flag_risk(client_id: str, urgency: str, note: str | None, by: str, now: datetime, uow: UnitOfWork,
+              repos: Repositories) -> RiskFlag:
+    return _change(client_id, uow, repos, lambda c: c.flag_risk(urgency, by, now, note))
+
+
+def clear_risk(client_id: str, flag_id: str, reason: str, principal: Principal, now: datetime,
+               uow: UnitOfWork, repos: Repositories) -> RiskFlag:
+    return _change(client_id, uow, repos,
+                   lambda c: c.clear_risk(flag_id, principal.sub, principal.role, reason, now))
+
+
+def record_consent(client_id: str, fields: dict[str, Any], by: str, now: datetime, uow: UnitOfWork,
+                   repos: Repositories) -> Consent:
+    return _change(client_id, uow, repos,
+                   lambda c: c.record_consent(Consent.new(recorded_by=by, recorded_at=now, **fields)))
+
+
+def revoke_consent(client_id: str, consent_id: str, by: str, now: datetime, uow: UnitOfWork,
+                   repos: Repositories) -> Consent:
+    return _change(client_id, uow, repos, lambda c: c.revoke_consent(consent_id, by, now))
+
+
+def record_assessment(client_id: str, assessment: Assessment, uow: UnitOfWork, repos: Repositories) -> Assessment:
+    def change(client: Client) -> Assessment:
+        client.record_assessment(assessment)
+        return assessment
+
+    return _change(client_id, uow, repos, change)
+
+
+def admit_client(client_id: str, admission: Admission, uow: UnitOfWork, repos: Repositories) -> Client:
+    def change(client: Client) -> Client:
+        client.admit(admission, admission.admitted_at)
+        return client
+
+    return _change(client_id, uow, repos, change)
+
+
+def work_queue_entries(repos: Repositories) -> list[tuple[work_queue.QueueEntry, Client]]:
+    clients = repos.clients.needing_attention()
+    done = repos.screenings.instruments_done([c.id for c in clients])
+    by_id = {c.id: c for c in clients}
+    entries = [e for e in (work_queue.entry_for(c, done.get(c.id, set())) for c in clients) if e is not None]
+    return [(entry, by_id[entry.client_id]) for entry in work_queue.ordered(entries)]

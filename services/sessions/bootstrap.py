@@ -32,6 +32,8 @@ def event_handlers(deps: Dependencies) -> dict:
     return {
         "intake.client.registered": partial(handlers.open_episode_for_registered_client,
                                             episodes=deps.episodes),
+        "intake.client.admitted": partial(handlers.activate_episode_for_admitted_client,
+                                          episodes=deps.episodes),
     }
 
 

@@ -40,7 +40,7 @@ def register(*contracts: EventContract) -> None:
 
 def _load_all() -> None:
     # Importing the per-publisher modules registers their contracts exactly once.
-    from shared.contracts import intake, sessions  # noqa: F401
+    from shared.contracts import intake, notifications, sessions  # noqa: F401
 
 
 def all_contracts() -> list[EventContract]:

@@ -1,44 +1,54 @@
-"""Where clients are kept: MongoDB in the running service, a dict in unit tests."""
+"""Where clients and their screenings are kept: MongoDB in the service, dicts in unit tests."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+import re
+from dataclasses import replace
 from typing import Any, Protocol
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 
-from services.intake.domain.client import Client, Contact, Registration
+from services.intake.domain.client import Client, name_key
+from services.intake.domain.errors import Conflict
+from services.intake.domain.screening import Screening
+from shared.codec import decode, encode
 from shared.uow import UnitOfWork
 
-CLIENTS = "clients"
+CLIENTS, SCREENINGS = "clients", "screenings"
+SEARCH_LIMIT = 50
 
 
 class ClientRepository(Protocol):
     def add(self, client: Client, uow: UnitOfWork) -> None: ...
+    def save(self, client: Client, uow: UnitOfWork) -> None: ...
     def get(self, client_id: str) -> Client | None: ...
+    def possible_duplicates(self, client: Client) -> list[Client]: ...
+    def search(self, query: str) -> list[Client]: ...
+    def needing_attention(self) -> list[Client]: ...
 
 
-def to_document(client: Client) -> dict[str, Any]:
+class ScreeningRepository(Protocol):
+    def add(self, screening: Screening, uow: UnitOfWork) -> None: ...
+    def for_client(self, client_id: str) -> list[Screening]: ...
+    def get(self, client_id: str, screening_id: str) -> Screening | None: ...
+    def instruments_done(self, client_ids: list[str]) -> dict[str, set[str]]: ...
+
+
+def _client_document(client: Client) -> dict[str, Any]:
+    doc = encode(client)
+    doc["_id"] = doc.pop("id")
     reg = client.registration
-    return {
-        "_id": client.id, "given_name": reg.given_name, "family_name": reg.family_name,
-        # BSON has no date type: a birth date is stored as midnight UTC.
-        "date_of_birth": datetime.combine(reg.date_of_birth, time(), tzinfo=timezone.utc),
-        "program": reg.program, "contact": {"email": reg.contact.email, "phone": reg.contact.phone},
-        "preferred_channel": reg.preferred_channel, "registered_at": client.registered_at,
-        "registered_by": client.registered_by, "status": client.status, "version": client.version,
-    }
+    # Denormalised keys so search and duplicate checks use indexes, not scans.
+    doc["name_key"] = name_key(reg.given_name, reg.family_name)
+    doc["search_terms"] = sorted({reg.given_name.casefold(), reg.family_name.casefold()})
+    doc["open_risk"] = bool(client.open_risk_flags)
+    return doc
 
 
-def from_document(doc: dict[str, Any]) -> Client:
-    dob = doc["date_of_birth"]
-    registration = Registration(
-        given_name=doc["given_name"], family_name=doc["family_name"],
-        date_of_birth=dob.date() if isinstance(dob, datetime) else date.fromisoformat(dob),
-        program=doc["program"], contact=Contact(**doc["contact"]),
-        preferred_channel=doc["preferred_channel"])
-    return Client(id=doc["_id"], registration=registration, registered_at=doc["registered_at"],
-                  registered_by=doc["registered_by"], status=doc["status"], version=doc["version"])
+def _client(doc: dict[str, Any]) -> Client:
+    doc = dict(doc)
+    doc["id"] = doc.pop("_id")
+    return decode(Client, doc)
 
 
 class MongoClientRepository:
@@ -46,25 +56,79 @@ class MongoClientRepository:
         self.collection = db[CLIENTS]
 
     def add(self, client: Client, uow: UnitOfWork) -> None:
-        document = to_document(client)
+        document = _client_document(client)
         uow.stage(lambda session: self.collection.insert_one(dict(document), session=session))
+
+    def save(self, client: Client, uow: UnitOfWork) -> None:
+        """Optimistic concurrency: the write only lands on the version that was read."""
+        expected = client.version
+        document = _client_document(replace(client, version=expected + 1))
+
+        def write(session) -> None:
+            result = self.collection.replace_one({"_id": client.id, "version": expected}, document,
+                                                 session=session)
+            if result.matched_count != 1:
+                raise Conflict("The client was changed by someone else; reload and try again.")
+
+        uow.stage(write)
 
     def get(self, client_id: str) -> Client | None:
         doc = self.collection.find_one({"_id": client_id})
-        return from_document(doc) if doc else None
+        return _client(doc) if doc else None
+
+    def possible_duplicates(self, client: Client) -> list[Client]:
+        reg = client.registration
+        docs = self.collection.find({"name_key": name_key(reg.given_name, reg.family_name),
+                                     "registration.date_of_birth": reg.date_of_birth.isoformat()})
+        return [_client(d) for d in docs if d["_id"] != client.id]
+
+    def search(self, query: str) -> list[Client]:
+        words = query.casefold().split()
+        if not words:
+            return []
+        # Every word must start one of the names: "ann lee" finds Ann Lee and Lee Ann.
+        by_name = {"$and": [{"search_terms": {"$regex": f"^{re.escape(w)}"}} for w in words]}
+        docs = self.collection.find({"$or": [{"_id": query.strip()}, by_name]})
+        return [_client(d) for d in docs.sort("registered_at", DESCENDING).limit(SEARCH_LIMIT)]
+
+    def needing_attention(self) -> list[Client]:
+        docs = self.collection.find({"$or": [{"open_risk": True}, {"status": {"$ne": "admitted"}}]})
+        return [_client(d) for d in docs.limit(500)]
 
 
-class InMemoryClientRepository:
-    def __init__(self) -> None:
-        self.clients: dict[str, Client] = {}
+class MongoScreeningRepository:
+    def __init__(self, db: Database) -> None:
+        self.collection = db[SCREENINGS]
 
-    def add(self, client: Client, uow: UnitOfWork) -> None:
-        uow.stage(lambda _session: self.clients.__setitem__(client.id, client))
+    def add(self, screening: Screening, uow: UnitOfWork) -> None:
+        doc = encode(screening)
+        doc["_id"] = doc.pop("id")
+        uow.stage(lambda session: self.collection.insert_one(dict(doc), session=session))
 
-    def get(self, client_id: str) -> Client | None:
-        return self.clients.get(client_id)
+    def for_client(self, client_id: str) -> list[Screening]:
+        docs = self.collection.find({"client_id": client_id}).sort("administered_at", DESCENDING)
+        return [_screening(d) for d in docs]
+
+    def get(self, client_id: str, screening_id: str) -> Screening | None:
+        doc = self.collection.find_one({"_id": screening_id, "client_id": client_id})
+        return _screening(doc) if doc else None
+
+    def instruments_done(self, client_ids: list[str]) -> dict[str, set[str]]:
+        done: dict[str, set[str]] = {client_id: set() for client_id in client_ids}
+        for doc in self.collection.find({"client_id": {"$in": client_ids}}, {"client_id": 1, "instrument": 1}):
+            done[doc["client_id"]].add(doc["instrument"])
+        return done
+
+
+def _screening(doc: dict[str, Any]) -> Screening:
+    doc = dict(doc)
+    doc["id"] = doc.pop("_id")
+    return decode(Screening, doc)
 
 
 def ensure_indexes(db: Database) -> None:
-    db[CLIENTS].create_index([("family_name", ASCENDING), ("given_name", ASCENDING)])
-    db[CLIENTS].create_index("date_of_birth")
+    db[CLIENTS].create_index([("name_key", ASCENDING), ("registration.date_of_birth", ASCENDING)])
+    db[CLIENTS].create_index("search_terms")
+    db[CLIENTS].create_index("open_risk")
+    db[CLIENTS].create_index("status")
+    db[SCREENINGS].create_index([("client_id", ASCENDING), ("administered_at", DESCENDING)])

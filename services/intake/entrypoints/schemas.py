@@ -3,15 +3,30 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from services.intake.domain.client import CHANNELS, PROGRAMS
+from services.intake.domain.admission import DAYS, TIMES, TRACKS
+from services.intake.domain.assessment import DISPUTE_STAGES, PROBLEM_AREAS
+from services.intake.domain.client import CHANNELS, PROGRAMS, SEXES
+from services.intake.domain.consent import KINDS
+from services.intake.domain.risk import URGENCIES
 
 NAME = [validate.Length(min=1, max=100), validate.Regexp(r"\S", error="Must not be blank.")]
 PHONE = validate.Regexp(r"^\+?[0-9][0-9 ()-]{5,19}$", error="Not a valid phone number.")
+TEXT = validate.Length(max=2000)
 
 
 class ContactSchema(Schema):
     email = fields.Email(load_default=None, allow_none=True)
     phone = fields.String(load_default=None, allow_none=True, validate=PHONE)
+
+
+class ReferralSchema(Schema):
+    source = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    date = fields.Date(load_default=None, allow_none=True)
+
+
+class TreatmentConsentSchema(Schema):
+    signed_on = fields.Date(required=True)
+    signed_by = fields.String(load_default="client", validate=validate.Length(min=1, max=200))
 
 
 class RegisterClientSchema(Schema):
@@ -21,15 +36,162 @@ class RegisterClientSchema(Schema):
     program = fields.String(required=True, validate=validate.OneOf(PROGRAMS))
     contact = fields.Nested(ContactSchema, required=True)
     preferred_channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    sex_at_birth = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SEXES))
+    referral = fields.Nested(ReferralSchema, load_default=dict)
+    treatment_consent = fields.Nested(TreatmentConsentSchema, load_default=None, allow_none=True)
+    allow_duplicate = fields.Boolean(load_default=False, metadata={
+        "description": "Register even though a client with the same name and date of birth exists."})
 
 
-class ClientSchema(Schema):
+class RiskFlagSchema(Schema):
+    id = fields.String()
+    source = fields.String()
+    urgency = fields.String()
+    instrument = fields.String(allow_none=True)
+    screening_id = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    raised_at = fields.AwareDateTime(format="iso")
+    raised_by = fields.String()
+    open = fields.Boolean(attribute="is_open")
+    cleared_at = fields.AwareDateTime(format="iso", allow_none=True)
+    cleared_by = fields.String(allow_none=True)
+    clear_reason = fields.String(allow_none=True)
+
+
+class ConsentSchema(Schema):
+    id = fields.String(dump_only=True)
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    signed_on = fields.Date(required=True)
+    signed_by = fields.String(load_default="client", validate=validate.Length(min=1, max=200))
+    scope = fields.String(load_default=None, allow_none=True, validate=TEXT)
+    recipients = fields.List(fields.String(validate=validate.Length(max=200)), load_default=list)
+    purpose = fields.String(load_default=None, allow_none=True, validate=TEXT)
+    expires_on = fields.Date(load_default=None, allow_none=True)
+    recorded_at = fields.AwareDateTime(format="iso", dump_only=True)
+    recorded_by = fields.String(dump_only=True)
+    revoked_at = fields.AwareDateTime(format="iso", dump_only=True, allow_none=True)
+    revoked_by = fields.String(dump_only=True, allow_none=True)
+
+
+class ProblemAreaSchema(Schema):
+    area = fields.String(required=True, validate=validate.OneOf(PROBLEM_AREAS))
+    stage = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(DISPUTE_STAGES))
+
+
+class ProblemAreasSchema(Schema):
+    primary = fields.Nested(ProblemAreaSchema, required=True)
+    secondary = fields.Nested(ProblemAreaSchema, load_default=None, allow_none=True)
+
+
+class RelationshipSchema(Schema):
+    person = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    relationship = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    closeness = fields.Integer(required=True, validate=validate.Range(1, 5))
+    supportive = fields.String(load_default="", validate=TEXT)
+    conflictual = fields.String(load_default="", validate=TEXT)
+    recent_changes = fields.String(load_default="", validate=TEXT)
+    wished_changes = fields.String(load_default="", validate=TEXT)
+
+
+class LifeEventSchema(Schema):
+    description = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    when = fields.Date(load_default=None, allow_none=True)
+
+
+class AssessmentSchema(Schema):
+    relationships = fields.List(fields.Nested(RelationshipSchema), required=True,
+                                validate=validate.Length(min=1, max=30))
+    life_events = fields.List(fields.Nested(LifeEventSchema), load_default=list, validate=validate.Length(max=30))
+    problem_areas = fields.Nested(ProblemAreasSchema, required=True)
+    notes = fields.String(load_default="", validate=TEXT)
+    assessed_by = fields.String(dump_only=True)
+    assessed_at = fields.AwareDateTime(format="iso", dump_only=True)
+
+
+class AdmissionSchema(Schema):
+    track = fields.String(required=True, validate=validate.OneOf(TRACKS))
+    problem_areas = fields.Nested(ProblemAreasSchema, required=True)
+    preferred_days = fields.List(fields.String(validate=validate.OneOf(DAYS)), load_default=list)
+    preferred_times = fields.List(fields.String(validate=validate.OneOf(TIMES)), load_default=list)
+    clinician_preference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    admitted_at = fields.AwareDateTime(format="iso", dump_only=True)
+    admitted_by = fields.String(dump_only=True)
+
+
+class ClientSummarySchema(Schema):
     id = fields.String()
     given_name = fields.String(attribute="registration.given_name")
     family_name = fields.String(attribute="registration.family_name")
     date_of_birth = fields.Date(attribute="registration.date_of_birth")
     program = fields.String(attribute="registration.program")
+    status = fields.String()
+    open_risk_flags = fields.Method("count_open_flags")
+
+    def count_open_flags(self, client) -> int:
+        return len(client.open_risk_flags)
+
+
+class ClientSchema(ClientSummarySchema):
     contact = fields.Nested(ContactSchema, attribute="registration.contact")
     preferred_channel = fields.String(attribute="registration.preferred_channel")
-    status = fields.String()
+    sex_at_birth = fields.String(attribute="registration.sex_at_birth", allow_none=True)
+    referral = fields.Nested(ReferralSchema, attribute="registration.referral")
     registered_at = fields.AwareDateTime(format="iso")
+    registered_by = fields.String()
+    risk_flags = fields.List(fields.Nested(RiskFlagSchema))
+    consents = fields.List(fields.Nested(ConsentSchema))
+    assessment = fields.Nested(AssessmentSchema, allow_none=True)
+    admission = fields.Nested(AdmissionSchema, allow_none=True)
+
+
+class ClientQuerySchema(Schema):
+    query = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                          metadata={"description": "Start of a name (each word), or a client id"})
+
+
+class ScreeningRequestSchema(Schema):
+    instrument = fields.String(required=True, metadata={"description": "Instrument code, e.g. phq9"})
+    answers = fields.List(fields.Raw(allow_none=True), required=True, metadata={
+        "description": "Answers in the instrument's item order: integers for scales, booleans for yes/no"})
+    # Instrument-specific extra answers; unknown ones are rejected by the instrument itself.
+    difficulty = fields.Raw(load_default=None)
+    q6_recent = fields.Raw(load_default=None)
+    same_period = fields.Raw(load_default=None)
+    problem_level = fields.Raw(load_default=None)
+    sex_at_birth = fields.Raw(load_default=None)
+
+
+class ScreeningSchema(Schema):
+    id = fields.String()
+    client_id = fields.String()
+    instrument = fields.String()
+    version = fields.String()
+    total = fields.Integer(allow_none=True)
+    severity = fields.String(allow_none=True)
+    positive = fields.Boolean()
+    flags = fields.List(fields.String())
+    risk_level = fields.String(allow_none=True)
+    details = fields.Dict()
+    answers = fields.List(fields.Raw())
+    extras = fields.Dict()
+    administered_at = fields.AwareDateTime(format="iso")
+    administered_by = fields.String()
+    risk_flag = fields.Nested(RiskFlagSchema, allow_none=True, dump_default=None)
+
+
+class ManualFlagSchema(Schema):
+    urgency = fields.String(load_default="high", validate=validate.OneOf(URGENCIES))
+    note = fields.String(load_default=None, allow_none=True, validate=TEXT)
+
+
+class ClearFlagSchema(Schema):
+    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000),
+                                                    validate.Regexp(r"\S", error="Must not be blank.")])
+
+
+class QueueEntrySchema(Schema):
+    kind = fields.String()
+    urgency = fields.String(allow_none=True)
+    since = fields.AwareDateTime(format="iso")
+    due = fields.List(fields.String())
+    client = fields.Nested(ClientSummarySchema)

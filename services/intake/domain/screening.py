@@ -1,0 +1,51 @@
+"""A screening given to a client: the raw answers and the result the instrument computed."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shared.instruments import ScreeningResult, get_instrument
+
+
+@dataclass(frozen=True)
+class Screening:
+    id: str
+    client_id: str
+    instrument: str
+    version: str
+    answers: list
+    extras: dict
+    total: int | None
+    severity: str | None
+    positive: bool
+    flags: list[str]
+    risk_level: str | None
+    details: dict
+    administered_by: str
+    administered_at: datetime
+
+    @property
+    def result(self) -> ScreeningResult:
+        return ScreeningResult(instrument=self.instrument, version=self.version, total=self.total,
+                               severity=self.severity, positive=self.positive, flags=tuple(self.flags),
+                               risk_level=self.risk_level, details=dict(self.details))
+
+
+def administer(client_id: str, code: str, answers: list, extras: dict[str, Any], sex_at_birth: str | None,
+               by: str, now: datetime) -> Screening:
+    """Scores the answers (raising InvalidAnswers naming each bad item) into a screening record."""
+    instrument = get_instrument(code)
+    extras = dict(extras)
+    # AUDIT-C's cut-off depends on sex at birth, which intake already knows.
+    if any(field.name == "sex_at_birth" for field in instrument.extra_fields):
+        extras.setdefault("sex_at_birth", sex_at_birth)
+        if extras["sex_at_birth"] is None:
+            del extras["sex_at_birth"]
+    result = instrument.score(list(answers), extras)
+    return Screening(
+        id=str(uuid.uuid4()), client_id=client_id, instrument=result.instrument, version=result.version,
+        answers=list(answers), extras=extras, total=result.total, severity=result.severity,
+        positive=result.positive, flags=list(result.flags), risk_level=result.risk_level,
+        details=dict(result.details), administered_by=by, administered_at=now)

@@ -1,0 +1,220 @@
+"""HTTP API of the intake service: clients, screenings, risk, consents, assessment, admission."""
+from __future__ import annotations
+
+import logging
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from services.intake import handlers
+from services.intake.entrypoints import commands
+from services.intake.entrypoints.errors import domain_errors
+from services.intake.entrypoints.schemas import (
+    AdmissionSchema,
+    AssessmentSchema,
+    ClearFlagSchema,
+    ClientQuerySchema,
+    ClientSchema,
+    ClientSummarySchema,
+    ConsentSchema,
+    ManualFlagSchema,
+    QueueEntrySchema,
+    RegisterClientSchema,
+    RiskFlagSchema,
+    ScreeningRequestSchema,
+    ScreeningSchema,
+)
+from shared.auth import current_principal, roles_required
+from shared.envelope import utcnow
+from shared.service import dependencies
+
+clients_api = Blueprint("clients", __name__, url_prefix="/api/v1", description="Referred clients and their intake")
+audit = logging.getLogger("audit")
+
+STAFF = ("intake", "clinician", "supervisor", "admin")
+REGISTRARS = ("intake", "admin")
+CLEARERS = ("clinician", "supervisor")
+
+
+def audited(action: str, client_id: str | None = None) -> None:
+    """Who saw or changed which record, when: identifiers only, never record content."""
+    principal = current_principal()
+    audit.info("record access", extra={"actor": principal.sub, "actor_role": principal.role,
+                                       "action": action, "client_id": client_id})
+
+
+@clients_api.route("/clients")
+class Clients(MethodView):
+    @clients_api.arguments(RegisterClientSchema)
+    @clients_api.response(201, ClientSchema)
+    @roles_required(*REGISTRARS)
+    @domain_errors
+    def post(self, body: dict):
+        """Register a referred client (409 on a possible duplicate unless allow_duplicate)."""
+        client = commands.register(body, dependencies())
+        audited("client.register", client.id)
+        return client
+
+    @clients_api.arguments(ClientQuerySchema, location="query")
+    @clients_api.response(200, ClientSummarySchema(many=True))
+    @roles_required(*STAFF)
+    def get(self, query: dict):
+        """Search clients by the start of their names, or by id."""
+        audited("client.search")
+        return handlers.search_clients(query["query"], dependencies().repos)
+
+
+@clients_api.route("/clients/<client_id>")
+class ClientById(MethodView):
+    @clients_api.response(200, ClientSchema)
+    @roles_required(*STAFF)
+    @domain_errors
+    def get(self, client_id: str):
+        """One client's intake record."""
+        audited("client.view", client_id)
+        return handlers.get_client(client_id, dependencies().repos)
+
+
+@clients_api.route("/clients/<client_id>/screenings")
+class Screenings(MethodView):
+    @clients_api.arguments(ScreeningRequestSchema)
+    @clients_api.response(201, ScreeningSchema)
+    @roles_required(*STAFF)
+    @domain_errors
+    def post(self, body: dict, client_id: str):
+        """Administer a screening: scored on the server; risk raises a flag at once."""
+        audited("screening.administer", client_id)
+        return commands.screen(client_id, body, dependencies())
+
+    @clients_api.response(200, ScreeningSchema(many=True))
+    @roles_required(*STAFF)
+    @domain_errors
+    def get(self, client_id: str):
+        """The client's screenings, newest first."""
+        audited("screening.list", client_id)
+        return handlers.list_screenings(client_id, dependencies().repos)
+
+
+@clients_api.route("/clients/<client_id>/screenings/<screening_id>")
+class ScreeningById(MethodView):
+    @clients_api.response(200, ScreeningSchema)
+    @roles_required(*STAFF)
+    @domain_errors
+    def get(self, client_id: str, screening_id: str):
+        """One screening with its answers and result."""
+        audited("screening.view", client_id)
+        return handlers.get_screening(client_id, screening_id, dependencies().repos)
+
+
+@clients_api.route("/clients/<client_id>/risk-flags")
+class RiskFlags(MethodView):
+    @clients_api.arguments(ManualFlagSchema)
+    @clients_api.response(201, RiskFlagSchema)
+    @roles_required(*STAFF)
+    @domain_errors
+    def post(self, body: dict, client_id: str):
+        """Raise a risk flag by hand (staff judgement needs no screening)."""
+        audited("risk.flag", client_id)
+        deps = dependencies()
+        return handlers.flag_risk(client_id, body["urgency"], body["note"], current_principal().sub, utcnow(),
+                                  deps.uow(), deps.repos)
+
+    @clients_api.response(200, RiskFlagSchema(many=True))
+    @roles_required(*STAFF)
+    @domain_errors
+    def get(self, client_id: str):
+        """Every risk flag of the client, open and cleared."""
+        return handlers.get_client(client_id, dependencies().repos).risk_flags
+
+
+@clients_api.route("/clients/<client_id>/risk-flags/<flag_id>/clear")
+class ClearRiskFlag(MethodView):
+    @clients_api.arguments(ClearFlagSchema)
+    @clients_api.response(200, RiskFlagSchema)
+    @roles_required(*CLEARERS)
+    @domain_errors
+    def post(self, body: dict, client_id: str, flag_id: str):
+        """Clear a risk flag, with the reason (clinicians and supervisors only)."""
+        audited("risk.clear", client_id)
+        deps = dependencies()
+        return handlers.clear_risk(client_id, flag_id, body["reason"], current_principal(), utcnow(),
+                                   deps.uow(), deps.repos)
+
+
+@clients_api.route("/clients/<client_id>/consents")
+class Consents(MethodView):
+    @clients_api.arguments(ConsentSchema)
+    @clients_api.response(201, ConsentSchema)
+    @roles_required(*STAFF)
+    @domain_errors
+    def post(self, body: dict, client_id: str):
+        """Record a consent: to treatment, or a 42 CFR Part 2 disclosure consent."""
+        audited("consent.record", client_id)
+        deps = dependencies()
+        return handlers.record_consent(client_id, body, current_principal().sub, utcnow(), deps.uow(), deps.repos)
+
+    @clients_api.response(200, ConsentSchema(many=True))
+    @roles_required(*STAFF)
+    @domain_errors
+    def get(self, client_id: str):
+        """The client's consents, including revoked ones."""
+        return handlers.get_client(client_id, dependencies().repos).consents
+
+
+@clients_api.route("/clients/<client_id>/consents/<consent_id>/revoke")
+class RevokeConsent(MethodView):
+    @clients_api.response(200, ConsentSchema)
+    @roles_required(*STAFF)
+    @domain_errors
+    def post(self, client_id: str, consent_id: str):
+        """Record that the client revoked a consent."""
+        audited("consent.revoke", client_id)
+        deps = dependencies()
+        return handlers.revoke_consent(client_id, consent_id, current_principal().sub, utcnow(),
+                                       deps.uow(), deps.repos)
+
+
+@clients_api.route("/clients/<client_id>/assessment")
+class ClientAssessment(MethodView):
+    @clients_api.arguments(AssessmentSchema)
+    @clients_api.response(200, AssessmentSchema)
+    @roles_required(*STAFF)
+    @domain_errors
+    def put(self, body: dict, client_id: str):
+        """Record the IPT intake assessment (replaces an earlier one until admission)."""
+        audited("assessment.record", client_id)
+        deps = dependencies()
+        return handlers.record_assessment(client_id, commands.assessment(body), deps.uow(), deps.repos)
+
+    @clients_api.response(200, AssessmentSchema)
+    @roles_required(*STAFF)
+    @domain_errors
+    def get(self, client_id: str):
+        """The client's IPT intake assessment."""
+        client = handlers.get_client(client_id, dependencies().repos)
+        if client.assessment is None:
+            abort(404, message="No assessment recorded yet.")
+        return client.assessment
+
+
+@clients_api.route("/clients/<client_id>/admission")
+class ClientAdmission(MethodView):
+    @clients_api.arguments(AdmissionSchema)
+    @clients_api.response(201, ClientSchema)
+    @roles_required(*STAFF)
+    @domain_errors
+    def post(self, body: dict, client_id: str):
+        """Admit the client to an IPT track."""
+        audited("client.admit", client_id)
+        deps = dependencies()
+        return handlers.admit_client(client_id, commands.admission(body), deps.uow(), deps.repos)
+
+
+@clients_api.route("/work-queue")
+class WorkQueue(MethodView):
+    @clients_api.response(200, QueueEntrySchema(many=True))
+    @roles_required(*STAFF)
+    def get(self):
+        """What needs doing: open risk flags first, then new referrals and screenings due."""
+        return [{"kind": e.kind, "urgency": e.urgency, "since": e.since, "due": list(e.due), "client": c}
+                for e, c in handlers.work_queue_entries(dependencies().repos)]

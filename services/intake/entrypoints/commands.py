@@ -1,0 +1,64 @@
+"""Turns validated request bodies into domain objects and calls the handlers.
+
+Shared by the JSON API and the staff UI, so both apply exactly the same rules.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from services.intake import handlers
+from services.intake.domain.admission import Admission
+from services.intake.domain.assessment import Assessment, LifeEvent, ProblemArea, ProblemAreas, Relationship
+from services.intake.domain.client import Client, Contact, Referral, Registration
+from services.intake.domain.errors import RuleViolation
+from shared.auth import current_principal
+from shared.envelope import utcnow
+
+EXTRA_FIELDS = ("difficulty", "q6_recent", "same_period", "problem_level", "sex_at_birth")
+
+
+def register(body: dict[str, Any], deps) -> Client:
+    registration = Registration(
+        given_name=body["given_name"].strip(), family_name=body["family_name"].strip(),
+        date_of_birth=body["date_of_birth"], program=body["program"],
+        contact=Contact(**body["contact"]), preferred_channel=body["preferred_channel"],
+        sex_at_birth=body.get("sex_at_birth"), referral=Referral(**(body.get("referral") or {})))
+    return handlers.register_client(registration, by=current_principal().sub, now=utcnow(), uow=deps.uow(),
+                                    repos=deps.repos, allow_duplicate=body.get("allow_duplicate", False),
+                                    treatment_consent=body.get("treatment_consent"))
+
+
+def screen(client_id: str, body: dict[str, Any], deps) -> dict[str, Any]:
+    from shared.instruments import INSTRUMENTS
+
+    if body["instrument"] not in INSTRUMENTS:
+        raise RuleViolation({"instrument": [f"Unknown instrument; use one of: {', '.join(INSTRUMENTS)}."]})
+    extras = {name: body[name] for name in EXTRA_FIELDS if body.get(name) is not None}
+    screening, flag = handlers.administer_screening(
+        client_id, body["instrument"], body["answers"], extras, current_principal().sub, utcnow(),
+        deps.uow(), deps.repos)
+    return {**screening.__dict__, "risk_flag": flag}
+
+
+def _area(raw: dict[str, Any] | None) -> ProblemArea | None:
+    return None if raw is None else ProblemArea(area=raw["area"], stage=raw.get("stage"))
+
+
+def problem_areas(raw: dict[str, Any]) -> ProblemAreas:
+    return ProblemAreas(primary=_area(raw["primary"]), secondary=_area(raw.get("secondary")))
+
+
+def assessment(body: dict[str, Any]) -> Assessment:
+    return Assessment(
+        relationships=tuple(Relationship(**r) for r in body["relationships"]),
+        life_events=tuple(LifeEvent(**e) for e in body.get("life_events", [])),
+        problem_areas=problem_areas(body["problem_areas"]), notes=body.get("notes", ""),
+        assessed_by=current_principal().sub, assessed_at=utcnow())
+
+
+def admission(body: dict[str, Any]) -> Admission:
+    return Admission(
+        track=body["track"], problem_areas=problem_areas(body["problem_areas"]),
+        preferred_days=tuple(body.get("preferred_days", [])), preferred_times=tuple(body.get("preferred_times", [])),
+        clinician_preference=body.get("clinician_preference"), admitted_by=current_principal().sub,
+        admitted_at=utcnow())
