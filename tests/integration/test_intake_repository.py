@@ -1,0 +1,66 @@
+"""Intake's MongoDB repositories on the real database: round trips, search, concurrency."""
+from __future__ import annotations
+
+import pytest
+
+from services.intake import handlers
+from services.intake.adapters.clients import MongoClientRepository, MongoScreeningRepository, ensure_indexes
+from services.intake.domain.errors import Conflict
+from shared.outbox import OUTBOX
+from shared.uow import MongoUnitOfWork
+from tests.unit.domain.conftest import NOW, registration
+
+
+@pytest.fixture
+def repos(db):
+    ensure_indexes(db)
+    return handlers.Repositories(clients=MongoClientRepository(db), screenings=MongoScreeningRepository(db))
+
+
+def register(db, repos, **changes):
+    return handlers.register_client(registration(**changes), "staff", NOW, MongoUnitOfWork(db, "intake"), repos,
+                                    treatment_consent={"signed_on": NOW.date(), "signed_by": "client"})
+
+
+def test_client_round_trips_with_flags_and_consents(db, repos):
+    client = register(db, repos)
+    handlers.administer_screening(client.id, "phq9", [1] * 8 + [2], {"difficulty": 2}, "s", NOW,
+                                  MongoUnitOfWork(db, "intake"), repos)
+    loaded = repos.clients.get(client.id)
+    assert loaded.registration == client.registration
+    assert loaded.open_risk_flags[0].urgency == "urgent" and loaded.version == 1
+    assert loaded.has_treatment_consent(NOW.date())
+    [screening] = repos.screenings.for_client(client.id)
+    assert screening.extras == {"difficulty": 2} and screening.total == 10
+    types = [doc["type"] for doc in db[OUTBOX].find().sort([("created_at", 1), ("seq", 1)])]
+    assert types == ["intake.client.registered", "intake.consent.recorded", "intake.screening.completed",
+                     "intake.risk.flagged"]
+
+
+def test_search_by_name_prefixes_and_duplicates_by_name_and_birth_date(db, repos):
+    ann = register(db, repos, given_name="Ann", family_name="Lee")
+    register(db, repos, given_name="Annabel", family_name="Moss")
+    assert [c.id for c in repos.clients.search("le an")] == [ann.id]
+    assert [c.id for c in repos.clients.search(ann.id)] == [ann.id]
+    assert repos.clients.search("zz") == []
+    with pytest.raises(handlers.PossibleDuplicate):
+        register(db, repos, given_name="ANN", family_name="lee")
+
+
+def test_concurrent_changes_do_not_overwrite_each_other(db, repos):
+    client = register(db, repos)
+    first, second = repos.clients.get(client.id), repos.clients.get(client.id)
+    first.flag_risk("high", "a", NOW, None)
+    uow = MongoUnitOfWork(db, "intake")
+    repos.clients.save(first, uow)
+    uow.commit()
+    second.flag_risk("urgent", "b", NOW, None)
+    stale = MongoUnitOfWork(db, "intake")
+    repos.clients.save(second, stale)
+    stale.publish("intake.risk.flagged", 1, client.id, {
+        "client_id": client.id, "flag_id": "x", "urgency": "urgent", "source": "manual", "instrument": None,
+        "screening_id": None, "raised_at": NOW.isoformat(), "raised_by": "b"})
+    with pytest.raises(Conflict):
+        stale.commit()
+    assert len(repos.clients.get(client.id).risk_flags) == 1
+    assert db[OUTBOX].count_documents({"_id": stale.events[0].id}) == 0  # its event rolled back too

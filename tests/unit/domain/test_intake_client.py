@@ -1,0 +1,115 @@
+"""Registration, consent, assessment and admission rules of the intake aggregate."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+
+from services.intake.domain.admission import Admission
+from services.intake.domain.assessment import Assessment, LifeEvent, ProblemArea, ProblemAreas, Relationship
+from services.intake.domain.client import Client, Contact, name_key
+from services.intake.domain.consent import Consent
+from services.intake.domain.errors import Conflict, RuleViolation
+from tests.unit.domain.conftest import NOW, registration
+
+
+def violations(action) -> dict:
+    with pytest.raises(RuleViolation) as error:
+        action()
+    return error.value.errors
+
+
+def test_registration_raises_one_registered_event():
+    client = Client.register(registration(), by="staff", now=NOW)
+    assert client.events == [("registered", client)] and client.status == "referred"
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"date_of_birth": NOW.date() + timedelta(days=1)}, "date_of_birth"),
+    ({"date_of_birth": date(1890, 1, 1)}, "date_of_birth"),
+    ({"preferred_channel": "sms", "contact": Contact(email="a@b.org")}, "contact.phone"),
+    ({"preferred_channel": "email", "contact": Contact(phone="+15550100")}, "contact.email"),
+    ({"sex_at_birth": "x"}, "sex_at_birth"),
+    ({"program": "detox"}, "program"),
+])
+def test_registration_rules(changes, field):
+    assert field in violations(lambda: Client.register(registration(**changes), by="s", now=NOW))
+
+
+def test_name_key_ignores_case_accents_and_spacing():
+    assert name_key("José ", "O'Neil") == name_key("jose", "ONeil")
+    assert name_key("Ann", "Lee") != name_key("Lee", "Ann")
+
+
+def consent(**changes) -> Consent:
+    fields = dict(kind="part2_disclosure", signed_on=date(2026, 11, 20), signed_by="client", recorded_by="s",
+                  recorded_at=NOW, scope="attendance", recipients=["Probation office"], purpose="court order",
+                  expires_on=date(2027, 11, 20))
+    fields.update(changes)
+    return Consent.new(**fields)
+
+
+def test_part2_consent_needs_its_required_elements(client):
+    errors = violations(lambda: client.record_consent(consent(scope=" ", recipients=[], purpose=None,
+                                                              expires_on=None)))
+    assert set(errors) == {"scope", "recipients", "purpose", "expires_on"}
+
+
+def test_part2_consent_only_for_substance_use_programs():
+    mental_health = Client.register(registration(program="mental_health"), by="s", now=NOW)
+    assert "kind" in violations(lambda: mental_health.record_consent(consent()))
+
+
+def test_revoked_consent_is_no_longer_in_force_and_revokes_once(client):
+    recorded = client.record_consent(consent(kind="treatment", scope=None, recipients=[], purpose=None,
+                                             expires_on=None))
+    assert client.has_treatment_consent(NOW.date())
+    client.revoke_consent(recorded.id, "s", NOW)
+    assert not client.has_treatment_consent(NOW.date())
+    with pytest.raises(Conflict):
+        client.revoke_consent(recorded.id, "s", NOW)
+
+
+def areas(primary="role_dispute", stage="impasse", secondary=None) -> ProblemAreas:
+    return ProblemAreas(ProblemArea(primary, stage), ProblemArea(secondary) if secondary else None)
+
+
+def test_problem_area_rules():
+    assert "primary.stage" in areas(stage=None).check()
+    assert "primary.stage" in areas(primary="grief", stage="impasse").check()
+    assert "secondary.area" in areas(primary="grief", stage=None, secondary="grief").check()
+    assert areas(secondary="role_transition").check() == {}
+
+
+def test_assessment_needs_people_rated_one_to_five():
+    errors = violations(lambda: Assessment(relationships=(Relationship("", "sister", 7),),
+                                           life_events=(LifeEvent("move", NOW.date() + timedelta(days=3)),),
+                                           problem_areas=areas(), assessed_by="s", assessed_at=NOW))
+    assert set(errors) == {"relationships.0.closeness", "relationships.0.person", "life_events.0.when"}
+
+
+def admission(**changes) -> Admission:
+    fields = dict(track="individual", problem_areas=areas(), preferred_days=("tuesday",),
+                  preferred_times=("morning",), admitted_by="s", admitted_at=NOW)
+    fields.update(changes)
+    return Admission(**fields)
+
+
+def test_admission_needs_treatment_consent(client):
+    assert "consent" in violations(lambda: client.admit(admission(), NOW))
+    assert client.status == "referred"
+
+
+def test_admission_with_consent_admits_once(client):
+    client.record_consent(consent(kind="treatment", scope=None, recipients=[], purpose=None, expires_on=None))
+    client.admit(admission(), NOW)
+    assert client.status == "admitted" and client.events[-1][0] == "admitted"
+    with pytest.raises(Conflict):
+        client.admit(admission(), NOW)
+
+
+def test_admission_rejects_unknown_days_and_tracks(client):
+    errors = violations(lambda: client.admit(replace(admission(), track="couples", preferred_days=("funday",),
+                                                     preferred_times=("noon",)), NOW))
+    assert {"track", "preferred_days", "preferred_times"} <= set(errors)

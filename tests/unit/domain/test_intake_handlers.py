@@ -1,0 +1,71 @@
+"""Intake use cases with in-memory adapters: what is stored and published together."""
+from __future__ import annotations
+
+import pytest
+
+from services.intake import handlers
+from services.intake.bootstrap import fake_dependencies
+from services.intake.domain.errors import Conflict
+from shared.instruments import InvalidAnswers
+from shared.uow import FakeUnitOfWork
+from tests.unit.domain.conftest import NOW, registration
+
+
+@pytest.fixture
+def repos():
+    return fake_dependencies().repos
+
+
+def register(repos, **changes):
+    uow = FakeUnitOfWork("intake")
+    client = handlers.register_client(registration(**changes), "staff", NOW, uow, repos)
+    return client, uow
+
+
+def test_item9_screening_stores_the_flag_and_publishes_both_events_in_one_commit(repos):
+    client, _ = register(repos)
+    uow = FakeUnitOfWork("intake")
+    screening, flag = handlers.administer_screening(client.id, "phq9", [0] * 8 + [1], {}, "staff", NOW, uow, repos)
+    assert uow.committed and flag.urgency == "high"
+    assert [e.type for e in uow.events] == ["intake.screening.completed", "intake.risk.flagged"]
+    assert uow.events[1].data["screening_id"] == screening.id
+    assert repos.clients.get(client.id).open_risk_flags[0].id == flag.id
+
+
+def test_invalid_answers_store_nothing(repos):
+    client, _ = register(repos)
+    uow = FakeUnitOfWork("intake")
+    with pytest.raises(InvalidAnswers) as invalid:
+        handlers.administer_screening(client.id, "gad7", [0, 1, 9], {}, "staff", NOW, uow, repos)
+    assert {"answers.3", "answers.4", "answers.7"} <= set(invalid.value.errors)
+    assert not uow.committed and repos.screenings.for_client(client.id) == []
+
+
+def test_auditc_uses_the_registered_sex_for_its_cutoff(repos):
+    male, _ = register(repos, sex_at_birth="male")
+    female, _ = register(repos, sex_at_birth="female", given_name="Ana")
+    for client, expected_cutoff, positive in ((male, 4, False), (female, 3, True)):
+        screening, _ = handlers.administer_screening(client.id, "auditc", [1, 1, 1], {}, "s", NOW,
+                                                     FakeUnitOfWork("intake"), repos)
+        assert screening.details["cutoff"] == expected_cutoff and screening.positive is positive
+
+
+def test_possible_duplicates_need_an_override(repos):
+    first, _ = register(repos)
+    with pytest.raises(handlers.PossibleDuplicate) as duplicate:
+        register(repos, given_name="SAM ")
+    assert [c.id for c in duplicate.value.candidates] == [first.id]
+    uow = FakeUnitOfWork("intake")
+    handlers.register_client(registration(), "staff", NOW, uow, repos, allow_duplicate=True)
+    assert uow.committed
+
+
+def test_a_stale_write_is_a_conflict(repos):
+    client, _ = register(repos)
+    stale = repos.clients.get(client.id)
+    handlers.flag_risk(client.id, "high", None, "s", NOW, FakeUnitOfWork("intake"), repos)
+    stale.flag_risk("high", "s", NOW, None)
+    uow = FakeUnitOfWork("intake")
+    repos.clients.save(stale, uow)
+    with pytest.raises(Conflict):
+        uow.commit()
