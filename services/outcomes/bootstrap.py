@@ -12,9 +12,11 @@ from services.outcomes.adapters.enrolments import (
     EnrolmentRepository,
     InMemoryEnrolmentRepository,
     MongoEnrolmentRepository,
-    ensure_indexes,
 )
-from services.outcomes.entrypoints.http import reports_api
+from services.outcomes.adapters.enrolments import ensure_indexes as ensure_enrolment_indexes
+from services.outcomes.adapters.measures import InMemoryMeasureRepository, MeasureRepository, MongoMeasureRepository
+from services.outcomes.adapters.measures import ensure_indexes as ensure_measure_indexes
+from services.outcomes.entrypoints.http import measures_api, reports_api
 from shared.config import Settings
 from shared.service import build_service_app, service_database
 from shared.worker import WorkerSpec
@@ -25,25 +27,34 @@ SERVICE = "outcomes"
 @dataclass
 class Dependencies:
     enrolments: EnrolmentRepository
+    measures: MeasureRepository
 
 
 def real_dependencies(db: Database) -> Dependencies:
-    return Dependencies(enrolments=MongoEnrolmentRepository(db))
+    return Dependencies(enrolments=MongoEnrolmentRepository(db), measures=MongoMeasureRepository(db))
 
 
 def fake_dependencies() -> Dependencies:
-    return Dependencies(enrolments=InMemoryEnrolmentRepository())
+    return Dependencies(enrolments=InMemoryEnrolmentRepository(), measures=InMemoryMeasureRepository())
 
 
 def event_handlers(deps: Dependencies) -> dict:
     """The routing table of the outcomes service."""
-    return {"intake.client.registered": partial(handlers.record_enrolment, enrolments=deps.enrolments)}
+    return {
+        "intake.client.registered": partial(handlers.record_enrolment, enrolments=deps.enrolments),
+        "intake.screening.completed": partial(handlers.record_measure, measures=deps.measures),
+    }
+
+
+def ensure_indexes(db: Database) -> None:
+    ensure_enrolment_indexes(db)
+    ensure_measure_indexes(db)
 
 
 def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:
     settings = settings or Settings.from_env(SERVICE)
     db = service_database(settings)
-    return build_service_app(settings, title="Outcomes API", blueprints=[reports_api],
+    return build_service_app(settings, title="Outcomes API", blueprints=[reports_api, measures_api],
                              dependencies=deps or real_dependencies(db), db=db)
 
 

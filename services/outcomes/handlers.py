@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from services.outcomes.adapters.enrolments import EnrolmentRepository
+from services.outcomes.adapters.measures import MeasureRepository
 from services.outcomes.domain.enrolment import Enrolment, clients_per_program
+from services.outcomes.domain.measure import Measure
 from shared.envelope import Envelope
 from shared.uow import UnitOfWork
 
@@ -20,3 +22,15 @@ def record_enrolment(event: Envelope, data: dict[str, Any], uow: UnitOfWork,
 def program_report(enrolments: EnrolmentRepository) -> dict[str, Any]:
     counts = clients_per_program(enrolments.all())
     return {"clients_per_program": counts, "total_clients": sum(counts.values())}
+
+
+def record_measure(event: Envelope, data: dict[str, Any], uow: UnitOfWork, measures: MeasureRepository) -> None:
+    measures.add(Measure(screening_id=data["screening_id"], client_id=data["client_id"],
+                         instrument=data["instrument"], version=data["version"], total=data["total"],
+                         severity=data["severity"], positive=data["positive"],
+                         administered_at=data["administered_at"]), uow)
+    uow.commit()
+
+
+def measures_for_client(client_id: str, measures: MeasureRepository) -> list[Measure]:
+    return measures.for_client(client_id)

@@ -107,3 +107,12 @@ def test_duplicate_registration_needs_an_explicit_override(stack):
     again = post(stack, "/clients", body)
     assert again.status_code == 409 and len(again.json()["duplicates"]) == 1
     assert post(stack, "/clients", body | {"allow_duplicate": True}).status_code == 201
+
+
+def test_screening_scores_reach_outcomes(stack):
+    client = register(stack, new_client())
+    post(stack, f"/clients/{client['id']}/screenings", {"instrument": "gad7", "answers": [2, 2, 2, 1, 1, 1, 1]})
+    url = f"{stack.url('outcomes')}/api/v1/clients/{client['id']}/measures"
+    measures = wait_for(lambda: requests.get(url, headers=stack.headers("clinician"), timeout=5).json(), 30,
+                        "outcomes to record the measure")
+    assert [(m["instrument"], m["total"], m["severity"]) for m in measures] == [("gad7", 10, "moderate")]
