@@ -45,6 +45,7 @@ run: install
 	honcho start -f deploy/local/Procfile -d .
 
 test: install
+	bash deploy/local/browser-deps.sh
 	pytest tests
 
 test-unit: install

@@ -17,6 +17,10 @@ from shared.config import PROJECT_ROOT
 LOG_DIR = PROJECT_ROOT / "test-artifacts" / "logs"
 
 
+class GaveUp(RuntimeError):
+    """A condition can no longer come true (a process died): stop polling at once."""
+
+
 def wait_for(condition, timeout: float, what: str, interval: float = 0.2):
     """Polls `condition` until it returns something truthy; fails with `what` after `timeout`."""
     deadline = time.monotonic() + timeout
@@ -26,6 +30,8 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.2):
             result = condition()
             if result:
                 return result
+        except GaveUp:
+            raise
         except Exception as error:  # noqa: BLE001 - keep polling; report the last one
             last_error = error
         time.sleep(interval)
@@ -76,7 +82,7 @@ class ManagedProcess:
 
     def _alive(self) -> bool:
         if self.process is not None and self.process.poll() is not None:
-            raise RuntimeError(f"{self.name} exited with {self.process.returncode}; see {LOG_DIR}")
+            raise GaveUp(f"{self.name} exited with {self.process.returncode}; see {LOG_DIR}")
         return True
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> None:

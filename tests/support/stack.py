@@ -12,7 +12,7 @@ import requests
 
 from shared.auth import issue_token
 from shared.config import PROJECT_ROOT, SERVICES
-from tests.support.infra import LOG_DIR, base_env, wait_for
+from tests.support.infra import LOG_DIR, GaveUp, base_env, wait_for
 
 SERVICE_PROCESSES = [f"{name}_{kind}" for name in SERVICES for kind in ("web", "worker")]
 
@@ -43,7 +43,7 @@ class Stack:
 
     def _all_ready(self) -> bool:
         if self.process is not None and self.process.poll() is not None:
-            raise RuntimeError(f"honcho exited; see {self.log_path}")
+            raise GaveUp(f"honcho exited; see {self.log_path}")
         for service in SERVICES:
             try:
                 if requests.get(f"{self.url(service)}/readyz", timeout=3).status_code != 200:
