@@ -59,7 +59,15 @@ def jwt_secret(env: dict[str, str]) -> str:
         import secrets
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        candidate = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
+        try:
+            # Several processes start at once: the first link wins and everyone reads the winner.
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(candidate)
     return path.read_text().strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import EXCLUDE, RAISE, Schema
+from marshmallow import EXCLUDE, RAISE, Schema, fields
 
 from shared.topics import events_topic
 
@@ -63,10 +63,25 @@ def topic_for_type(type_: str) -> str:
 
 def validate_outgoing(type_: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
     """Strict: an unknown or missing field is a producer bug and must fail before publishing."""
-    schema = contract_for(type_, version).schema(unknown=RAISE)
+    schema = _schema(type_, version, RAISE)
     return schema.dump(schema.load(data))
 
 
 def read_incoming(type_: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
     """Tolerant: fields added by newer producers are ignored; missing required ones still fail."""
-    return contract_for(type_, version).schema(unknown=EXCLUDE).load(data)
+    return _schema(type_, version, EXCLUDE).load(data)
+
+
+def _schema(type_: str, version: int, unknown: str) -> Schema:
+    schema = contract_for(type_, version).schema(unknown=unknown)
+    _apply_unknown(schema, unknown)
+    return schema
+
+
+def _apply_unknown(schema: Schema, unknown: str) -> None:
+    """marshmallow applies `unknown` to the top level only; nested objects get the same rule here."""
+    for field in schema.fields.values():
+        nested = getattr(field, "inner", field)  # a List's item field, or the field itself
+        if isinstance(nested, fields.Nested):
+            nested.schema.unknown = unknown
+            _apply_unknown(nested.schema, unknown)

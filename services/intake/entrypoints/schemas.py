@@ -9,7 +9,7 @@ from services.intake.domain.client import CHANNELS, PROGRAMS, SEXES
 from services.intake.domain.consent import KINDS
 from services.intake.domain.risk import URGENCIES
 
-NAME = [validate.Length(min=1, max=100), validate.Regexp(r"\S", error="Must not be blank.")]
+NAME = [validate.Length(min=1, max=100), validate.Regexp(r"\s*\S", error="Must not be blank.")]
 PHONE = validate.Regexp(r"^\+?[0-9][0-9 ()-]{5,19}$", error="Not a valid phone number.")
 TEXT = validate.Length(max=2000)
 
@@ -186,7 +186,7 @@ class ManualFlagSchema(Schema):
 
 class ClearFlagSchema(Schema):
     reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000),
-                                                    validate.Regexp(r"\S", error="Must not be blank.")])
+                                                    validate.Regexp(r"\s*\S", error="Must not be blank.")])
 
 
 class QueueEntrySchema(Schema):

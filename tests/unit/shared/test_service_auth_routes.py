@@ -1,0 +1,82 @@
+"""Every /api route of every service demands a token and a role, checked through the real apps."""
+from __future__ import annotations
+
+import pytest
+
+from shared.auth import ROLES
+
+BAD_AUTH = [None, "Bearer not-a-jwt", "Basic dXNlcjpwYXNz", "Bearer ", "bearer"]
+
+
+def call(client, method: str, url: str, headers: dict | None = None, body: dict | None = None):
+    # A well-formed request (body for writes, client_id for queries), so only auth can refuse it.
+    return client.open(url, method=method, headers=headers or {}, query_string={"client_id": "c-1"},
+                       json=body if method != "GET" else None)
+
+
+def test_every_api_route_declares_required_roles(any_app, routes_of):
+    routes = routes_of(any_app)
+    assert routes, "each service exposes at least one /api route"
+    for rule, method, view in routes:
+        roles = getattr(view, "required_roles", None)
+        assert roles, f"{method} {rule} has no @roles_required"
+        assert set(roles) <= set(ROLES)
+
+
+@pytest.mark.parametrize("authorization", BAD_AUTH)
+def test_every_api_route_answers_401_without_a_valid_token(any_app, routes_of, url_for_rule, authorization):
+    client = any_app.test_client()
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    for rule, method, _view in routes_of(any_app):
+        response = call(client, method, url_for_rule(rule), headers)
+        assert response.status_code == 401, f"{method} {rule}"
+        assert response.get_json()["code"] == 401
+
+
+def test_token_signed_with_another_secret_gets_401(any_app, routes_of, url_for_rule):
+    from shared.auth import issue_token
+
+    forged = {"Authorization": f"Bearer {issue_token('not-the-service-secret-at-all-xx', 'u', 'admin')}"}
+    for rule, method, _view in routes_of(any_app):
+        assert call(any_app.test_client(), method, url_for_rule(rule), forged).status_code == 401
+
+
+def test_roles_outside_required_roles_get_403_and_inside_get_through(any_app, routes_of, url_for_rule,
+                                                                     auth, registration):
+    client = any_app.test_client()
+    for rule, method, view in routes_of(any_app):
+        for role in ROLES:
+            response = call(client, method, url_for_rule(rule), auth(role), registration())
+            if role in view.required_roles:
+                assert response.status_code not in (401, 403), f"{role} {method} {rule}"
+            else:
+                assert response.status_code == 403, f"{role} {method} {rule}"
+                assert role in response.get_json()["message"]
+
+
+def test_ops_may_not_register_a_client(client, auth, registration, intake):
+    response = client.post("/api/v1/clients", json=registration(), headers=auth("ops"))
+    assert response.status_code == 403
+    assert response.get_json()["code"] == 403
+    assert intake.events == []
+
+
+def test_role_is_checked_before_the_body_is_validated(client, auth):
+    response = client.post("/api/v1/clients", json={}, headers=auth("ops"))
+    assert response.status_code == 403
+    assert "errors" not in response.get_json()
+
+
+def test_intake_role_registers_a_client(client, auth, registration, intake):
+    response = client.post("/api/v1/clients", json=registration(), headers=auth("intake", sub="staff-3"))
+    assert response.status_code == 201
+    client_id = response.get_json()["id"]
+    assert intake.clients.get(client_id).registered_by == "staff-3"
+    assert [uow.committed for uow in intake.uows] == [True]
+
+
+def test_operational_routes_need_no_token(any_app):
+    client = any_app.test_client()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/openapi.json").status_code == 200
+    assert client.get("/metrics").status_code == 200

@@ -1,0 +1,88 @@
+"""Event contracts: strict producers, tolerant consumers, and topics that exist."""
+from __future__ import annotations
+
+import pytest
+from marshmallow import ValidationError
+
+from shared.contracts import UnknownEvent, all_contracts, contract_for, read_incoming, validate_outgoing
+from shared.topics import TOPICS, dlq_topic
+
+CONTRACTS = all_contracts()
+IDS = [f"{c.type}-v{c.version}" for c in CONTRACTS]
+REGISTERED = contract_for("intake.client.registered", 1)
+
+
+def test_there_are_contracts_for_the_known_events():
+    keys = {(c.type, c.version) for c in CONTRACTS}
+    assert {("intake.client.registered", 1), ("sessions.episode.opened", 1)} <= keys
+
+
+@pytest.mark.parametrize("contract", CONTRACTS, ids=IDS)
+def test_every_example_passes_strict_validation_unchanged(contract):
+    assert validate_outgoing(contract.type, contract.version, contract.example) == contract.example
+
+
+@pytest.mark.parametrize("contract", CONTRACTS, ids=IDS)
+def test_outgoing_rejects_an_unknown_field(contract):
+    with pytest.raises(ValidationError) as caught:
+        validate_outgoing(contract.type, contract.version, {**contract.example, "surprise": 1})
+    assert "surprise" in caught.value.messages
+
+
+@pytest.mark.parametrize("contract", CONTRACTS, ids=IDS)
+def test_outgoing_and_incoming_reject_a_missing_required_field(contract):
+    required = [name for name, field in contract.schema().fields.items() if field.required]
+    assert required
+    for name in required:
+        partial = {k: v for k, v in contract.example.items() if k != name}
+        for check in (validate_outgoing, read_incoming):
+            with pytest.raises(ValidationError) as caught:
+                check(contract.type, contract.version, partial)
+            assert name in caught.value.messages
+
+
+@pytest.mark.parametrize("contract", CONTRACTS, ids=IDS)
+def test_incoming_ignores_unknown_top_level_fields(contract):
+    data = read_incoming(contract.type, contract.version, {**contract.example, "added_later": "x"})
+    assert "added_later" not in data
+    assert data["client_id"] == contract.example["client_id"]
+
+
+def test_incoming_ignores_unknown_fields_inside_nested_objects():
+    example = REGISTERED.example
+    data = read_incoming(REGISTERED.type, 1, {**example, "contact": {**example["contact"], "pager": "1"}})
+    assert "pager" not in data["contact"]
+
+
+def test_outgoing_rejects_a_value_outside_the_allowed_ones():
+    with pytest.raises(ValidationError) as caught:
+        validate_outgoing(REGISTERED.type, 1, {**REGISTERED.example, "program": "astrology"})
+    assert list(caught.value.messages) == ["program"]
+
+
+def test_outgoing_rejects_a_naive_timestamp():
+    with pytest.raises(ValidationError) as caught:
+        validate_outgoing(REGISTERED.type, 1, {**REGISTERED.example, "registered_at": "2026-11-26T09:00:00"})
+    assert "registered_at" in caught.value.messages
+
+
+@pytest.mark.parametrize("type_, version", [("intake.client.unheard_of", 1), ("intake.client.registered", 99)])
+def test_contract_for_an_unknown_type_or_version_raises(type_, version):
+    with pytest.raises(UnknownEvent):
+        contract_for(type_, version)
+    with pytest.raises(UnknownEvent):
+        read_incoming(type_, version, {})
+
+
+@pytest.mark.parametrize("contract", CONTRACTS, ids=IDS)
+def test_every_topic_and_its_dead_letter_topic_are_declared(contract):
+    declared = {spec.name for spec in TOPICS}
+    assert contract.topic == f"{contract.type.split('.')[0]}.events"
+    assert contract.topic in declared
+    assert dlq_topic(contract.topic) in declared
+
+
+@pytest.mark.parametrize("contract", CONTRACTS, ids=IDS)
+def test_every_contract_is_described_and_keyed_by_client(contract):
+    assert contract.description.strip()
+    assert "client_id" in contract.schema().fields

@@ -1,0 +1,74 @@
+"""The base app every service starts from: health, readiness and correlation ids."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from shared.web import CORRELATION_HEADER, create_base_app
+
+
+def unavailable() -> None:
+    raise ConnectionError("mongo down: secret detail")
+
+
+def test_healthz_is_200(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "service": "intake"}
+
+
+def test_readyz_names_the_failing_dependency(settings_for):
+    app = create_base_app(settings_for("intake"), title="T", blueprints=[],
+                          readiness={"mongodb": unavailable, "kafka": lambda: None})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["failing"] == {"mongodb": "ConnectionError"}
+    assert "secret detail" not in response.get_data(as_text=True)
+
+
+def test_readyz_is_200_when_every_check_passes(settings_for):
+    app = create_base_app(settings_for("intake"), title="T", blueprints=[],
+                          readiness={"mongodb": lambda: None, "kafka": lambda: None})
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 200
+    assert response.get_json()["checks"] == ["kafka", "mongodb"]
+
+
+def test_service_app_readiness_checks_mongodb_and_kafka(intake_app, monkeypatch):
+    import shared.service
+
+    # The checks look these up when they run, so patching the module is enough.
+    monkeypatch.setattr(shared.service, "ping", lambda db: unavailable())
+    monkeypatch.setattr(shared.service, "kafka_reachable", lambda servers: None)
+    response = intake_app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["failing"] == {"mongodb": "ConnectionError"}
+
+
+def test_given_correlation_id_is_echoed(client):
+    response = client.get("/healthz", headers={CORRELATION_HEADER: "req-42.a_b"})
+    assert response.headers[CORRELATION_HEADER] == "req-42.a_b"
+
+
+def test_missing_correlation_id_is_generated(client):
+    first = client.get("/healthz").headers[CORRELATION_HEADER]
+    second = client.get("/healthz").headers[CORRELATION_HEADER]
+    assert str(uuid.UUID(first)) == first
+    assert first != second
+
+
+@pytest.mark.parametrize("bad", ["has space", "<script>", "x" * 65, "new\\nline", "a;b"])
+def test_malformed_correlation_id_is_replaced(client, bad):
+    echoed = client.get("/healthz", headers={CORRELATION_HEADER: bad}).headers[CORRELATION_HEADER]
+    assert echoed != bad
+    assert str(uuid.UUID(echoed)) == echoed
+
+
+def test_correlation_id_reaches_the_published_event(client, auth, registration, intake):
+    response = client.post("/api/v1/clients", json=registration(), headers={
+        **auth("intake"), CORRELATION_HEADER: "chain-77"})
+    assert response.status_code == 201
+    assert [event.correlation_id for event in intake.events] == ["chain-77"]
+    assert response.headers[CORRELATION_HEADER] == "chain-77"
