@@ -1,8 +1,9 @@
 """Composition root of the intake service: wires real or fake adapters to the handlers."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from flask import Flask
 from pymongo.database import Database
@@ -13,6 +14,7 @@ from services.intake.entrypoints.api import clients_api
 from services.intake.entrypoints.instruments import instruments_api
 from services.intake.handlers import Repositories
 from shared.config import Settings
+from shared.instruments import get_instrument
 from shared.service import build_service_app, service_database
 from shared.uow import FakeUnitOfWork, MongoUnitOfWork, UnitOfWork
 from shared.worker import WorkerSpec
@@ -24,11 +26,26 @@ SERVICE = "intake"
 class Dependencies:
     repos: Repositories
     uow: Callable[[], UnitOfWork]
+    screening_cutoffs: Mapping[str, int] = field(default_factory=dict)
+
+
+def screening_cutoffs(env: Mapping[str, str]) -> dict[str, int]:
+    """SCREENING_CUTOFFS="phq2=2,pcl5=31": the cut-offs that published sources disagree on.
+
+    Checked at start-up, so a mistyped setting stops the service instead of mis-screening.
+    """
+    cutoffs: dict[str, int] = {}
+    for pair in filter(None, (p.strip() for p in env.get("SCREENING_CUTOFFS", "").split(","))):
+        code, _, value = pair.partition("=")
+        cutoffs[code.strip()] = int(value)
+        get_instrument(code.strip()).cutoff_in_force(cutoffs)
+    return cutoffs
 
 
 def real_dependencies(db: Database) -> Dependencies:
     repos = Repositories(clients=MongoClientRepository(db), screenings=MongoScreeningRepository(db))
-    return Dependencies(repos=repos, uow=lambda: MongoUnitOfWork(db, SERVICE))
+    return Dependencies(repos=repos, uow=lambda: MongoUnitOfWork(db, SERVICE),
+                        screening_cutoffs=screening_cutoffs(os.environ))
 
 
 def fake_dependencies() -> Dependencies:

@@ -1,6 +1,7 @@
 """Use cases of the intake service: load, call the domain, stage writes and events, commit."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -59,10 +60,12 @@ def search_clients(query: str, repos: Repositories) -> list[Client]:
 
 
 def administer_screening(client_id: str, instrument: str, answers: list, extras: dict[str, Any], by: str,
-                         now: datetime, uow: UnitOfWork, repos: Repositories) -> tuple[Screening, RiskFlag | None]:
+                         now: datetime, uow: UnitOfWork, repos: Repositories,
+                         cutoffs: Mapping[str, int] | None = None) -> tuple[Screening, RiskFlag | None]:
     """Scores and stores a screening; risk found in it raises a flag in the same transaction."""
     client = get_client(client_id, repos)
-    screening = administer(client.id, instrument, answers, extras, client.registration.sex_at_birth, by, now)
+    screening = administer(client.id, instrument, answers, extras, client.registration.sex_at_birth, by, now,
+                           cutoffs)
     flag = client.screening_recorded(screening.id, screening.result, by, now)
     repos.screenings.add(screening, uow)
     uow.publish("intake.screening.completed", 1, subject=client.id, data=events.screening_completed(screening))

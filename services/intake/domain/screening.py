@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from shared.instruments import ScreeningResult, get_instrument
@@ -34,7 +35,7 @@ class Screening:
 
 
 def administer(client_id: str, code: str, answers: list, extras: dict[str, Any], sex_at_birth: str | None,
-               by: str, now: datetime) -> Screening:
+               by: str, now: datetime, cutoffs: Mapping[str, int] | None = None) -> Screening:
     """Scores the answers (raising InvalidAnswers naming each bad item) into a screening record."""
     instrument = get_instrument(code)
     extras = dict(extras)
@@ -43,7 +44,7 @@ def administer(client_id: str, code: str, answers: list, extras: dict[str, Any],
         extras.setdefault("sex_at_birth", sex_at_birth)
         if extras["sex_at_birth"] is None:
             del extras["sex_at_birth"]
-    result = instrument.score(list(answers), extras)
+    result = instrument.score(list(answers), extras, cutoffs)
     return Screening(
         id=str(uuid.uuid4()), client_id=client_id, instrument=result.instrument, version=result.version,
         answers=list(answers), extras=extras, total=result.total, severity=result.severity,

@@ -36,7 +36,7 @@ def screen(client_id: str, body: dict[str, Any], deps) -> dict[str, Any]:
     extras = {name: body[name] for name in EXTRA_FIELDS if body.get(name) is not None}
     screening, flag = handlers.administer_screening(
         client_id, body["instrument"], body["answers"], extras, current_principal().sub, utcnow(),
-        deps.uow(), deps.repos)
+        deps.uow(), deps.repos, deps.screening_cutoffs)
     return {**screening.__dict__, "risk_flag": flag}
 
 

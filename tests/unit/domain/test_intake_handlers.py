@@ -69,3 +69,15 @@ def test_a_stale_write_is_a_conflict(repos):
     repos.clients.save(stale, uow)
     with pytest.raises(Conflict):
         uow.commit()
+
+
+def test_cutoff_settings_are_checked_and_applied(repos):
+    from services.intake.bootstrap import screening_cutoffs
+
+    assert screening_cutoffs({"SCREENING_CUTOFFS": "phq2=2, pcl5=31"}) == {"phq2": 2, "pcl5": 31}
+    with pytest.raises(ValueError):
+        screening_cutoffs({"SCREENING_CUTOFFS": "phq9=12"})  # PHQ-9's cut-off is not a setting
+    client, _ = register(repos)
+    screening, _ = handlers.administer_screening(client.id, "phq2", [1, 1], {}, "s", NOW, FakeUnitOfWork("intake"),
+                                                 repos, cutoffs={"phq2": 2})
+    assert screening.positive and screening.details["cutoff"] == 2
