@@ -1,0 +1,17 @@
+"""Runs every benchmark and prints one JSON line per measurement."""
+from __future__ import annotations
+
+import json
+import sys
+
+from tests.bench import pipeline, scoring
+
+
+def main() -> int:
+    for result in [*scoring.run(), *pipeline.run()]:
+        print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
