@@ -1,8 +1,7 @@
-"""Where clients and their screenings are kept: MongoDB in the service, dicts in unit tests."""
+"""Where clients and their screenings are kept in MongoDB (fakes for unit tests: fakes.py)."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Any, Protocol
 
 from pymongo import ASCENDING, DESCENDING
@@ -11,7 +10,7 @@ from pymongo.database import Database
 from services.intake.domain.client import Client, name_key
 from services.intake.domain.errors import Conflict
 from services.intake.domain.screening import Screening
-from shared.codec import decode, encode
+from shared.documents import VersionedDocuments
 from shared.uow import UnitOfWork
 
 CLIENTS, SCREENINGS = "clients", "screenings"
@@ -34,53 +33,26 @@ class ScreeningRepository(Protocol):
     def instruments_done(self, client_ids: list[str]) -> dict[str, set[str]]: ...
 
 
-def _client_document(client: Client) -> dict[str, Any]:
-    doc = encode(client)
-    doc["_id"] = doc.pop("id")
+def _index_keys(client: Client) -> dict[str, Any]:
+    """Denormalised keys so search, duplicate checks and the queue use indexes, not scans."""
     reg = client.registration
-    # Denormalised keys so search and duplicate checks use indexes, not scans.
-    doc["name_key"] = name_key(reg.given_name, reg.family_name)
-    doc["search_terms"] = sorted({reg.given_name.casefold(), reg.family_name.casefold()})
-    doc["open_risk"] = bool(client.open_risk_flags)
-    return doc
-
-
-def _client(doc: dict[str, Any]) -> Client:
-    doc = dict(doc)
-    doc["id"] = doc.pop("_id")
-    return decode(Client, doc)
+    return {"name_key": name_key(reg.given_name, reg.family_name),
+            "search_terms": sorted({reg.given_name.casefold(), reg.family_name.casefold()}),
+            "open_risk": bool(client.open_risk_flags)}
 
 
 class MongoClientRepository:
     def __init__(self, db: Database) -> None:
-        self.collection = db[CLIENTS]
-
-    def add(self, client: Client, uow: UnitOfWork) -> None:
-        document = _client_document(client)
-        uow.stage(lambda session: self.collection.insert_one(dict(document), session=session))
-
-    def save(self, client: Client, uow: UnitOfWork) -> None:
-        """Optimistic concurrency: the write only lands on the version that was read."""
-        expected = client.version
-        document = _client_document(replace(client, version=expected + 1))
-
-        def write(session) -> None:
-            result = self.collection.replace_one({"_id": client.id, "version": expected}, document,
-                                                 session=session)
-            if result.matched_count != 1:
-                raise Conflict("The client was changed by someone else; reload and try again.")
-
-        uow.stage(write)
-
-    def get(self, client_id: str) -> Client | None:
-        doc = self.collection.find_one({"_id": client_id})
-        return _client(doc) if doc else None
+        self.documents = VersionedDocuments(db[CLIENTS], Client, extra_fields=_index_keys, stale=Conflict)
+        self.add = self.documents.add
+        self.save = self.documents.save
+        self.get = self.documents.get
 
     def possible_duplicates(self, client: Client) -> list[Client]:
         reg = client.registration
-        docs = self.collection.find({"name_key": name_key(reg.given_name, reg.family_name),
+        found = self.documents.find({"name_key": name_key(reg.given_name, reg.family_name),
                                      "registration.date_of_birth": reg.date_of_birth.isoformat()})
-        return [_client(d) for d in docs if d["_id"] != client.id]
+        return [c for c in found if c.id != client.id]
 
     def search(self, query: str) -> list[Client]:
         words = query.casefold().split()
@@ -88,42 +60,30 @@ class MongoClientRepository:
             return []
         # Every word must start one of the names: "ann lee" finds Ann Lee and Lee Ann.
         by_name = {"$and": [{"search_terms": {"$regex": f"^{re.escape(w)}"}} for w in words]}
-        docs = self.collection.find({"$or": [{"_id": query.strip()}, by_name]})
-        return [_client(d) for d in docs.sort("registered_at", DESCENDING).limit(SEARCH_LIMIT)]
+        return self.documents.find({"$or": [{"_id": query.strip()}, by_name]},
+                                   sort=[("registered_at", DESCENDING)], limit=SEARCH_LIMIT)
 
     def needing_attention(self) -> list[Client]:
-        docs = self.collection.find({"$or": [{"open_risk": True}, {"status": {"$ne": "admitted"}}]})
-        return [_client(d) for d in docs.limit(500)]
+        return self.documents.find({"$or": [{"open_risk": True}, {"status": {"$ne": "admitted"}}]}, limit=500)
 
 
 class MongoScreeningRepository:
     def __init__(self, db: Database) -> None:
-        self.collection = db[SCREENINGS]
-
-    def add(self, screening: Screening, uow: UnitOfWork) -> None:
-        doc = encode(screening)
-        doc["_id"] = doc.pop("id")
-        uow.stage(lambda session: self.collection.insert_one(dict(doc), session=session))
+        self.documents = VersionedDocuments(db[SCREENINGS], Screening)
+        self.add = self.documents.add
 
     def for_client(self, client_id: str) -> list[Screening]:
-        docs = self.collection.find({"client_id": client_id}).sort("administered_at", DESCENDING)
-        return [_screening(d) for d in docs]
+        return self.documents.find({"client_id": client_id}, sort=[("administered_at", DESCENDING)])
 
     def get(self, client_id: str, screening_id: str) -> Screening | None:
-        doc = self.collection.find_one({"_id": screening_id, "client_id": client_id})
-        return _screening(doc) if doc else None
+        return self.documents.find_one({"_id": screening_id, "client_id": client_id})
 
     def instruments_done(self, client_ids: list[str]) -> dict[str, set[str]]:
         done: dict[str, set[str]] = {client_id: set() for client_id in client_ids}
-        for doc in self.collection.find({"client_id": {"$in": client_ids}}, {"client_id": 1, "instrument": 1}):
+        projection = {"client_id": 1, "instrument": 1}
+        for doc in self.documents.collection.find({"client_id": {"$in": client_ids}}, projection):
             done[doc["client_id"]].add(doc["instrument"])
         return done
-
-
-def _screening(doc: dict[str, Any]) -> Screening:
-    doc = dict(doc)
-    doc["id"] = doc.pop("_id")
-    return decode(Screening, doc)
 
 
 def ensure_indexes(db: Database) -> None:

@@ -4,20 +4,16 @@ from __future__ import annotations
 import copy
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from pymongo import ASCENDING
 from pymongo.database import Database
 
 from services.notifications.domain.alert import OPEN, RESOLVED, Alert
-from shared.codec import decode, encode
+from shared.documents import StaleWrite, VersionedDocuments
 from shared.uow import UnitOfWork
 
 ALERTS = "alerts"
-
-
-class StaleAlert(RuntimeError):
-    pass
 
 
 class AlertRepository(Protocol):
@@ -29,51 +25,21 @@ class AlertRepository(Protocol):
     def due_for_escalation(self, now: datetime) -> list[Alert]: ...
 
 
-def _document(alert: Alert) -> dict[str, Any]:
-    doc = encode(alert)
-    doc["_id"] = doc.pop("id")
-    return doc
-
-
-def _alert(doc: dict[str, Any]) -> Alert:
-    doc = dict(doc)
-    doc["id"] = doc.pop("_id")
-    return decode(Alert, doc)
-
-
 class MongoAlertRepository:
     def __init__(self, db: Database) -> None:
-        self.collection = db[ALERTS]
-
-    def add(self, alert: Alert, uow: UnitOfWork) -> None:
-        document = _document(alert)
-        uow.stage(lambda session: self.collection.insert_one(dict(document), session=session))
-
-    def save(self, alert: Alert, uow: UnitOfWork) -> None:
-        expected = alert.version
-        document = _document(replace(alert, version=expected + 1))
-
-        def write(session) -> None:
-            if self.collection.replace_one({"_id": alert.id, "version": expected}, document,
-                                           session=session).matched_count != 1:
-                raise StaleAlert(alert.id)
-
-        uow.stage(write)
-
-    def get(self, alert_id: str) -> Alert | None:
-        doc = self.collection.find_one({"_id": alert_id})
-        return _alert(doc) if doc else None
+        self.documents = VersionedDocuments(db[ALERTS], Alert)
+        self.add = self.documents.add
+        self.save = self.documents.save
+        self.get = self.documents.get
 
     def for_flag(self, flag_id: str) -> Alert | None:
-        doc = self.collection.find_one({"flag_id": flag_id})
-        return _alert(doc) if doc else None
+        return self.documents.find_one({"flag_id": flag_id})
 
     def unresolved(self) -> list[Alert]:
-        docs = self.collection.find({"status": {"$ne": RESOLVED}}).sort("raised_at", ASCENDING)
-        return [_alert(d) for d in docs]
+        return self.documents.find({"status": {"$ne": RESOLVED}}, sort=[("raised_at", ASCENDING)])
 
     def due_for_escalation(self, now: datetime) -> list[Alert]:
-        return [_alert(d) for d in self.collection.find({"status": OPEN, "escalate_at": {"$lte": now}})]
+        return self.documents.find({"status": OPEN, "escalate_at": {"$lte": now}})
 
 
 class InMemoryAlertRepository:
@@ -90,7 +56,7 @@ class InMemoryAlertRepository:
 
         def write(_s) -> None:
             if self.alerts[alert.id].version != alert.version:
-                raise StaleAlert(alert.id)
+                raise StaleWrite(alert.id)
             self.alerts[alert.id] = stored
 
         uow.stage(write)

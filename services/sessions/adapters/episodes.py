@@ -3,21 +3,17 @@ from __future__ import annotations
 
 import copy
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Protocol
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.database import Database
 
 from services.sessions.domain.episode import Episode
-from shared.codec import decode, encode
+from shared.documents import StaleWrite, VersionedDocuments
 from shared.uow import UnitOfWork
 
 EPISODES = "episodes"
 OPEN_STATUSES = ("pending", "active")
-
-
-class StaleEpisode(RuntimeError):
-    """Someone else changed the episode since it was read."""
 
 
 class EpisodeRepository(Protocol):
@@ -27,45 +23,18 @@ class EpisodeRepository(Protocol):
     def open_for_client(self, client_id: str) -> Episode | None: ...
 
 
-def _document(episode: Episode) -> dict[str, Any]:
-    doc = encode(episode)
-    doc["_id"] = doc.pop("id")
-    return doc
-
-
-def _episode(doc: dict[str, Any]) -> Episode:
-    doc = dict(doc)
-    doc["id"] = doc.pop("_id")
-    return decode(Episode, doc)
-
-
 class MongoEpisodeRepository:
     def __init__(self, db: Database) -> None:
-        self.collection = db[EPISODES]
-
-    def add(self, episode: Episode, uow: UnitOfWork) -> None:
-        document = _document(episode)
-        uow.stage(lambda session: self.collection.insert_one(dict(document), session=session))
-
-    def save(self, episode: Episode, uow: UnitOfWork) -> None:
-        expected = episode.version
-        document = _document(replace(episode, version=expected + 1))
-
-        def write(session) -> None:
-            result = self.collection.replace_one({"_id": episode.id, "version": expected}, document, session=session)
-            if result.matched_count != 1:
-                raise StaleEpisode(episode.id)
-
-        uow.stage(write)
+        self.documents = VersionedDocuments(db[EPISODES], Episode)
+        self.add = self.documents.add
+        self.save = self.documents.save
 
     def for_client(self, client_id: str) -> list[Episode]:
-        cursor = self.collection.find({"client_id": client_id}).sort("opened_at", ASCENDING)
-        return [_episode(doc) for doc in cursor]
+        return self.documents.find({"client_id": client_id}, sort=[("opened_at", ASCENDING)])
 
     def open_for_client(self, client_id: str) -> Episode | None:
-        doc = self.collection.find_one({"client_id": client_id, "status": {"$in": list(OPEN_STATUSES)}},
+        return self.documents.find_one({"client_id": client_id, "status": {"$in": list(OPEN_STATUSES)}},
                                        sort=[("opened_at", DESCENDING)])
-        return _episode(doc) if doc else None
 
 
 class InMemoryEpisodeRepository:
@@ -81,7 +50,7 @@ class InMemoryEpisodeRepository:
 
         def write(_session) -> None:
             if self.episodes[episode.id].version != episode.version:
-                raise StaleEpisode(episode.id)
+                raise StaleWrite(episode.id)
             self.episodes[episode.id] = stored
 
         uow.stage(write)
