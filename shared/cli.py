@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     ready.add_argument("--stay", action="store_true", help="keep running afterwards (for a Procfile)")
     ready.set_defaults(run=_wait_ready)
 
+    from shared.cli_users import register as register_user_commands
+
+    register_user_commands(commands)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -12,6 +12,7 @@ from services.intake.adapters.clients import MongoClientRepository, MongoScreeni
 from services.intake.adapters.fakes import InMemoryClientRepository, InMemoryScreeningRepository
 from services.intake.entrypoints.api import clients_api
 from services.intake.entrypoints.instruments import instruments_api
+from services.intake.entrypoints.ui import ui
 from services.intake.handlers import Repositories
 from shared.config import Settings
 from shared.instruments import get_instrument
@@ -61,8 +62,10 @@ def event_handlers(deps: Dependencies) -> dict:
 def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:
     settings = settings or Settings.from_env(SERVICE)
     db = service_database(settings)
-    return build_service_app(settings, title="Intake API", blueprints=[clients_api, instruments_api],
-                             dependencies=deps or real_dependencies(db), db=db)
+    app = build_service_app(settings, title="Intake API", blueprints=[clients_api, instruments_api],
+                            dependencies=deps or real_dependencies(db), db=db)
+    app.register_blueprint(ui)  # the staff UI: server-rendered pages outside /api and OpenAPI
+    return app
 
 
 def worker_spec() -> WorkerSpec:
