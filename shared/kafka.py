@@ -34,9 +34,9 @@ def make_consumer(bootstrap_servers: str, group_id: str, topics: list[str], clie
     return consumer
 
 
-def make_admin(bootstrap_servers: str, client_id: str = "ipt-admin") -> KafkaAdminClient:
+def make_admin(bootstrap_servers: str, client_id: str = "ipt-admin", timeout_ms: int = 10000) -> KafkaAdminClient:
     return KafkaAdminClient(bootstrap_servers=bootstrap_servers.split(","), client_id=client_id,
-                            request_timeout_ms=10000)
+                            request_timeout_ms=timeout_ms)
 
 
 def ensure_topics(bootstrap_servers: str, topics: tuple[TopicSpec, ...] = TOPICS) -> list[str]:
@@ -60,7 +60,8 @@ def ensure_topics(bootstrap_servers: str, topics: tuple[TopicSpec, ...] = TOPICS
 
 def kafka_reachable(bootstrap_servers: str) -> None:
     """Raises unless a broker answers a metadata request."""
-    admin = make_admin(bootstrap_servers, client_id="ipt-readiness")
+    # A probe must answer quickly, and must not hold a web worker during shutdown.
+    admin = make_admin(bootstrap_servers, client_id="ipt-readiness", timeout_ms=3000)
     try:
         admin.describe_cluster()
     finally:
