@@ -18,11 +18,14 @@ DEPENDENCIES_KEY = "ipt.dependencies"
 
 
 def build_service_app(settings: Settings, *, title: str, blueprints: Iterable[Blueprint],
-                      dependencies: Any, db: Database) -> Flask:
-    """A service app whose readiness checks its database and Kafka, with its adapters attached."""
+                      dependencies: Any) -> Flask:
+    """A service app whose readiness checks its database and Kafka, with its adapters attached.
+
+    The database client is made on the first probe, so an app built on fakes never opens one.
+    """
     configure_logging(settings.service, settings.log_level)
     app = create_base_app(settings, title=title, blueprints=blueprints, readiness={
-        "mongodb": lambda: ping(db),
+        "mongodb": lambda: ping(service_database(settings)),
         "kafka": lambda: kafka_reachable(settings.kafka_bootstrap_servers),
     })
     app.extensions[DEPENDENCIES_KEY] = dependencies

@@ -61,9 +61,8 @@ def event_handlers(deps: Dependencies) -> dict:
 
 def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:
     settings = settings or Settings.from_env(SERVICE)
-    db = service_database(settings)
     app = build_service_app(settings, title="Intake API", blueprints=[clients_api, instruments_api],
-                            dependencies=deps or real_dependencies(db), db=db)
+                            dependencies=deps or real_dependencies(service_database(settings)))
     app.register_blueprint(ui)  # the staff UI: server-rendered pages outside /api and OpenAPI
     return app
 

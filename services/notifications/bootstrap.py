@@ -60,9 +60,8 @@ def periodic_tasks(deps: Dependencies) -> list[PeriodicTask]:
 
 def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:
     settings = settings or Settings.from_env(SERVICE)
-    db = service_database(settings)
     return build_service_app(settings, title="Notifications API", blueprints=[recipients_api, alerts_api],
-                             dependencies=deps or real_dependencies(db), db=db)
+                             dependencies=deps or real_dependencies(service_database(settings)))
 
 
 def worker_spec() -> WorkerSpec:

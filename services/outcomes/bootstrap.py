@@ -53,9 +53,8 @@ def ensure_indexes(db: Database) -> None:
 
 def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:
     settings = settings or Settings.from_env(SERVICE)
-    db = service_database(settings)
     return build_service_app(settings, title="Outcomes API", blueprints=[reports_api, measures_api],
-                             dependencies=deps or real_dependencies(db), db=db)
+                             dependencies=deps or real_dependencies(service_database(settings)))
 
 
 def worker_spec() -> WorkerSpec:

@@ -47,9 +47,8 @@ def fake_dependencies() -> Dependencies:
 
 def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:
     settings = settings or Settings.from_env(SERVICE)
-    db = service_database(settings)
     return build_service_app(settings, title="Sessions API", blueprints=[episodes_api],
-                             dependencies=deps or real_dependencies(db), db=db)
+                             dependencies=deps or real_dependencies(service_database(settings)))
 
 
 def worker_spec() -> WorkerSpec:
