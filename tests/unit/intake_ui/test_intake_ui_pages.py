@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,25 +16,13 @@ from services.intake.entrypoints.ui import USERS_KEY, ui
 from shared.auth import ROLES
 from shared.config import Settings
 from shared.users import InMemoryUserStore
+from tests.unit.intake_ui.conftest import Clock
 
 SECRET = "unit-test-secret-that-is-long-enough-for-hs256"
 PASSWORD = "correct horse battery staple"
 REGISTRATION = {"given_name": "Alex", "family_name": "Example", "date_of_birth": "1990-04-01",
                 "program": "co_occurring", "contact.email": "alex@example.org", "contact.phone": "+15550100",
                 "preferred_channel": "sms", "referral.source": "GP", "referral.date": "2024-03-01"}
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2025, 5, 1, 9, 0, tzinfo=timezone.utc)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

@@ -4,28 +4,16 @@ from __future__ import annotations
 import argparse
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
 from shared import cli_users
 from shared.auth import Principal
 from shared.users import InMemoryUserStore, UnknownUser, UserError, UserExists, identity_database
+from tests.unit.intake_ui.conftest import Clock
 
 PASSWORD = "a long enough password"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2025, 5, 1, 9, 0, tzinfo=timezone.utc)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

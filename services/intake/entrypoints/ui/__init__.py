@@ -1,5 +1,9 @@
-"""The intake staff web UI (server-rendered pages under /ui), registered with app.register_blueprint(ui)."""
+"""The intake staff web UI (server-rendered pages under /ui), registered with app.register_blueprint(ui).
+
+Importing the modules below is what registers their hooks and routes on the one blueprint.
+"""
+from services.intake.entrypoints.ui import access, error_pages, pages, template_context  # noqa: F401
+from services.intake.entrypoints.ui.blueprint import ui
 from services.intake.entrypoints.ui.security import USERS_KEY
-from services.intake.entrypoints.ui.views import ui
 
 __all__ = ["USERS_KEY", "ui"]

@@ -1,0 +1,12 @@
+"""The staff pages, one module per page group; importing them registers their routes on `ui`."""
+from services.intake.entrypoints.ui.pages import (  # noqa: F401
+    admission,
+    assessment,
+    client_record,
+    consents,
+    registration,
+    risk_flags,
+    screenings,
+    sign_in,
+    work_queue,
+)

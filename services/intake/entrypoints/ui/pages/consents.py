@@ -1,0 +1,35 @@
+"""Recording a client's consents (treatment, 42 CFR Part 2 disclosure) and revoking them."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from services.intake import handlers
+from services.intake.entrypoints.schemas import ConsentSchema
+from services.intake.entrypoints.ui.blueprint import ui
+from services.intake.entrypoints.ui.forms.consent import CONSENT_ORDER, consent_body, consent_form
+from services.intake.entrypoints.ui.forms.errors import REFUSALS
+from services.intake.entrypoints.ui.pages.client_record import back_to_client, client_form_refused
+from shared.auth import current_principal
+from shared.envelope import utcnow
+from shared.service import dependencies
+
+
+@ui.post("/clients/<client_id>/consents")
+def record_consent(client_id: str) -> Any:
+    raw = consent_body(request.form)
+    try:
+        body = ConsentSchema().load(raw)
+        deps = dependencies()
+        handlers.record_consent(client_id, body, current_principal().sub, utcnow(), deps.uow(), deps.repos)
+    except REFUSALS as refusal:
+        return client_form_refused(client_id, consent_form(raw["kind"]), refusal, CONSENT_ORDER)
+    return back_to_client(client_id, "consent.record", "Consent recorded.", anchor="consents")
+
+
+@ui.post("/clients/<client_id>/consents/<consent_id>/revoke")
+def revoke_consent(client_id: str, consent_id: str) -> Any:
+    deps = dependencies()
+    handlers.revoke_consent(client_id, consent_id, current_principal().sub, utcnow(), deps.uow(), deps.repos)
+    return back_to_client(client_id, "consent.revoke", "Consent revoked.", anchor="consents")

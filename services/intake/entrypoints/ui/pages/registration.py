@@ -1,0 +1,41 @@
+"""Registering a new client, with the check for someone already registered."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from services.intake import handlers
+from services.intake.entrypoints import commands
+from services.intake.entrypoints.api import REGISTRARS
+from services.intake.entrypoints.schemas import RegisterClientSchema
+from services.intake.entrypoints.ui.blueprint import error_page, page, ui
+from services.intake.entrypoints.ui.forms.errors import REFUSALS, Errors, ordered, refusal_errors
+from services.intake.entrypoints.ui.forms.fields import form_values
+from services.intake.entrypoints.ui.forms.registration import REGISTRATION_ORDER, registration_body
+from services.intake.entrypoints.ui.pages.client_record import back_to_client
+from shared.auth import current_principal
+from shared.service import dependencies
+
+
+@ui.route("/clients/new", methods=["GET", "POST"])
+def register() -> Any:
+    if current_principal().role not in REGISTRARS:
+        return error_page(403, "You cannot register clients", "Only intake staff register new clients.")
+    if request.method == "GET":
+        return page("register.html", values={}, errors={}, duplicates=[])
+    values = form_values(request.form)
+    errors: Errors = {}
+    duplicates: list = []
+    try:
+        body = RegisterClientSchema().load(registration_body(request.form))
+        client = commands.register(body, dependencies())
+    except REFUSALS as refusal:
+        errors = refusal_errors(refusal)
+    except handlers.PossibleDuplicate as duplicate:
+        duplicates = duplicate.candidates
+    else:
+        return back_to_client(client.id, "client.register",
+                              "Client registered. Next: screenings, the interpersonal inventory and consent.")
+    errors = ordered(errors, REGISTRATION_ORDER)
+    return page("register.html", 409 if duplicates else 422, values=values, errors=errors, duplicates=duplicates)

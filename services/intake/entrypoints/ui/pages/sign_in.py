@@ -1,0 +1,49 @@
+"""Signing in and out of the staff pages."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import redirect, request, session, url_for
+
+from services.intake.entrypoints.ui.access import UI_ROLES, forbidden, sign_out
+from services.intake.entrypoints.ui.blueprint import page, ui
+from services.intake.entrypoints.ui.forms.fields import text
+from services.intake.entrypoints.ui.security import csrf_token, expired, signed_in, start_session, user_store
+
+audit = logging.getLogger("audit")
+
+
+@ui.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    if request.method == "GET":
+        if signed_in() and not expired():
+            return redirect(url_for("ui.queue"))
+        csrf_token()
+        return page("login.html", values={})
+    username = text(request.form, "username")
+    password = request.form.get("password", "")
+    principal = user_store().verify(username, password) if username and password else None
+    if principal is None:
+        audit.info("staff sign-in failed", extra={"actor": username[:64], "action": "ui.sign_in_failed"})
+        return page("login.html", 401, values={"username": username},
+                    error="The username or password is not right, or the account is locked. After "
+                          "5 failed attempts an account is locked for 15 minutes.")
+    if principal.role not in UI_ROLES:
+        session.clear()
+        return forbidden(principal.role)
+    next_path = session.get("next") or ""  # read before start_session clears the session
+    start_session(principal.sub, principal.role)
+    audit.info("staff signed in", extra={"actor": principal.sub, "actor_role": principal.role,
+                                         "action": "ui.sign_in"})
+    return redirect(next_path if _safe_to_return_to(next_path) else url_for("ui.queue"))
+
+
+def _safe_to_return_to(path: str) -> bool:
+    """Only a staff page of this site: never the sign-in page, nor a //host that leaves it."""
+    return path.startswith("/ui/") and not path.startswith("/ui/login") and "//" not in path
+
+
+@ui.post("/logout")
+def logout() -> Any:
+    return sign_out("You have signed out.")
