@@ -67,10 +67,11 @@ class ConsumerRunner:
         try:
             while not stop.is_set():
                 batches = self.consumer.poll(timeout_ms=poll_ms)
-                for records in batches.values():
-                    for record in records:
-                        if not self.process(record, stop):
-                            return  # stopping mid-retry: leave it uncommitted for the next run
+                for record in (r for records in batches.values() for r in records):
+                    if not self.process(record, stop) or stop.is_set():
+                        # Stop after the message in hand; the rest of the batch is uncommitted
+                        # and is fetched again by the next run.
+                        return
         finally:
             self.consumer.close(autocommit=False)
             if self._producer is not None:

@@ -137,7 +137,9 @@ def _required_roles(app: Flask) -> tuple[str, ...]:
     if view is None:
         return ROLES  # unmatched path: let routing answer 404/405
     view_class = getattr(view, "view_class", None)
-    handler = getattr(view_class, request.method.lower(), None) if view_class else view
+    # Flask answers HEAD with the GET method, so HEAD is allowed to whoever may GET.
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    handler = getattr(view_class, method, None) if view_class else view
     if handler is None:
         return ROLES  # method not allowed: let routing answer 405
     return getattr(handler, "required_roles", ())

@@ -80,3 +80,20 @@ def test_operational_routes_need_no_token(any_app):
     assert client.get("/healthz").status_code == 200
     assert client.get("/openapi.json").status_code == 200
     assert client.get("/metrics").status_code == 200
+
+
+def test_head_is_checked_like_get():
+    from services.sessions.bootstrap import create_app, fake_dependencies
+    from shared.auth import issue_token
+    from shared.config import Settings
+
+    secret = "s" * 32
+    app = create_app(Settings.from_env("sessions", env={"IPT_JWT_SECRET": secret}), deps=fake_dependencies())
+    client = app.test_client()
+
+    def head(role: str) -> int:
+        token = issue_token(secret, "u", role)
+        return client.head("/api/v1/episodes?client_id=x", headers={"Authorization": f"Bearer {token}"}).status_code
+
+    assert head("ops") == 403
+    assert head("clinician") == 200
