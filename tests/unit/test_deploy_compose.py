@@ -525,3 +525,20 @@ def test_build_context_leaves_out_local_secrets_but_keeps_the_gunicorn_config(se
     config = option(command(services[web_name(SERVICES[0])]), "-c", "--config")
     for path in (config, "pyproject.toml", "shared/config.py", f"services/{SERVICES[0]}/__init__.py"):
         assert not ignored(path, patterns), f"{path} is excluded from the build but the image needs it"
+
+
+def test_alert_rules_are_loaded_and_name_metrics_the_code_exposes(services):
+    import re
+
+    from shared import metrics
+
+    rules_file = ROOT / "deploy" / "prometheus" / "alerts.yml"
+    config = yaml.safe_load(PROMETHEUS_FILE.read_text())
+    mounts = dict(volume_source(v) for v in services["prometheus"].get("volumes", []))
+    assert mounts.get("./deploy/prometheus/alerts.yml") in config["rule_files"]
+    exposed = {m._name for m in vars(metrics).values() if hasattr(m, "_name")}
+    exposed |= {f"{name}_total" for name in exposed}
+    for group in yaml.safe_load(rules_file.read_text())["groups"]:
+        for rule in group["rules"]:
+            names = set(re.findall(r"\b([a-z_]+(?:_total|_backlog))\b", rule["expr"]))
+            assert names <= exposed, f"{rule['alert']} uses unknown metrics {names - exposed}"
