@@ -10,6 +10,8 @@ from pymongo.database import Database
 
 from services.intake.adapters.clients import MongoClientRepository, MongoScreeningRepository, ensure_indexes
 from services.intake.adapters.fakes import InMemoryClientRepository, InMemoryScreeningRepository
+from services.intake.domain.assessment import ProblemAreaPolicy
+from services.intake.domain.client import PROGRAMS
 from services.intake.entrypoints.api import clients_api
 from services.intake.entrypoints.instruments import instruments_api
 from services.intake.entrypoints.ui import ui
@@ -28,6 +30,7 @@ class Dependencies:
     repos: Repositories
     uow: Callable[[], UnitOfWork]
     screening_cutoffs: Mapping[str, int] = field(default_factory=dict)
+    problem_area_policy: ProblemAreaPolicy = field(default_factory=ProblemAreaPolicy)
 
 
 def screening_cutoffs(env: Mapping[str, str]) -> dict[str, int]:
@@ -43,10 +46,24 @@ def screening_cutoffs(env: Mapping[str, str]) -> dict[str, int]:
     return cutoffs
 
 
+def problem_area_policy(env: Mapping[str, str]) -> ProblemAreaPolicy:
+    """DEFICITS_PROGRAMS="mental_health,co_occurring": programs that may choose interpersonal
+    deficits as a focus (unset: all of them)."""
+    raw = env.get("DEFICITS_PROGRAMS")
+    if raw is None:
+        return ProblemAreaPolicy()
+    programs = frozenset(p.strip() for p in raw.split(",") if p.strip())
+    unknown = programs - set(PROGRAMS)
+    if unknown:
+        raise ValueError(f"DEFICITS_PROGRAMS names unknown programs: {sorted(unknown)}")
+    return ProblemAreaPolicy(deficits_programs=programs)
+
+
 def real_dependencies(db: Database) -> Dependencies:
     repos = Repositories(clients=MongoClientRepository(db), screenings=MongoScreeningRepository(db))
     return Dependencies(repos=repos, uow=lambda: MongoUnitOfWork(db, SERVICE),
-                        screening_cutoffs=screening_cutoffs(os.environ))
+                        screening_cutoffs=screening_cutoffs(os.environ),
+                        problem_area_policy=problem_area_policy(os.environ))
 
 
 def fake_dependencies() -> Dependencies:

@@ -10,7 +10,7 @@ from services.intake import events
 from services.intake.adapters.clients import ClientRepository, ScreeningRepository
 from services.intake.domain import work_queue
 from services.intake.domain.admission import Admission
-from services.intake.domain.assessment import Assessment
+from services.intake.domain.assessment import Assessment, ProblemAreaPolicy
 from services.intake.domain.client import Client, Registration
 from services.intake.domain.consent import Consent
 from services.intake.domain.errors import NotFound
@@ -120,17 +120,19 @@ def revoke_consent(client_id: str, consent_id: str, by: str, now: datetime, uow:
     return _change(client_id, uow, repos, lambda c: c.revoke_consent(consent_id, by, now))
 
 
-def record_assessment(client_id: str, assessment: Assessment, uow: UnitOfWork, repos: Repositories) -> Assessment:
+def record_assessment(client_id: str, assessment: Assessment, uow: UnitOfWork, repos: Repositories,
+                      policy: ProblemAreaPolicy = ProblemAreaPolicy()) -> Assessment:
     def change(client: Client) -> Assessment:
-        client.record_assessment(assessment)
+        client.record_assessment(assessment, policy)
         return assessment
 
     return _change(client_id, uow, repos, change)
 
 
-def admit_client(client_id: str, admission: Admission, uow: UnitOfWork, repos: Repositories) -> Client:
+def admit_client(client_id: str, admission: Admission, uow: UnitOfWork, repos: Repositories,
+                 policy: ProblemAreaPolicy = ProblemAreaPolicy()) -> Client:
     def change(client: Client) -> Client:
-        client.admit(admission, admission.admitted_at)
+        client.admit(admission, admission.admitted_at, policy)
         return client
 
     return _change(client_id, uow, repos, change)

@@ -35,6 +35,22 @@ class ProblemArea:
 
 
 @dataclass(frozen=True)
+class ProblemAreaPolicy:
+    """Which problem areas a program may choose as a focus.
+
+    Some IPT manuals treat interpersonal deficits (or "sensitivity") as a complicating factor
+    rather than a focus, so the fourth area is a per-program setting.
+    """
+
+    deficits_programs: frozenset[str] | None = None  # None: every program may choose it
+
+    def allowed(self, program: str) -> tuple[str, ...]:
+        if self.deficits_programs is None or program in self.deficits_programs:
+            return PROBLEM_AREAS
+        return tuple(area for area in PROBLEM_AREAS if area != DEFICITS)
+
+
+@dataclass(frozen=True)
 class ProblemAreas:
     primary: ProblemArea
     secondary: ProblemArea | None = None

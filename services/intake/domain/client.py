@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from services.intake.domain.admission import Admission, check_admission
-from services.intake.domain.assessment import Assessment
+from services.intake.domain.assessment import Assessment, ProblemAreaPolicy, ProblemAreas
 from services.intake.domain.consent import Consent, check_consent
 from services.intake.domain.errors import Conflict, NotFound, RuleViolation
 from services.intake.domain.risk import CLEARING_ROLES, RiskFlag, risk_from_screening
@@ -125,18 +125,25 @@ class Client:
     def has_treatment_consent(self, today: date) -> bool:
         return any(c.kind == "treatment" and c.in_force(today) for c in self.consents)
 
-    def record_assessment(self, assessment: Assessment) -> None:
+    def record_assessment(self, assessment: Assessment, policy: ProblemAreaPolicy = ProblemAreaPolicy()) -> None:
         if self.status == ADMITTED:
             raise Conflict("The client is already admitted; the assessment is closed.")
+        self._check_areas(assessment.problem_areas, policy)
         self.assessment = assessment
 
-    def admit(self, admission: Admission, now: datetime) -> None:
+    def admit(self, admission: Admission, now: datetime, policy: ProblemAreaPolicy = ProblemAreaPolicy()) -> None:
         if self.status == ADMITTED:
             raise Conflict("The client is already admitted.")
+        self._check_areas(admission.problem_areas, policy)
         check_admission(admission, has_treatment_consent=self.has_treatment_consent(now.date()))
         self.admission = admission
         self.status = ADMITTED
         self.events.append(("admitted", admission))
+
+    def _check_areas(self, areas: ProblemAreas, policy: ProblemAreaPolicy) -> None:
+        errors = areas.check(policy.allowed(self.registration.program))
+        if errors:
+            raise RuleViolation(errors)
 
 
 def check_registration(registration: Registration, today: date) -> None:

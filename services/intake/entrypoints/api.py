@@ -184,7 +184,7 @@ class ClientAssessment(MethodView):
         """Record the IPT intake assessment (replaces an earlier one until admission)."""
         audited("assessment.record", client_id)
         deps = dependencies()
-        return handlers.record_assessment(client_id, commands.assessment(body), deps.uow(), deps.repos)
+        return commands.record_assessment(client_id, body, deps)
 
     @clients_api.response(200, AssessmentSchema)
     @roles_required(*STAFF)
@@ -207,7 +207,7 @@ class ClientAdmission(MethodView):
         """Admit the client to an IPT track."""
         audited("client.admit", client_id)
         deps = dependencies()
-        return handlers.admit_client(client_id, commands.admission(body), deps.uow(), deps.repos)
+        return commands.admit(client_id, body, deps)
 
 
 @clients_api.route("/work-queue")

@@ -56,6 +56,14 @@ def assessment(body: dict[str, Any]) -> Assessment:
         assessed_by=current_principal().sub, assessed_at=utcnow())
 
 
+def record_assessment(client_id: str, body: dict[str, Any], deps) -> Assessment:
+    return handlers.record_assessment(client_id, assessment(body), deps.uow(), deps.repos, deps.problem_area_policy)
+
+
+def admit(client_id: str, body: dict[str, Any], deps) -> Client:
+    return handlers.admit_client(client_id, admission(body), deps.uow(), deps.repos, deps.problem_area_policy)
+
+
 def admission(body: dict[str, Any]) -> Admission:
     return Admission(
         track=body["track"], problem_areas=problem_areas(body["problem_areas"]),

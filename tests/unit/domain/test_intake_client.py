@@ -113,3 +113,18 @@ def test_admission_rejects_unknown_days_and_tracks(client):
     errors = violations(lambda: client.admit(replace(admission(), track="couples", preferred_days=("funday",),
                                                      preferred_times=("noon",)), NOW))
     assert {"track", "preferred_days", "preferred_times"} <= set(errors)
+
+
+def test_interpersonal_deficits_can_be_switched_off_per_program(client):
+    from services.intake.bootstrap import problem_area_policy
+
+    policy = problem_area_policy({"DEFICITS_PROGRAMS": "mental_health"})
+    assert policy.allowed("mental_health")[-1] == "interpersonal_deficits"
+    assert "interpersonal_deficits" not in policy.allowed("co_occurring")
+    deficits = Assessment(relationships=(Relationship("friend", "friend", 2),), life_events=(),
+                          problem_areas=areas(primary="interpersonal_deficits", stage=None),
+                          assessed_by="s", assessed_at=NOW)
+    assert "primary.area" in violations(lambda: client.record_assessment(deficits, policy))  # co_occurring
+    client.record_assessment(deficits)  # the default policy allows it everywhere
+    with pytest.raises(ValueError):
+        problem_area_policy({"DEFICITS_PROGRAMS": "detox"})

@@ -29,7 +29,7 @@ def admission(client_id: str) -> Any:
     values = form_values(request.form, multi=CHECKBOX_GROUPS)
     try:
         loaded = AdmissionSchema().load(admission_body(request.form))
-        handlers.admit_client(client_id, commands.admission(loaded), dependencies().uow(), repos)
+        commands.admit(client_id, loaded, dependencies())
     except REFUSALS as refusal:
         errors = form_keys(refusal_errors(refusal))
     else:

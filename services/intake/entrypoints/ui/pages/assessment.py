@@ -44,7 +44,7 @@ def assessment(client_id: str) -> Any:
     body, positions = assessment_body(form, people, events)
     try:
         loaded = AssessmentSchema().load(body)
-        handlers.record_assessment(client_id, commands.assessment(loaded), dependencies().uow(), repos)
+        commands.record_assessment(client_id, loaded, dependencies())
     except REFUSALS as refusal:
         errors = form_keys(refusal_errors(refusal), positions)
     else:
