@@ -64,3 +64,16 @@ def test_concurrent_changes_do_not_overwrite_each_other(db, repos):
         stale.commit()
     assert len(repos.clients.get(client.id).risk_flags) == 1
     assert db[OUTBOX].count_documents({"_id": stale.events[0].id}) == 0  # its event rolled back too
+
+
+def test_the_work_queue_never_drops_a_client_at_risk(db, repos, monkeypatch):
+    from services.intake.adapters import clients as adapter
+
+    monkeypatch.setattr(adapter, "QUEUE_LIMIT", 3)
+    for index in range(5):
+        register(db, repos, given_name=f"Waiting{index}")
+    late = register(db, repos, given_name="Late")
+    handlers.flag_risk(late.id, "urgent", None, "s", NOW, MongoUnitOfWork(db, "intake"), repos)
+    entries = handlers.work_queue_entries(repos)
+    assert entries[0][1].id == late.id and entries[0][0].urgency == "urgent"
+    assert len(entries) == 4  # the flagged client plus the three longest waiting

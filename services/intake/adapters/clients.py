@@ -15,6 +15,7 @@ from shared.uow import UnitOfWork
 
 CLIENTS, SCREENINGS = "clients", "screenings"
 SEARCH_LIMIT = 50
+QUEUE_LIMIT = 500
 
 
 class ClientRepository(Protocol):
@@ -33,11 +34,16 @@ class ScreeningRepository(Protocol):
     def instruments_done(self, client_ids: list[str]) -> dict[str, set[str]]: ...
 
 
+def search_terms(*names: str) -> list[str]:
+    """Each word of each name, so "mary ann smith" finds Mary Ann Smith."""
+    return sorted({word for name in names for word in name.casefold().split()})
+
+
 def _index_keys(client: Client) -> dict[str, Any]:
     """Denormalised keys so search, duplicate checks and the queue use indexes, not scans."""
     reg = client.registration
     return {"name_key": name_key(reg.given_name, reg.family_name),
-            "search_terms": sorted({reg.given_name.casefold(), reg.family_name.casefold()}),
+            "search_terms": search_terms(reg.given_name, reg.family_name),
             "open_risk": bool(client.open_risk_flags)}
 
 
@@ -64,7 +70,11 @@ class MongoClientRepository:
                                    sort=[("registered_at", DESCENDING)], limit=SEARCH_LIMIT)
 
     def needing_attention(self) -> list[Client]:
-        return self.documents.find({"$or": [{"open_risk": True}, {"status": {"$ne": "admitted"}}]}, limit=500)
+        # Every client with an open risk flag, however many; the rest fill up to a limit, oldest first.
+        at_risk = self.documents.find({"open_risk": True})
+        waiting = self.documents.find({"open_risk": {"$ne": True}, "status": {"$ne": "admitted"}},
+                                      sort=[("registered_at", ASCENDING)], limit=QUEUE_LIMIT)
+        return at_risk + waiting
 
 
 class MongoScreeningRepository:

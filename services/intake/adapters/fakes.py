@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 
+from services.intake.adapters.clients import search_terms
 from services.intake.domain.client import Client, name_key
 from services.intake.domain.errors import Conflict
 from services.intake.domain.screening import Screening
@@ -45,7 +46,7 @@ class InMemoryClientRepository:
         words = query.casefold().split()
 
         def matches(c: Client) -> bool:
-            names = (c.registration.given_name.casefold(), c.registration.family_name.casefold())
+            names = search_terms(c.registration.given_name, c.registration.family_name)
             return all(any(n.startswith(w) for n in names) for w in words)
 
         return [c for c in self.clients.values() if words and (c.id == query.strip() or matches(c))]

@@ -81,3 +81,9 @@ def test_cutoff_settings_are_checked_and_applied(repos):
     screening, _ = handlers.administer_screening(client.id, "phq2", [1, 1], {}, "s", NOW, FakeUnitOfWork("intake"),
                                                  repos, cutoffs={"phq2": 2})
     assert screening.positive and screening.details["cutoff"] == 2
+
+
+def test_multi_word_names_are_found_by_any_word(repos):
+    client, _ = register(repos, given_name="Mary Ann", family_name="Smith")
+    for query in ("mary ann smith", "ann", "smi ma"):
+        assert [c.id for c in handlers.search_clients(query, repos)] == [client.id], query
