@@ -23,13 +23,16 @@ from shared.metrics import (
     EVENTS_CONSUMED,
     EVENTS_DEAD_LETTERED,
     EVENTS_FAILED,
+    EVENTS_RETRIED,
     EVENTS_SKIPPED,
     HANDLER_LATENCY,
+    LAST_HANDLED,
 )
 from shared.topics import dlq_topic
 from shared.uow import MongoUnitOfWork, UnitOfWork
 
 PROCESSED = "processed_events"
+REPLAY_HEADER = "dlq_replay_for_group"
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Envelope, dict[str, Any], UnitOfWork], None]
@@ -99,7 +102,9 @@ class ConsumerRunner:
             "group": self.group, "topic": record.topic, "partition": record.partition,
             "offset": record.offset, "error": error.__class__.__name__, "attempt": attempt,
             "transient": transient})
-        if not transient:
+        if transient:
+            EVENTS_RETRIED.labels(self.service, self.group).inc()
+        else:
             EVENTS_FAILED.labels(self.service, self.group, _header(record, "ce_type") or "unknown").inc()
         return transient or attempt < self.retry.handler_attempts
 
@@ -134,6 +139,9 @@ class ConsumerRunner:
             event = parse_envelope(record.value)
         except MalformedEnvelope as error:
             raise PoisonMessage(str(error)) from error
+        if event.type not in self.handlers or not self._meant_for_us(record):
+            # Types this group does not handle are not its business, whatever their version.
+            return None, {}
         try:
             data = read_incoming(event.type, event.version, event.data)
         except UnknownEvent as error:
@@ -141,9 +149,12 @@ class ConsumerRunner:
         except ValidationError as error:
             raise PoisonMessage(f"{event.type} v{event.version} failed its schema: "
                                 f"{sorted(error.messages)}") from error
-        if event.type not in self.handlers:
-            return None, {}
         return event, data
+
+    def _meant_for_us(self, record) -> bool:
+        """A replayed dead letter is for the group that parked it; the others handled it already."""
+        target = _header(record, REPLAY_HEADER)
+        return target is None or target == self.group
 
     def _run_handler(self, event: Envelope, data: dict[str, Any]) -> None:
         token = context.set_correlation_id(event.correlation_id)
@@ -174,6 +185,7 @@ class ConsumerRunner:
 
     # -- offsets and dead letters ----------------------------------------------------------
     def _commit(self, record) -> None:
+        LAST_HANDLED.labels(self.service, self.group).set_to_current_time()
         try:
             self.consumer.commit({TopicPartition(record.topic, record.partition):
                                   OffsetAndMetadata(record.offset + 1, "", -1)})
@@ -189,7 +201,9 @@ class ConsumerRunner:
             self._producer = self.producer_factory()
         headers = list(record.headers or []) + [
             ("dlq_error", error.__class__.__name__.encode()),
-            ("dlq_reason", str(error)[:1000].encode()),
+            # Our own poison reasons name fields, never values; other errors' text may echo
+            # client data (database errors print the document), so only their type is kept.
+            ("dlq_reason", (str(error) if isinstance(error, PoisonMessage) else "see dlq_error")[:1000].encode()),
             ("dlq_group", self.group.encode()),
             ("dlq_topic", record.topic.encode()),
             ("dlq_partition", str(record.partition).encode()),
@@ -211,5 +225,5 @@ def _header(record, name: str) -> str | None:
 
 
 def ensure_processed_indexes(db: Database) -> None:
-    # Kept well past the topics' 30-day retention, so any replayable event is still recognised.
-    db[PROCESSED].create_index("processed_at", expireAfterSeconds=60 * 24 * 3600)
+    # Kept past the longest retention (dead letters: 90 days), so any replayable event is recognised.
+    db[PROCESSED].create_index("processed_at", expireAfterSeconds=120 * 24 * 3600)

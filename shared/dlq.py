@@ -5,7 +5,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kafka import KafkaConsumer
+from kafka.structs import OffsetAndMetadata, TopicPartition
 
+from shared.consumer import REPLAY_HEADER
 from shared.kafka import make_producer
 
 REPLAY_GROUP = "ipt-dlq-replay"
@@ -13,6 +15,7 @@ REPLAY_GROUP = "ipt-dlq-replay"
 
 @dataclass(frozen=True)
 class ParkedMessage:
+    partition: int
     offset: int
     key: bytes | None
     value: bytes
@@ -23,42 +26,48 @@ class ParkedMessage:
         return self.headers["dlq_topic"]
 
 
-def _consumer(bootstrap: str, topic: str, group: str | None) -> KafkaConsumer:
-    return KafkaConsumer(topic, bootstrap_servers=bootstrap.split(","), group_id=group,
-                         auto_offset_reset="earliest", enable_auto_commit=False,
-                         allow_auto_create_topics=False, consumer_timeout_ms=3000)
+def _parked(bootstrap: str, dlq: str, group: str | None) -> Iterator[tuple[KafkaConsumer, ParkedMessage]]:
+    """Everything from the group's committed position (or the start) to the end as it is now.
 
-
-def _parked(consumer: KafkaConsumer) -> Iterator[tuple[object, ParkedMessage]]:
-    for record in consumer:
-        headers = {name: value.decode(errors="replace") for name, value in record.headers or []}
-        yield record, ParkedMessage(record.offset, record.key, record.value, headers)
+    Partitions are assigned, not subscribed, so no group join can time out and silently read
+    nothing; the loop ends at the end offsets taken at the start.
+    """
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","), group_id=group, enable_auto_commit=False,
+                             auto_offset_reset="earliest", allow_auto_create_topics=False)
+    try:
+        partitions = [TopicPartition(dlq, p) for p in sorted(consumer.partitions_for_topic(dlq) or [])]
+        consumer.assign(partitions)
+        end = consumer.end_offsets(partitions)
+        while any(consumer.position(tp) < end[tp] for tp in partitions):
+            for records in consumer.poll(timeout_ms=1000).values():
+                for record in records:
+                    if record.offset >= end[TopicPartition(record.topic, record.partition)]:
+                        continue
+                    headers = {name: value.decode(errors="replace") for name, value in record.headers or []}
+                    yield consumer, ParkedMessage(record.partition, record.offset, record.key, record.value, headers)
+    finally:
+        consumer.close(autocommit=False)
 
 
 def list_parked(bootstrap: str, dlq: str) -> list[ParkedMessage]:
-    """Everything on the dead-letter topic, oldest first (metadata only is printed by the CLI)."""
-    consumer = _consumer(bootstrap, dlq, group=None)
-    try:
-        return [message for _, message in _parked(consumer)]
-    finally:
-        consumer.close()
+    """Everything on the dead-letter topic, oldest first (the CLI prints metadata only)."""
+    return [message for _, message in _parked(bootstrap, dlq, group=None)]
 
 
 def replay(bootstrap: str, dlq: str) -> int:
-    """Re-publishes parked messages to their original topics, each once (the replay group's
-    committed offset remembers how far it got). Consumers that already handled an event skip it."""
-    consumer = _consumer(bootstrap, dlq, group=REPLAY_GROUP)
+    """Re-publishes each parked message once to its original topic, addressed to the group that
+    parked it (other groups handled it already and skip it). Returns how many were replayed."""
     producer = make_producer(bootstrap, "ipt-dlq-replay")
     count = 0
     try:
-        for record, message in _parked(consumer):
+        for consumer, message in _parked(bootstrap, dlq, group=REPLAY_GROUP):
             headers = [(k, v.encode()) for k, v in message.headers.items() if not k.startswith("dlq_")]
-            headers.append(("dlq_replayed_from", f"{dlq}@{message.offset}".encode()))
+            headers += [(REPLAY_HEADER, message.headers.get("dlq_group", "").encode()),
+                        ("dlq_replayed_from", f"{dlq}@{message.partition}:{message.offset}".encode())]
             producer.send(message.original_topic, key=message.key, value=message.value,
                           headers=headers).get(timeout=30)
-            consumer.commit()
+            consumer.commit({TopicPartition(dlq, message.partition): OffsetAndMetadata(message.offset + 1, "", -1)})
             count += 1
     finally:
         producer.close()
-        consumer.close(autocommit=False)
     return count

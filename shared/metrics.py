@@ -30,6 +30,11 @@ EVENTS_CONSUMED = Counter("events_consumed", "Events handled successfully", ["se
 EVENTS_SKIPPED = Counter("events_skipped", "Duplicates and types this group ignores",
                          ["service", "group", "reason"])
 EVENTS_FAILED = Counter("events_failed", "Handler attempts that raised", ["service", "group", "type"])
+EVENTS_RETRIED = Counter("events_retried", "Attempts that hit a transient fault and will be retried",
+                         ["service", "group"])
+LAST_HANDLED = Gauge("consumer_last_progress_timestamp_seconds",
+                     "When the consumer last finished a message (handled, skipped or parked)",
+                     ["service", "group"], multiprocess_mode="mostrecent")
 EVENTS_DEAD_LETTERED = Counter("events_dead_lettered", "Messages sent to a dead-letter topic",
                                ["service", "group", "topic"])
 HANDLER_LATENCY = Histogram("event_handler_duration_seconds", "Event handler latency",

@@ -69,19 +69,25 @@ def run_worker(spec: WorkerSpec, settings: Settings | None = None, stop: threadi
     db = database(settings.mongo_uri, settings.database)
     if retry_until(stop, "mongodb", lambda: _prepare_database(db, spec)) is None:
         return
+    # Timers (alert escalation) need only the database: they must run through a Kafka outage.
+    timers = [_start_periodic(task, stop) for task in spec.build_periodic(db)]
     if retry_until(stop, "kafka-topics", lambda: ensure_topics(settings.kafka_bootstrap_servers)) is None:
+        _join(timers)
         return
     relay = _start_relay(db, settings, stop)
-    timers = [_start_periodic(task, stop) for task in spec.build_periodic(db)]
     handlers = spec.build_handlers(db)
     log.info("worker started", extra={"group": settings.consumer_group, "events": sorted(handlers)})
     try:
         _consume(spec.service, handlers, settings, db, stop)
     finally:
         stop.set()
-        for thread in [relay, *timers]:
-            thread.join(timeout=30)
+        _join([relay, *timers])
         log.info("worker stopped")
+
+
+def _join(threads: list[threading.Thread]) -> None:
+    for thread in threads:
+        thread.join(timeout=30)
 
 
 def _prepare_database(db: Database, spec: WorkerSpec) -> bool:

@@ -146,3 +146,16 @@ def test_parked_messages_can_be_replayed_once_the_cause_is_fixed(infra, db, priv
     assert dlq.replay(infra.kafka_bootstrap, parked_topic) == 1
     wait_for(lambda: effects_of(db, broken) == 1, 30, "the replayed event to be handled")
     assert dlq.replay(infra.kafka_bootstrap, parked_topic) == 0  # each parked message replays once
+
+
+def test_a_replayed_message_is_only_for_the_group_that_parked_it(infra, db, private_topic_name, run_consumer):
+    from shared.consumer import REPLAY_HEADER
+
+    event = registered_event()
+    send_raw(infra.kafka_bootstrap, private_topic_name, event.to_bytes(), key=event.subject.encode(),
+             headers=event.kafka_headers() + [(REPLAY_HEADER, b"some-other-group")])
+    sentinel = registered_event()
+    send(infra, private_topic_name, sentinel)
+    run_consumer(record_effect(db))
+    wait_for(lambda: effects_of(db, sentinel) == 1, 30, "the sentinel event")
+    assert effects_of(db, event) == 0
