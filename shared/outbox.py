@@ -83,6 +83,9 @@ class OutboxRelay:
         return len(sent_ids)
 
     def _acknowledged(self, futures) -> list[str]:
+        """The leading run of acknowledged records. Everything after the first failure stays
+        pending and is sent again after it, so no event overtakes an earlier one for good;
+        a record that did get through is then a duplicate, which consumers skip."""
         sent: list[str] = []
         for record, future in futures:
             try:
@@ -92,7 +95,7 @@ class OutboxRelay:
                 log.warning("outbox publish failed", extra={"event_id": record["_id"],
                             "event_type": record["type"], "error": error.__class__.__name__})
                 self.db[OUTBOX].update_one({"_id": record["_id"]}, {"$inc": {"attempts": 1}})
-                continue
+                break
             EVENTS_PUBLISHED.labels(self.service, record["type"]).inc()
             sent.append(record["_id"])
         return sent

@@ -9,6 +9,7 @@ from services.notifications.adapters.alerts import AlertRepository
 from services.notifications.adapters.recipients import RecipientRepository
 from services.notifications.domain.alert import Alert
 from services.notifications.domain.recipient import Recipient
+from shared.documents import StaleWrite
 from shared.envelope import Envelope
 from shared.uow import UnitOfWork
 
@@ -71,15 +72,24 @@ def resolve_alert_for_cleared_flag(event: Envelope, data: dict[str, Any], uow: U
     uow.commit()
 
 
-def acknowledge_alert(alert_id: str, by: str, now: datetime, uow: UnitOfWork, alerts: AlertRepository) -> Alert:
-    alert = alerts.get(alert_id)
-    if alert is None:
-        raise UnknownAlert(alert_id)
-    alert.acknowledge(by, now)
-    alerts.save(alert, uow)
-    _publish(alert, uow)
-    uow.commit()
-    return alert
+def acknowledge_alert(alert_id: str, by: str, now: datetime, new_uow: Callable[[], UnitOfWork],
+                      alerts: AlertRepository, attempts: int = 3) -> Alert:
+    """Acknowledges, reloading when an escalation round changed the alert at the same moment."""
+    for attempt in range(1, attempts + 1):
+        alert = alerts.get(alert_id)
+        if alert is None:
+            raise UnknownAlert(alert_id)
+        alert.acknowledge(by, now)
+        uow = new_uow()
+        alerts.save(alert, uow)
+        _publish(alert, uow)
+        try:
+            uow.commit()
+            return alert
+        except StaleWrite:
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable")
 
 
 def escalate_due_alerts(now: datetime, new_uow: Callable[[], UnitOfWork], alerts: AlertRepository) -> int:
@@ -90,6 +100,9 @@ def escalate_due_alerts(now: datetime, new_uow: Callable[[], UnitOfWork], alerts
             uow = new_uow()
             alerts.save(alert, uow)
             _publish(alert, uow)
-            uow.commit()
+            try:
+                uow.commit()
+            except StaleWrite:
+                continue  # acknowledged or resolved meanwhile; the next round sees the new state
             escalated += 1
     return escalated

@@ -10,10 +10,11 @@ from services.intake import handlers
 from services.intake.domain.admission import Admission
 from services.intake.domain.assessment import Assessment, LifeEvent, ProblemArea, ProblemAreas, Relationship
 from services.intake.domain.client import Client, Contact, Referral, Registration
-from services.intake.domain.errors import RuleViolation
+from services.intake.domain.errors import Conflict, RuleViolation
 from shared.auth import current_principal
 from shared.envelope import utcnow
 
+SCREENING_ATTEMPTS = 3
 EXTRA_FIELDS = ("difficulty", "q6_recent", "same_period", "problem_level", "sex_at_birth")
 
 
@@ -34,10 +35,18 @@ def screen(client_id: str, body: dict[str, Any], deps) -> dict[str, Any]:
     if body["instrument"] not in INSTRUMENTS:
         raise RuleViolation({"instrument": [f"Unknown instrument; use one of: {', '.join(INSTRUMENTS)}."]})
     extras = {name: body[name] for name in EXTRA_FIELDS if body.get(name) is not None}
-    screening, flag = handlers.administer_screening(
-        client_id, body["instrument"], body["answers"], extras, current_principal().sub, utcnow(),
-        deps.uow(), deps.repos, deps.screening_cutoffs)
-    return {**screening.__dict__, "risk_flag": flag}
+    # Recording a screening commutes with any other change to the client, so a concurrent edit
+    # (someone recording a consent) is retried on fresh data instead of losing the answers.
+    for attempt in range(1, SCREENING_ATTEMPTS + 1):
+        try:
+            screening, flag = handlers.administer_screening(
+                client_id, body["instrument"], body["answers"], extras, current_principal().sub, utcnow(),
+                deps.uow(), deps.repos, deps.screening_cutoffs)
+            return {**screening.__dict__, "risk_flag": flag}
+        except Conflict:
+            if attempt == SCREENING_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _area(raw: dict[str, Any] | None) -> ProblemArea | None:

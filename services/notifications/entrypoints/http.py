@@ -7,6 +7,7 @@ from marshmallow import Schema, fields
 
 from services.notifications import handlers
 from shared.auth import current_principal, roles_required
+from shared.documents import StaleWrite
 from shared.envelope import utcnow
 from shared.service import dependencies
 
@@ -67,6 +68,8 @@ class AcknowledgeAlert(MethodView):
         """Acknowledge an alert: someone has taken it on, so it stops escalating."""
         deps = dependencies()
         try:
-            return handlers.acknowledge_alert(alert_id, current_principal().sub, utcnow(), deps.uow(), deps.alerts)
+            return handlers.acknowledge_alert(alert_id, current_principal().sub, utcnow(), deps.uow, deps.alerts)
         except handlers.UnknownAlert:
             abort(404, message="No such alert.")
+        except StaleWrite:
+            abort(409, message="The alert is changing right now; reload and try again.")

@@ -75,3 +75,44 @@ def test_admission_without_an_episode_opens_an_active_one():
     sessions.activate_episode_for_admitted_client(admitted, adm_data, uow, episodes)
     assert [e.status for e in episodes.for_client(adm_data["client_id"])] == ["active"]
     assert [e.type for e in uow.events] == ["sessions.episode.opened"]
+
+
+class RacingAlerts(InMemoryAlertRepository):
+    """Another process changes the alert between our read and our write, `races` times."""
+
+    def __init__(self, races: int) -> None:
+        super().__init__()
+        self.races = races
+
+    def get(self, alert_id):
+        alert = super().get(alert_id)
+        if self.races > 0:
+            self.races -= 1
+            self.alerts[alert_id].version += 1
+        return alert
+
+
+def raised(alerts) -> str:
+    envelope, data = event("intake.risk.flagged")
+    notify.raise_alert_for_risk_flag(envelope, data, FakeUnitOfWork("n"), alerts)
+    return next(iter(alerts.alerts))
+
+
+def test_acknowledging_retries_when_the_alert_changed_meanwhile():
+    alerts = RacingAlerts(races=0)
+    alert_id = raised(alerts)
+    alerts.races = 2
+    acknowledged = notify.acknowledge_alert(alert_id, "dr", NOW, lambda: FakeUnitOfWork("n"), alerts)
+    assert acknowledged.status == "acknowledged" and alerts.alerts[alert_id].status == "acknowledged"
+
+
+def test_an_escalation_round_goes_on_past_an_alert_that_changed():
+    alerts = InMemoryAlertRepository()
+    first, second = (event("intake.risk.flagged", flag_id=f"f{i}") for i in range(2))
+    for envelope, data in (first, second):
+        notify.raise_alert_for_risk_flag(envelope, data, FakeUnitOfWork("n"), alerts)
+    stale_id = next(iter(alerts.alerts))
+    due = alerts.due_for_escalation(NOW + timedelta(hours=1))
+    alerts.due_for_escalation = lambda now: due  # the round works from this snapshot
+    alerts.alerts[stale_id].version += 1  # someone acknowledged it after the snapshot
+    assert notify.escalate_due_alerts(NOW + timedelta(hours=1), lambda: FakeUnitOfWork("n"), alerts) == 1

@@ -25,7 +25,8 @@ def login() -> Any:
     password = request.form.get("password", "")
     principal = user_store().verify(username, password) if username and password else None
     if principal is None:
-        audit.info("staff sign-in failed", extra={"actor": username[:64], "action": "ui.sign_in_failed"})
+        # What was typed is not logged: a password typed into the username box would be.
+        audit.info("staff sign-in failed", extra={"action": "ui.sign_in_failed"})
         return page("login.html", 401, values={"username": username},
                     error="The username or password is not right, or the account is locked. After "
                           "5 failed attempts an account is locked for 15 minutes.")
