@@ -17,6 +17,7 @@ from shared.config import Settings
 from shared.metrics import HTTP_ERRORS, HTTP_LATENCY, HTTP_REQUESTS, render_latest
 
 log = logging.getLogger(__name__)
+audit = logging.getLogger("audit")
 
 ReadinessCheck = Callable[[], None]
 CORRELATION_HEADER = "X-Correlation-ID"
@@ -116,6 +117,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
     @app.after_request
     def finish_request(response: Response) -> Response:
         response.headers[CORRELATION_HEADER] = context.current_correlation_id()
+        _audit_record_access(app, response.status_code)
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         if endpoint not in UNMEASURED:
             elapsed = time.perf_counter() - g.get("started", time.perf_counter())
@@ -130,6 +132,23 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         token = g.pop("correlation_token", None)
         if token is not None:
             context.reset_correlation_id(token)
+
+
+AUDITED_LISTS_KEY = "AUDITED_ENDPOINTS"
+
+
+def _audit_record_access(app: Flask, status: int) -> None:
+    """Who saw or changed which client's record, when: every signed-in request that names a
+    client, or lists clients, leaves one line. Identifiers only, never record content."""
+    principal = g.get("principal")
+    if principal is None:
+        return
+    client_id = (request.view_args or {}).get("client_id") or request.args.get("client_id")
+    if client_id is None and request.endpoint not in app.config.get(AUDITED_LISTS_KEY, ()):
+        return
+    audit.info("record access", extra={"actor": principal.sub, "actor_role": principal.role,
+                                       "action": f"{request.method} {request.endpoint}",
+                                       "client_id": client_id, "status": status})
 
 
 def _required_roles(app: Flask) -> tuple[str, ...]:

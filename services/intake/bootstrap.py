@@ -12,13 +12,14 @@ from services.intake.adapters.clients import MongoClientRepository, MongoScreeni
 from services.intake.adapters.fakes import InMemoryClientRepository, InMemoryScreeningRepository
 from services.intake.domain.assessment import ProblemAreaPolicy
 from services.intake.domain.client import PROGRAMS
-from services.intake.entrypoints.api import clients_api
+from services.intake.entrypoints.api import AUDITED_LISTS, clients_api
 from services.intake.entrypoints.instruments import instruments_api
 from services.intake.entrypoints.ui import ui
 from services.intake.handlers import Repositories
 from shared.config import Settings
 from shared.instruments import get_instrument
 from shared.service import build_service_app, service_database
+from shared.web import AUDITED_LISTS_KEY as AUDITED_ENDPOINTS
 from shared.uow import FakeUnitOfWork, MongoUnitOfWork, UnitOfWork
 from shared.worker import WorkerSpec
 
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, deps: Dependencies | None = Non
     app = build_service_app(settings, title="Intake API", blueprints=[clients_api, instruments_api],
                             dependencies=deps or real_dependencies(service_database(settings)))
     app.register_blueprint(ui)  # the staff UI: server-rendered pages outside /api and OpenAPI
+    app.config[AUDITED_ENDPOINTS] = AUDITED_LISTS
     return app
 
 

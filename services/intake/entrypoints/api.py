@@ -1,8 +1,6 @@
 """HTTP API of the intake service: clients, screenings, risk, consents, assessment, admission."""
 from __future__ import annotations
 
-import logging
-
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
@@ -29,18 +27,12 @@ from shared.envelope import utcnow
 from shared.service import dependencies
 
 clients_api = Blueprint("clients", __name__, url_prefix="/api/v1", description="Referred clients and their intake")
-audit = logging.getLogger("audit")
+# Routes that list or create clients without one in the URL; shared.web audits them too.
+AUDITED_LISTS = ("clients.Clients", "clients.WorkQueue", "ui.queue", "ui.register")
 
 STAFF = ("intake", "clinician", "supervisor", "admin")
 REGISTRARS = ("intake", "admin")
 CLEARERS = ("clinician", "supervisor")
-
-
-def audited(action: str, client_id: str | None = None) -> None:
-    """Who saw or changed which record, when: identifiers only, never record content."""
-    principal = current_principal()
-    audit.info("record access", extra={"actor": principal.sub, "actor_role": principal.role,
-                                       "action": action, "client_id": client_id})
 
 
 @clients_api.route("/clients")
@@ -52,7 +44,6 @@ class Clients(MethodView):
     def post(self, body: dict):
         """Register a referred client (409 on a possible duplicate unless allow_duplicate)."""
         client = commands.register(body, dependencies())
-        audited("client.register", client.id)
         return client
 
     @clients_api.arguments(ClientQuerySchema, location="query")
@@ -60,7 +51,6 @@ class Clients(MethodView):
     @roles_required(*STAFF)
     def get(self, query: dict):
         """Search clients by the start of their names, or by id."""
-        audited("client.search")
         return handlers.search_clients(query["query"], dependencies().repos)
 
 
@@ -71,7 +61,6 @@ class ClientById(MethodView):
     @domain_errors
     def get(self, client_id: str):
         """One client's intake record."""
-        audited("client.view", client_id)
         return handlers.get_client(client_id, dependencies().repos)
 
 
@@ -83,7 +72,6 @@ class Screenings(MethodView):
     @domain_errors
     def post(self, body: dict, client_id: str):
         """Administer a screening: scored on the server; risk raises a flag at once."""
-        audited("screening.administer", client_id)
         return commands.screen(client_id, body, dependencies())
 
     @clients_api.response(200, ScreeningSchema(many=True))
@@ -91,7 +79,6 @@ class Screenings(MethodView):
     @domain_errors
     def get(self, client_id: str):
         """The client's screenings, newest first."""
-        audited("screening.list", client_id)
         return handlers.list_screenings(client_id, dependencies().repos)
 
 
@@ -102,7 +89,6 @@ class ScreeningById(MethodView):
     @domain_errors
     def get(self, client_id: str, screening_id: str):
         """One screening with its answers and result."""
-        audited("screening.view", client_id)
         return handlers.get_screening(client_id, screening_id, dependencies().repos)
 
 
@@ -114,7 +100,6 @@ class RiskFlags(MethodView):
     @domain_errors
     def post(self, body: dict, client_id: str):
         """Raise a risk flag by hand (staff judgement needs no screening)."""
-        audited("risk.flag", client_id)
         deps = dependencies()
         return handlers.flag_risk(client_id, body["urgency"], body["note"], current_principal().sub, utcnow(),
                                   deps.uow(), deps.repos)
@@ -135,7 +120,6 @@ class ClearRiskFlag(MethodView):
     @domain_errors
     def post(self, body: dict, client_id: str, flag_id: str):
         """Clear a risk flag, with the reason (clinicians and supervisors only)."""
-        audited("risk.clear", client_id)
         deps = dependencies()
         return handlers.clear_risk(client_id, flag_id, body["reason"], current_principal(), utcnow(),
                                    deps.uow(), deps.repos)
@@ -149,7 +133,6 @@ class Consents(MethodView):
     @domain_errors
     def post(self, body: dict, client_id: str):
         """Record a consent: to treatment, or a 42 CFR Part 2 disclosure consent."""
-        audited("consent.record", client_id)
         deps = dependencies()
         return handlers.record_consent(client_id, body, current_principal().sub, utcnow(), deps.uow(), deps.repos)
 
@@ -168,7 +151,6 @@ class RevokeConsent(MethodView):
     @domain_errors
     def post(self, client_id: str, consent_id: str):
         """Record that the client revoked a consent."""
-        audited("consent.revoke", client_id)
         deps = dependencies()
         return handlers.revoke_consent(client_id, consent_id, current_principal().sub, utcnow(),
                                        deps.uow(), deps.repos)
@@ -182,7 +164,6 @@ class ClientAssessment(MethodView):
     @domain_errors
     def put(self, body: dict, client_id: str):
         """Record the IPT intake assessment (replaces an earlier one until admission)."""
-        audited("assessment.record", client_id)
         deps = dependencies()
         return commands.record_assessment(client_id, body, deps)
 
@@ -205,7 +186,6 @@ class ClientAdmission(MethodView):
     @domain_errors
     def post(self, body: dict, client_id: str):
         """Admit the client to an IPT track."""
-        audited("client.admit", client_id)
         deps = dependencies()
         return commands.admit(client_id, body, deps)
 

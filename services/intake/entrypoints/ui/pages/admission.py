@@ -33,7 +33,7 @@ def admission(client_id: str) -> Any:
     except REFUSALS as refusal:
         errors = form_keys(refusal_errors(refusal))
     else:
-        return back_to_client(client_id, "client.admit",
+        return back_to_client(client_id,
                               "Client admitted. Sessions will offer times that match the preferences.")
     return page("admission.html", 422, client=client_record, values=values,
                 errors=ordered(errors, ADMISSION_ORDER))

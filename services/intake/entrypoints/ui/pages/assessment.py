@@ -48,7 +48,7 @@ def assessment(client_id: str) -> Any:
     except REFUSALS as refusal:
         errors = form_keys(refusal_errors(refusal), positions)
     else:
-        return back_to_client(client_id, "assessment.record", "Interpersonal inventory saved.",
+        return back_to_client(client_id, "Interpersonal inventory saved.",
                               anchor="assessment")
     return _assessment_page(client_record, values, people, events, errors, status=422)
 

@@ -9,7 +9,6 @@ from flask import Response, flash, redirect, request, url_for
 from services.intake import handlers
 from services.intake.domain.client import PART2_PROGRAMS
 from services.intake.domain.work_queue import BASELINE_SCREENINGS, due_screenings
-from services.intake.entrypoints.api import audited
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.errors import ordered, refusal_errors
 from services.intake.entrypoints.ui.forms.fields import form_values
@@ -26,7 +25,6 @@ def render_client(client_id: str, status: int = 200, **forms_state: Any) -> tupl
     repos = dependencies().repos
     client = handlers.get_client(client_id, repos)
     screenings = handlers.list_screenings(client_id, repos)
-    audited("client.view", client_id)
     done = {s.instrument for s in screenings}
     return page("client.html", status, client=client, screenings=screenings,
                 due=due_screenings(client.registration.program, done),
@@ -43,8 +41,7 @@ def client_form_refused(client_id: str, form: str, refusal: Exception,
     return render_client(client_id, 422, form=form, errors=errors, values=values)
 
 
-def back_to_client(client_id: str, action: str, done: str, anchor: str | None = None) -> Response:
-    """After a change to a client: audit it, say it is done, and show the record at the changed section."""
-    audited(action, client_id)
+def back_to_client(client_id: str, done: str, anchor: str | None = None) -> Response:
+    """After a change to a client: say it is done, and show the record at the changed section."""
     flash(done, "success")
     return redirect(url_for("ui.client", client_id=client_id, _anchor=anchor))

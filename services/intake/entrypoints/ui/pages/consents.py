@@ -25,11 +25,11 @@ def record_consent(client_id: str) -> Any:
         handlers.record_consent(client_id, body, current_principal().sub, utcnow(), deps.uow(), deps.repos)
     except REFUSALS as refusal:
         return client_form_refused(client_id, consent_form(raw["kind"]), refusal, CONSENT_ORDER)
-    return back_to_client(client_id, "consent.record", "Consent recorded.", anchor="consents")
+    return back_to_client(client_id, "Consent recorded.", anchor="consents")
 
 
 @ui.post("/clients/<client_id>/consents/<consent_id>/revoke")
 def revoke_consent(client_id: str, consent_id: str) -> Any:
     deps = dependencies()
     handlers.revoke_consent(client_id, consent_id, current_principal().sub, utcnow(), deps.uow(), deps.repos)
-    return back_to_client(client_id, "consent.revoke", "Consent revoked.", anchor="consents")
+    return back_to_client(client_id, "Consent revoked.", anchor="consents")

@@ -35,7 +35,7 @@ def register() -> Any:
     except handlers.PossibleDuplicate as duplicate:
         duplicates = duplicate.candidates
     else:
-        return back_to_client(client.id, "client.register",
+        return back_to_client(client.id,
                               "Client registered. Next: screenings, the interpersonal inventory and consent.")
     errors = ordered(errors, REGISTRATION_ORDER)
     return page("register.html", 409 if duplicates else 422, values=values, errors=errors, duplicates=duplicates)

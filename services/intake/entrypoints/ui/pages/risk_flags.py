@@ -26,7 +26,7 @@ def raise_flag(client_id: str) -> Any:
                            deps.uow(), deps.repos)
     except REFUSALS as refusal:
         return client_form_refused(client_id, "flag", refusal, FLAG_ORDER)
-    return back_to_client(client_id, "risk.flag", "Risk flag raised. It is now at the top of the work queue.",
+    return back_to_client(client_id, "Risk flag raised. It is now at the top of the work queue.",
                           anchor="risk")
 
 
@@ -42,4 +42,4 @@ def clear_flag(client_id: str, flag_id: str) -> Any:
         handlers.clear_risk(client_id, flag_id, body["reason"], principal, utcnow(), deps.uow(), deps.repos)
     except REFUSALS as refusal:
         return client_form_refused(client_id, f"clear-{flag_id}", refusal)
-    return back_to_client(client_id, "risk.clear", "Risk flag cleared.", anchor="risk")
+    return back_to_client(client_id, "Risk flag cleared.", anchor="risk")

@@ -8,7 +8,6 @@ from flask import redirect, request, url_for
 from services.intake import handlers
 from services.intake.domain.errors import NotFound as DomainNotFound
 from services.intake.entrypoints import commands
-from services.intake.entrypoints.api import audited
 from services.intake.entrypoints.schemas import ScreeningRequestSchema
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.errors import REFUSALS, ordered, refusal_errors
@@ -35,7 +34,6 @@ def administer(client_id: str, code: str) -> Any:
     except (InvalidAnswers, *REFUSALS) as refusal:
         errors = refusal_errors(refusal)
     else:
-        audited("screening.administer", client_id)
         return redirect(url_for("ui.screening", client_id=client_id, screening_id=result["id"]))
     return page("screening_form.html", 422, client=client_record, instrument=instrument, values=values,
                 errors=ordered(errors, screening_order(instrument)))
@@ -46,7 +44,6 @@ def screening(client_id: str, screening_id: str) -> Any:
     repos = dependencies().repos
     found = handlers.get_screening(client_id, screening_id, repos)
     client_record = handlers.get_client(client_id, repos)
-    audited("screening.view", client_id)
     raised = next((flag for flag in client_record.risk_flags if flag.screening_id == screening_id), None)
     return page("screening_result.html", client=client_record, screening=found, raised=raised,
                 instrument=INSTRUMENTS.get(found.instrument))
