@@ -19,7 +19,7 @@ export MONGO_URI ?= mongodb://127.0.0.1:$(MONGO_PORT)/
 export METRICS_DIR ?= $(CURDIR)/$(LOCAL)/run/metrics
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install run test test-unit test-integration test-e2e test-browser bench docs reset clean
+.PHONY: help install kafka-jars run test test-unit test-integration test-e2e test-browser bench docs reset clean
 
 help:
 	@echo "make run    start the whole platform locally (Ctrl-C stops it)"
@@ -28,6 +28,8 @@ help:
 
 install: $(STAMP_VENV) $(STAMP_JARS)
 
+kafka-jars: $(STAMP_JARS)
+
 $(STAMP_VENV): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
@@ -35,7 +37,8 @@ $(STAMP_VENV): pyproject.toml
 	touch $@
 
 $(STAMP_JARS): deploy/kafka/pom.xml
-	@command -v java >/dev/null || { echo "Java 17 is required to run Kafka" >&2; exit 1; }
+	@java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || { echo "Kafka needs Java 17 or newer" >&2; exit 1; }
+	@command -v mvn >/dev/null || { echo "Maven (mvn) is needed to fetch Kafka from Maven Central" >&2; exit 1; }
 	rm -rf $(LOCAL)/kafka/libs
 	mvn --quiet --batch-mode -f deploy/kafka/pom.xml dependency:copy-dependencies \
 	  -DincludeScope=runtime -DoutputDirectory=$(CURDIR)/$(LOCAL)/kafka/libs

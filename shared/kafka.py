@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
@@ -39,16 +40,22 @@ def make_admin(bootstrap_servers: str, client_id: str = "ipt-admin", timeout_ms:
                             request_timeout_ms=timeout_ms)
 
 
-def ensure_topics(bootstrap_servers: str, topics: tuple[TopicSpec, ...] = TOPICS) -> list[str]:
-    """Creates the declared topics that do not exist yet; returns the names it created."""
+def ensure_topics(bootstrap_servers: str, topics: tuple[TopicSpec, ...] = TOPICS,
+                  replication_factor: int | None = None) -> list[str]:
+    """Creates the declared topics that do not exist yet; returns the names it created.
+
+    Replication comes from KAFKA_REPLICATION_FACTOR when set, else the broker's default.
+    """
+    if replication_factor is None:
+        replication_factor = int(os.environ.get("KAFKA_REPLICATION_FACTOR", "-1"))
     admin = make_admin(bootstrap_servers)
     try:
         existing = set(admin.list_topics())
         missing = [spec for spec in topics if spec.name not in existing]
         if missing:
             admin.create_topics(
-                {spec.name: {"num_partitions": spec.partitions, "configs": dict(spec.config)}
-                 for spec in missing},
+                {spec.name: {"num_partitions": spec.partitions, "replication_factor": replication_factor,
+                             "configs": dict(spec.config)} for spec in missing},
                 raise_errors=False, wait_for_metadata=True)
         absent = {spec.name for spec in topics} - set(admin.list_topics())
         if absent:

@@ -62,8 +62,10 @@ def test_a_risk_flag_becomes_a_staff_alert_that_clears_with_the_flag(stack):
 
 def test_item9_zero_later_does_not_clear_the_flag(stack):
     client = register(stack, new_client())
-    post(stack, f"/clients/{client['id']}/screenings", {"instrument": "phq9", "answers": [0] * 8 + [1]})
-    post(stack, f"/clients/{client['id']}/screenings", {"instrument": "phq9", "answers": [0] * 9})
+    worrying = post(stack, f"/clients/{client['id']}/screenings", {"instrument": "phq9", "answers": [0] * 8 + [1]})
+    reassuring = post(stack, f"/clients/{client['id']}/screenings", {"instrument": "phq9", "answers": [0] * 9})
+    assert (worrying.status_code, reassuring.status_code) == (201, 201)
+    assert worrying.json()["risk_flag"] is not None and reassuring.json()["risk_flag"] is None
     record = requests.get(f"{stack.url('intake')}/api/v1/clients/{client['id']}", headers=stack.headers("intake"),
                           timeout=5).json()
     assert record["open_risk_flags"] == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
+import sys
 import uuid
 
 import requests
@@ -19,7 +20,7 @@ EVENTS = 400
 
 def start_worker(env: dict[str, str], log_name: str) -> subprocess.Popen:
     log = open(LOG_DIR / log_name, "ab")
-    return subprocess.Popen([str(PROJECT_ROOT / ".venv/bin/python"), "-m", "services.sessions.worker"],
+    return subprocess.Popen([sys.executable, "-m", "services.sessions.worker"],
                             cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 

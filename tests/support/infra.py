@@ -39,21 +39,31 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.2):
 
 
 def free_port() -> int:
-    """A port nothing listens on now, so parallel test runs never collide."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A port nothing uses now, below the ephemeral range, so parallel test runs never collide."""
+    return free_port_block((0,))
 
 
-def free_port_block(offsets: tuple[int, ...], low: int = 20000, high: int = 40000) -> int:
-    """A base port such that base + each offset is free (services use port and port + 100)."""
+def free_port_block(offsets: tuple[int, ...], low: int = 20000, high: int = 32000) -> int:
+    """A base port such that base + each offset can be bound (services use port and port + 100).
+
+    Chosen below Linux's ephemeral range (32768+), so outgoing connections never take them.
+    """
     import random
 
     for _ in range(200):
         base = random.randrange(low, high)
-        if not any(port_open(base + offset) for offset in offsets):
+        if all(_bindable(base + offset) for offset in offsets):
             return base
     raise RuntimeError("no free block of ports found")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def port_open(port: int) -> bool:
