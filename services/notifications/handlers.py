@@ -53,8 +53,9 @@ def _publish(alert: Alert, uow: UnitOfWork) -> None:
 
 def raise_alert_for_risk_flag(event: Envelope, data: dict[str, Any], uow: UnitOfWork,
                               alerts: AlertRepository) -> None:
-    """Every risk flag becomes a staff alert at once; the same flag never makes two."""
-    if alerts.for_flag(data["flag_id"]) is None:
+    """Every risk flag becomes a staff alert at once; the same flag never makes two, and a flag
+    already cleared (its event arrived late) makes none."""
+    if alerts.for_flag(data["flag_id"]) is None and not alerts.was_cleared(data["flag_id"]):
         alert = Alert.for_risk_flag(data["client_id"], data["flag_id"], data["urgency"], data["source"],
                                     now=event.time)
         alerts.add(alert, uow)
@@ -69,6 +70,7 @@ def resolve_alert_for_cleared_flag(event: Envelope, data: dict[str, Any], uow: U
         alert.resolve(event.time)
         alerts.save(alert, uow)
         _publish(alert, uow)
+    alerts.remember_cleared(data["flag_id"], event.time, uow)
     uow.commit()
 
 

@@ -14,6 +14,8 @@ from shared.documents import StaleWrite, VersionedDocuments
 from shared.uow import UnitOfWork
 
 ALERTS = "alerts"
+# Flags known to be cleared, so a flag event that arrives late (a replayed dead letter) opens nothing.
+CLEARED_FLAGS = "cleared_flags"
 
 
 class AlertRepository(Protocol):
@@ -23,11 +25,14 @@ class AlertRepository(Protocol):
     def for_flag(self, flag_id: str) -> Alert | None: ...
     def unresolved(self) -> list[Alert]: ...
     def due_for_escalation(self, now: datetime) -> list[Alert]: ...
+    def remember_cleared(self, flag_id: str, at: datetime, uow: UnitOfWork) -> None: ...
+    def was_cleared(self, flag_id: str) -> bool: ...
 
 
 class MongoAlertRepository:
     def __init__(self, db: Database) -> None:
         self.documents = VersionedDocuments(db[ALERTS], Alert)
+        self.cleared = db[CLEARED_FLAGS]
         self.add = self.documents.add
         self.save = self.documents.save
         self.get = self.documents.get
@@ -41,10 +46,18 @@ class MongoAlertRepository:
     def due_for_escalation(self, now: datetime) -> list[Alert]:
         return self.documents.find({"status": OPEN, "escalate_at": {"$lte": now}})
 
+    def remember_cleared(self, flag_id: str, at: datetime, uow: UnitOfWork) -> None:
+        uow.stage(lambda session: self.cleared.replace_one({"_id": flag_id}, {"_id": flag_id, "cleared_at": at},
+                                                          upsert=True, session=session))
+
+    def was_cleared(self, flag_id: str) -> bool:
+        return self.cleared.find_one({"_id": flag_id}, {"_id": 1}) is not None
+
 
 class InMemoryAlertRepository:
     def __init__(self) -> None:
         self.alerts: dict[str, Alert] = {}
+        self.cleared: set[str] = set()
 
     def add(self, alert: Alert, uow: UnitOfWork) -> None:
         stored = copy.deepcopy(alert)
@@ -73,6 +86,12 @@ class InMemoryAlertRepository:
 
     def due_for_escalation(self, now: datetime) -> list[Alert]:
         return [copy.deepcopy(a) for a in self.alerts.values() if a.status == OPEN and a.escalate_at <= now]
+
+    def remember_cleared(self, flag_id: str, at: datetime, uow: UnitOfWork) -> None:
+        uow.stage(lambda _s: self.cleared.add(flag_id))
+
+    def was_cleared(self, flag_id: str) -> bool:
+        return flag_id in self.cleared
 
 
 def ensure_indexes(db: Database) -> None:

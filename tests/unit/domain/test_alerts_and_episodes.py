@@ -116,3 +116,12 @@ def test_an_escalation_round_goes_on_past_an_alert_that_changed():
     alerts.due_for_escalation = lambda now: due  # the round works from this snapshot
     alerts.alerts[stale_id].version += 1  # someone acknowledged it after the snapshot
     assert notify.escalate_due_alerts(NOW + timedelta(hours=1), lambda: FakeUnitOfWork("n"), alerts) == 1
+
+
+def test_a_flag_event_arriving_after_its_clearing_opens_no_alert():
+    alerts = InMemoryAlertRepository()
+    flagged, data = event("intake.risk.flagged")
+    cleared, cleared_data = event("intake.risk.cleared", flag_id=data["flag_id"])
+    notify.resolve_alert_for_cleared_flag(cleared, cleared_data, FakeUnitOfWork("n"), alerts)
+    notify.raise_alert_for_risk_flag(flagged, data, FakeUnitOfWork("n"), alerts)
+    assert alerts.unresolved() == [] and alerts.alerts == {}
