@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from services.intake import bootstrap
-from services.intake.entrypoints.ui import USERS_KEY, ui
+from services.intake.entrypoints.ui import USERS_KEY
 from shared.auth import ROLES
 from shared.config import Settings
 from shared.users import InMemoryUserStore
@@ -42,8 +42,6 @@ def deps():
 def app(users: InMemoryUserStore, deps) -> Flask:
     settings = Settings.from_env("intake", env={"IPT_JWT_SECRET": SECRET, "LOG_LEVEL": "WARNING"})
     app = bootstrap.create_app(settings, deps=deps)
-    if "ui" not in app.blueprints:  # until the composition root registers the UI itself
-        app.register_blueprint(ui)
     app.extensions[USERS_KEY] = users
     return app
 
@@ -535,3 +533,13 @@ def test_admitting_twice_is_a_conflict_message(staff):
     assert post(staff, f"/ui/clients/{client_id}/admission", ADMISSION).status_code == 302
     again = post(staff, f"/ui/clients/{client_id}/admission", ADMISSION, page=staff.get("/ui/").text)
     assert again.status_code == 409 and "already admitted" in again.text
+
+
+def test_problem_area_choices_follow_the_program_setting(staff, deps):
+    from services.intake.domain.assessment import ProblemAreaPolicy
+
+    deps.problem_area_policy = ProblemAreaPolicy(deficits_programs=frozenset({"mental_health"}))
+    co_occurring = register(staff, program="co_occurring")
+    mental_health = register(staff, program="mental_health", given_name="Other")
+    assert 'value="interpersonal_deficits"' not in staff.get(f"/ui/clients/{co_occurring}/assessment").text
+    assert 'value="interpersonal_deficits"' in staff.get(f"/ui/clients/{mental_health}/assessment").text

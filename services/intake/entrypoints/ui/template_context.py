@@ -12,6 +12,7 @@ from services.intake.entrypoints.ui.forms.fields import error_id, field_id, hint
 from services.intake.entrypoints.ui.security import IDLE_SECONDS, csrf_token
 from services.intake.entrypoints.ui.wording import fmt_date, fmt_dt, word
 from shared.instruments import INSTRUMENTS
+from shared.service import dependencies
 
 
 @ui.context_processor
@@ -21,4 +22,10 @@ def helpers() -> dict[str, Any]:
     return {"principal": principal, "csrf_token": csrf_token, "fid": field_id, "eid": error_id,
             "hid": hint_id, "fmt_dt": fmt_dt, "fmt_date": fmt_date, "f": forms, "word": word,
             "can_register": role in REGISTRARS, "can_clear": role in CLEARERS,
-            "idle_minutes": IDLE_SECONDS // 60, "instruments": INSTRUMENTS}
+            "idle_minutes": IDLE_SECONDS // 60, "instruments": INSTRUMENTS, "area_options": area_options}
+
+
+def area_options(program: str) -> list[tuple[str, str]]:
+    """The problem areas this client's program may choose (interpersonal deficits is a setting)."""
+    allowed = dependencies().problem_area_policy.allowed(program)
+    return [(code, label) for code, label in forms.AREA_OPTIONS if code in allowed]
