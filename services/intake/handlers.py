@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pymongo.errors import DuplicateKeyError
+
 from services.intake import events
 from services.intake.adapters.clients import ClientRepository, ScreeningRepository
 from services.intake.domain import work_queue
@@ -35,16 +37,27 @@ class Repositories:
 
 
 def register_client(registration: Registration, by: str, now: datetime, uow: UnitOfWork, repos: Repositories,
-                    allow_duplicate: bool = False, treatment_consent: dict[str, Any] | None = None) -> Client:
+                    allow_duplicate: bool = False, treatment_consent: dict[str, Any] | None = None,
+                    request_key: str | None = None) -> Client:
+    """Registers once per request key: a resent form (double click, retry) returns the first client."""
+    if request_key and (earlier := repos.clients.registered_by_request(request_key)):
+        return get_client(earlier, repos)
     client = Client.register(registration, by=by, now=now)
     candidates = repos.clients.possible_duplicates(client)
     if candidates and not allow_duplicate:
         raise PossibleDuplicate(candidates)
     if treatment_consent:
         client.record_consent(Consent.new(kind="treatment", recorded_by=by, recorded_at=now, **treatment_consent))
-    repos.clients.add(client, uow)
+    repos.clients.add(client, uow, request_key=request_key)
     events.publish_raised(client, uow)
-    uow.commit()
+    try:
+        uow.commit()
+    except DuplicateKeyError:
+        # The same request arrived twice at once and the other copy committed first.
+        earlier = repos.clients.registered_by_request(request_key) if request_key else None
+        if earlier is None:
+            raise
+        return get_client(earlier, repos)
     return client
 
 

@@ -77,3 +77,16 @@ def test_the_work_queue_never_drops_a_client_at_risk(db, repos, monkeypatch):
     entries = handlers.work_queue_entries(repos)
     assert entries[0][1].id == late.id and entries[0][0].urgency == "urgent"
     assert len(entries) == 4  # the flagged client plus the three longest waiting
+
+
+def test_a_request_key_stores_one_client_even_when_both_copies_race(db, repos, monkeypatch):
+    first = handlers.register_client(registration(given_name="Once"), "s", NOW, MongoUnitOfWork(db, "intake"), repos,
+                                     request_key="race-key-1")
+    real_lookup = repos.clients.registered_by_request
+    calls = []
+    monkeypatch.setattr(repos.clients, "registered_by_request",
+                        lambda key: None if not calls.append(key) and len(calls) == 1 else real_lookup(key))
+    second = handlers.register_client(registration(given_name="Once"), "s", NOW, MongoUnitOfWork(db, "intake"), repos,
+                                      request_key="race-key-1", allow_duplicate=True)
+    assert second.id == first.id
+    assert db.clients.count_documents({"registration.given_name": "Once"}) == 1

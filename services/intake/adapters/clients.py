@@ -14,14 +14,18 @@ from shared.documents import VersionedDocuments
 from shared.uow import UnitOfWork
 
 CLIENTS, SCREENINGS = "clients", "screenings"
+# One document per registration request key: its _id makes a repeated submission impossible to
+# store twice, even when both copies arrive at the same moment.
+REQUEST_KEYS = "registration_requests"
 SEARCH_LIMIT = 50
 QUEUE_LIMIT = 500
 
 
 class ClientRepository(Protocol):
-    def add(self, client: Client, uow: UnitOfWork) -> None: ...
+    def add(self, client: Client, uow: UnitOfWork, request_key: str | None = None) -> None: ...
     def save(self, client: Client, uow: UnitOfWork) -> None: ...
     def get(self, client_id: str) -> Client | None: ...
+    def registered_by_request(self, request_key: str) -> str | None: ...
     def possible_duplicates(self, client: Client) -> list[Client]: ...
     def search(self, query: str) -> list[Client]: ...
     def needing_attention(self) -> list[Client]: ...
@@ -50,9 +54,19 @@ def _index_keys(client: Client) -> dict[str, Any]:
 class MongoClientRepository:
     def __init__(self, db: Database) -> None:
         self.documents = VersionedDocuments(db[CLIENTS], Client, extra_fields=_index_keys, stale=Conflict)
-        self.add = self.documents.add
+        self.request_keys = db[REQUEST_KEYS]
         self.save = self.documents.save
         self.get = self.documents.get
+
+    def add(self, client: Client, uow: UnitOfWork, request_key: str | None = None) -> None:
+        self.documents.add(client, uow)
+        if request_key:
+            record = {"_id": request_key, "client_id": client.id, "at": client.registered_at}
+            uow.stage(lambda session: self.request_keys.insert_one(dict(record), session=session))
+
+    def registered_by_request(self, request_key: str) -> str | None:
+        found = self.request_keys.find_one({"_id": request_key})
+        return found["client_id"] if found else None
 
     def possible_duplicates(self, client: Client) -> list[Client]:
         reg = client.registration
@@ -101,4 +115,5 @@ def ensure_indexes(db: Database) -> None:
     db[CLIENTS].create_index("search_terms")
     db[CLIENTS].create_index("open_risk")
     db[CLIENTS].create_index("status")
+    db[REQUEST_KEYS].create_index("at", expireAfterSeconds=7 * 24 * 3600)  # retries come within minutes
     db[SCREENINGS].create_index([("client_id", ASCENDING), ("administered_at", DESCENDING)])

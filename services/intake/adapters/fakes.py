@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import copy
 
+from pymongo.errors import DuplicateKeyError
+
 from services.intake.adapters.clients import search_terms
 from services.intake.domain.client import Client, name_key
 from services.intake.domain.errors import Conflict
@@ -13,11 +15,23 @@ from shared.uow import UnitOfWork
 class InMemoryClientRepository:
     def __init__(self) -> None:
         self.clients: dict[str, Client] = {}
+        self.request_keys: dict[str, str] = {}
 
-    def add(self, client: Client, uow: UnitOfWork) -> None:
+    def add(self, client: Client, uow: UnitOfWork, request_key: str | None = None) -> None:
         stored = copy.deepcopy(client)
         stored.events = []
-        uow.stage(lambda _session: self.clients.__setitem__(client.id, stored))
+
+        def write(_session) -> None:
+            if request_key in self.request_keys:
+                raise DuplicateKeyError(f"registration request {request_key} already stored")
+            if request_key:
+                self.request_keys[request_key] = client.id
+            self.clients[client.id] = stored
+
+        uow.stage(write)
+
+    def registered_by_request(self, request_key: str) -> str | None:
+        return self.request_keys.get(request_key)
 
     def save(self, client: Client, uow: UnitOfWork) -> None:
         expected = client.version

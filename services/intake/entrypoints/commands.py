@@ -26,7 +26,8 @@ def register(body: dict[str, Any], deps) -> Client:
         sex_at_birth=body.get("sex_at_birth"), referral=Referral(**(body.get("referral") or {})))
     return handlers.register_client(registration, by=current_principal().sub, now=utcnow(), uow=deps.uow(),
                                     repos=deps.repos, allow_duplicate=body.get("allow_duplicate", False),
-                                    treatment_consent=body.get("treatment_consent"))
+                                    treatment_consent=body.get("treatment_consent"),
+                                    request_key=body.get("request_key"))
 
 
 def screen(client_id: str, body: dict[str, Any], deps) -> dict[str, Any]:

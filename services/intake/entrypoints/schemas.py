@@ -41,6 +41,9 @@ class RegisterClientSchema(Schema):
     treatment_consent = fields.Nested(TreatmentConsentSchema, load_default=None, allow_none=True)
     allow_duplicate = fields.Boolean(load_default=False, metadata={
         "description": "Register even though a client with the same name and date of birth exists."})
+    request_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=8, max=64),
+                                metadata={"description": "A key the caller makes once per registration; "
+                                          "resending the same key returns the client already registered."})
 
 
 class RiskFlagSchema(Schema):

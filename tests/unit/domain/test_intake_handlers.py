@@ -87,3 +87,25 @@ def test_multi_word_names_are_found_by_any_word(repos):
     client, _ = register(repos, given_name="Mary Ann", family_name="Smith")
     for query in ("mary ann smith", "ann", "smi ma"):
         assert [c.id for c in handlers.search_clients(query, repos)] == [client.id], query
+
+
+def test_a_resent_registration_returns_the_first_client(repos):
+    first = handlers.register_client(registration(), "s", NOW, FakeUnitOfWork("intake"), repos, request_key="k-123456")
+    again_uow = FakeUnitOfWork("intake")
+    again = handlers.register_client(registration(), "s", NOW, again_uow, repos, request_key="k-123456")
+    assert again.id == first.id and again_uow.events == [] and len(repos.clients.clients) == 1
+
+
+def test_two_copies_of_one_request_at_once_store_one_client(repos, monkeypatch):
+    first = handlers.register_client(registration(), "s", NOW, FakeUnitOfWork("intake"), repos, request_key="k-654321")
+    looked_up = []
+    real_lookup = repos.clients.registered_by_request
+
+    def lookup_before_the_other_commit(key):
+        looked_up.append(key)
+        return None if len(looked_up) == 1 else real_lookup(key)
+
+    monkeypatch.setattr(repos.clients, "registered_by_request", lookup_before_the_other_commit)
+    second = handlers.register_client(registration(), "s", NOW, FakeUnitOfWork("intake"), repos,
+                                      request_key="k-654321", allow_duplicate=True)
+    assert second.id == first.id and list(repos.clients.clients) == [first.id]

@@ -29,4 +29,5 @@ def registration_body(form: MultiDict) -> dict[str, Any]:
     signed_on = optional(form, "treatment_consent.signed_on")
     body["treatment_consent"] = {"signed_on": signed_on} if signed_on else None
     body["allow_duplicate"] = form.get("allow_duplicate") == "yes"
+    body["request_key"] = form.get("request_key") or None
     return body

@@ -1,6 +1,7 @@
 """Registering a new client, with the check for someone already registered."""
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from flask import request
@@ -23,7 +24,8 @@ def register() -> Any:
     if current_principal().role not in REGISTRARS:
         return error_page(403, "You cannot register clients", "Only intake staff register new clients.")
     if request.method == "GET":
-        return page("register.html", values={}, errors={}, duplicates=[])
+        # One key per form shown: a double click or a resend registers the client once.
+        return page("register.html", values={"request_key": uuid.uuid4().hex}, errors={}, duplicates=[])
     values = form_values(request.form)
     errors: Errors = {}
     duplicates: list = []
