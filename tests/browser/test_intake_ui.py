@@ -234,3 +234,22 @@ def test_ops_accounts_are_turned_away(stack, page: Page, staff_user):
     expect(page.get_by_role("heading", level=1)).to_have_text("You cannot use these pages")
     page.goto(f"{base}/ui/")
     expect(page).to_have_url(re.compile(r"/ui/login$"))
+
+
+def test_staff_are_warned_before_the_idle_sign_out_and_can_stay(stack, page: Page, screenshot, staff_user):
+    base = stack.url("intake")
+    page.clock.install()
+    sign_in(page, base, *staff_user("intake"))
+    page.goto(f"{base}/ui/clients/new")
+    warning = page.get_by_role("alertdialog")
+    expect(warning).to_be_hidden()
+    page.clock.run_for("12:59")
+    expect(warning).to_be_hidden()
+    page.clock.run_for("00:02")  # two minutes before the 15-minute sign-out
+    expect(warning).to_be_visible()
+    stay = warning.get_by_role("button", name="Stay signed in")
+    expect(stay).to_be_focused()
+    screenshot("idle-warning")
+    stay.click()
+    expect(warning).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Register"))

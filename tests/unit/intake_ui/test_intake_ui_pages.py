@@ -543,3 +543,15 @@ def test_problem_area_choices_follow_the_program_setting(staff, deps):
     mental_health = register(staff, program="mental_health", given_name="Other")
     assert 'value="interpersonal_deficits"' not in staff.get(f"/ui/clients/{co_occurring}/assessment").text
     assert 'value="interpersonal_deficits"' in staff.get(f"/ui/clients/{mental_health}/assessment").text
+
+
+def test_the_keep_alive_renews_a_session_and_pages_carry_the_idle_warning(staff, web):
+    page = staff.get("/ui/").text
+    assert 'data-idle-seconds="900"' in page and "data-stay-signed-in" in page
+    with staff.session_transaction("/ui/") as session:
+        session["last_seen"] = time.time() - 14 * 60
+    assert staff.get("/ui/keep-alive").status_code == 204
+    with staff.session_transaction("/ui/") as session:
+        assert time.time() - session["last_seen"] < 5
+    staff.post("/ui/logout", data={"csrf_token": csrf_from(page)})
+    assert staff.get("/ui/keep-alive").status_code == 302  # signed out: the page reloads to sign in

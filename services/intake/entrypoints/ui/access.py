@@ -32,7 +32,7 @@ def _refuse_without_a_live_session() -> Any:
     """Where to send a request without a live staff session; None (and the principal set) when it has one."""
     who = signed_in()
     if who is None:
-        if request.method == "GET":
+        if request.method == "GET" and request.endpoint != "ui.keep_alive":
             session["next"] = request.path  # a path of ids only, never the query string
         return redirect(url_for("ui.login"))
     if expired():

@@ -25,6 +25,7 @@ MAX_SESSION_SECONDS = 12 * 60 * 60
 CSRF_FIELD = "csrf_token"
 
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+                           "connect-src 'self'; "
                            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
 

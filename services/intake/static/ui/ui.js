@@ -17,3 +17,36 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Warns two minutes before the idle sign-out, so a long interview is not lost with the form.
+document.addEventListener("DOMContentLoaded", function () {
+  var body = document.body;
+  var idleSeconds = parseInt(body.getAttribute("data-idle-seconds") || "0", 10);
+  var warning = document.querySelector(".idle-warning");
+  if (!idleSeconds || !warning) {
+    return;
+  }
+  var timer = null;
+  function schedule() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      warning.hidden = false;
+      warning.querySelector("[data-stay-signed-in]").focus();
+    }, Math.max(idleSeconds - 120, 10) * 1000);
+  }
+  warning.querySelector("[data-stay-signed-in]").addEventListener("click", function () {
+    // A signed-out session answers with a redirect to sign in: not followed, it means "reload".
+    fetch(body.getAttribute("data-keep-alive"), {credentials: "same-origin", redirect: "manual"}).then(function (response) {
+      if (response.ok) {
+        warning.hidden = true;
+        schedule();
+      } else {
+        window.location.reload();  // already signed out: show the sign-in page and its reason
+      }
+    }).catch(function () {
+      window.location.reload();
+    });
+  });
+  schedule();
+});
+

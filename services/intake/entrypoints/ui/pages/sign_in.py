@@ -45,6 +45,12 @@ def _safe_to_return_to(path: str) -> bool:
     return path.startswith("/ui/") and not path.startswith("/ui/login") and "//" not in path
 
 
+@ui.get("/keep-alive")
+def keep_alive() -> tuple[str, int]:
+    """Answers the page's "stay signed in" button; the check before every request renews the session."""
+    return "", 204
+
+
 @ui.post("/logout")
 def logout() -> Any:
     return sign_out("You have signed out.")
