@@ -37,20 +37,6 @@ class ExtraFieldSchema(Schema):
     choice_labels = fields.List(fields.String())
 
 
-class InstrumentSchema(Schema):
-    code = fields.String()
-    name = fields.String()
-    version = fields.String()
-    description = fields.String()
-    loinc_panel = fields.String(allow_none=True)
-    loinc_total = fields.String(allow_none=True)
-    min_total = fields.Integer(allow_none=True)
-    max_total = fields.Integer(allow_none=True)
-    default_cutoff = fields.Integer(allow_none=True)
-    items = fields.List(fields.Nested(ItemSchema))
-    extra_fields = fields.List(fields.Nested(ExtraFieldSchema))
-
-
 class InstrumentSummarySchema(Schema):
     code = fields.String()
     name = fields.String()
@@ -58,6 +44,14 @@ class InstrumentSummarySchema(Schema):
     description = fields.String()
     loinc_panel = fields.String(allow_none=True)
     loinc_total = fields.String(allow_none=True)
+
+
+class InstrumentSchema(InstrumentSummarySchema):
+    min_total = fields.Integer(allow_none=True)
+    max_total = fields.Integer(allow_none=True)
+    default_cutoff = fields.Integer(allow_none=True)
+    items = fields.List(fields.Nested(ItemSchema))
+    extra_fields = fields.List(fields.Nested(ExtraFieldSchema))
 
 
 @instruments_api.route("")
