@@ -83,9 +83,14 @@ def test_a_request_key_stores_one_client_even_when_both_copies_race(db, repos, m
     first = handlers.register_client(registration(given_name="Once"), "s", NOW, MongoUnitOfWork(db, "intake"), repos,
                                      request_key="race-key-1")
     real_lookup = repos.clients.registered_by_request
-    calls = []
-    monkeypatch.setattr(repos.clients, "registered_by_request",
-                        lambda key: None if not calls.append(key) and len(calls) == 1 else real_lookup(key))
+    looked_up: list[str] = []
+
+    def lookup_before_the_other_commit(key: str) -> str | None:
+        # The first look-up happens before the other copy committed; later ones see it.
+        looked_up.append(key)
+        return None if len(looked_up) == 1 else real_lookup(key)
+
+    monkeypatch.setattr(repos.clients, "registered_by_request", lookup_before_the_other_commit)
     second = handlers.register_client(registration(given_name="Once"), "s", NOW, MongoUnitOfWork(db, "intake"), repos,
                                       request_key="race-key-1", allow_duplicate=True)
     assert second.id == first.id
