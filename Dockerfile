@@ -10,9 +10,14 @@ ENV PIP_NO_CACHE_DIR=1 \
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 WORKDIR /src
-# The whole context (trimmed by .dockerignore), so pyproject.toml may reference any file it needs.
+# Production dependencies exactly as locked (versions and hashes; `make lock` writes the file), in a
+# layer of their own that a source change does not rebuild.
+COPY requirements-prod.lock ./
+RUN pip install --require-hashes -r requirements-prod.lock
+# The whole context (trimmed by .dockerignore), so pyproject.toml may reference any file it needs;
+# the project itself adds no dependency of its own (--no-deps): everything it needs is locked above.
 COPY . .
-RUN pip install .
+RUN pip install --no-deps .
 
 # --- runtime ---------------------------------------------------------------------------------------
 FROM python:3.11-slim

@@ -5,6 +5,12 @@ VENV := .venv
 LOCAL := .local
 STAMP_VENV := $(VENV)/.installed
 STAMP_JARS := $(LOCAL)/kafka/libs/.resolved
+# Every Python dependency, pinned: `make lock` regenerates both files from pyproject.toml.
+LOCK := requirements.lock
+PROD_LOCK := requirements-prod.lock
+UV_VERSION := 0.13.8
+LOCK_PYTHON := 3.11
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --python-version $(LOCK_PYTHON) --generate-hashes pyproject.toml
 
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export KAFKA_PORT ?= 9092
@@ -19,7 +25,7 @@ export MONGO_URI ?= mongodb://127.0.0.1:$(MONGO_PORT)/
 export METRICS_DIR ?= $(CURDIR)/$(LOCAL)/run/metrics
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install kafka-jars run test test-unit test-integration test-e2e test-browser bench docs reset clean
+.PHONY: help install lock kafka-jars run test test-unit test-integration test-e2e test-browser bench docs reset clean
 
 help:
 	@echo "make run    start the whole platform locally (Ctrl-C stops it)"
@@ -30,11 +36,21 @@ install: $(STAMP_VENV) $(STAMP_JARS)
 
 kafka-jars: $(STAMP_JARS)
 
-$(STAMP_VENV): pyproject.toml
+# Exactly what the lock pins (hashes checked), then the project itself without resolving anything.
+$(STAMP_VENV): pyproject.toml $(LOCK)
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[local,test]'
+	$(VENV)/bin/pip install --quiet -r $(LOCK)
+	$(VENV)/bin/pip install --quiet --no-deps -e .
 	touch $@
+
+# Re-resolve after changing dependencies in pyproject.toml; commit both lock files.
+lock:
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/uv && $(VENV)/bin/uv --version | grep -qF ' $(UV_VERSION)' \
+	  || $(VENV)/bin/pip install --quiet uv==$(UV_VERSION)
+	$(UV_COMPILE) --extra local --extra test -o $(LOCK)
+	$(UV_COMPILE) -o $(PROD_LOCK)
 
 $(STAMP_JARS): deploy/kafka/pom.xml
 	@java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || { echo "Kafka needs Java 17 or newer" >&2; exit 1; }
@@ -45,6 +61,7 @@ $(STAMP_JARS): deploy/kafka/pom.xml
 	touch $@
 
 run: install
+	ipt check-ports
 	honcho start -f deploy/local/Procfile -d .
 
 test: install

@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     ready.add_argument("--stay", action="store_true", help="keep running afterwards (for a Procfile)")
     ready.set_defaults(run=_wait_ready)
 
+    check_ports = commands.add_parser("check-ports",
+                                      help="fail, naming each one, if a port `make run` needs is taken")
+    check_ports.set_defaults(run=_check_ports)
+
     from shared.cli_users import register as register_user_commands
 
     register_user_commands(commands)
@@ -75,6 +79,22 @@ def _dlq(args: argparse.Namespace) -> int:
         # Metadata only: message bodies hold client data and do not belong in a terminal log.
         print(json.dumps({"offset": message.offset, **message.headers}))
     return 0
+
+
+def _check_ports(args: argparse.Namespace) -> int:
+    from shared import preflight
+
+    try:
+        ports = preflight.required_ports(os.environ)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 1
+    problems = [f"port {port} is set for more than one process: {', '.join(names)}"
+                for port, names in preflight.clashes(ports)]
+    problems += [preflight.describe_taken(name, port) for name, port in preflight.taken_ports(ports)]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
 
 
 def service_urls() -> dict[str, str]:

@@ -6,6 +6,7 @@ process environment before start); workers are single processes with a plain reg
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -41,6 +42,48 @@ HANDLER_LATENCY = Histogram("event_handler_duration_seconds", "Event handler lat
                             ["service", "group", "type"])
 OUTBOX_BACKLOG = Gauge("outbox_backlog", "Outbox records waiting to be published", ["service"],
                        multiprocess_mode="mostrecent")
+
+
+# Why a consumer passes a message by without handling it (EVENTS_SKIPPED's `reason` label).
+SKIP_REASONS: tuple[str, ...] = ("duplicate", "not_subscribed")
+
+
+def declare_http_series(service: str, routes: Iterable[tuple[str, str]]) -> None:
+    """Zero-valued error and latency series for each (method, route template) a web app serves.
+
+    Labelled metrics have no series until first used, so a fresh process would expose nothing a
+    dashboard or a rate() could start from. HTTP_REQUESTS is left out: its status label is only
+    known once a response exists.
+    """
+    for method, endpoint in routes:
+        HTTP_ERRORS.labels(service=service, method=method, endpoint=endpoint)
+        HTTP_LATENCY.labels(service=service, method=method, endpoint=endpoint)
+
+
+def declare_event_series(service: str, group: str | None, consumed_types: Iterable[str],
+                         published_types: Iterable[str], topics: Iterable[str]) -> None:
+    """Zero-valued relay and consumer series for a worker, before its first message.
+
+    `published_types` are the event types the service's outbox relay may send; `group`,
+    `consumed_types` and `topics` describe its consumer (its group id, the types it handles and the
+    topics it reads: EVENTS_DEAD_LETTERED counts by the topic a message came from, not its `.dlq`).
+    Without a consumer `group` is None. The outbox backlog starts at 0 until the relay measures it.
+    """
+    for event_type in published_types:
+        EVENTS_PUBLISHED.labels(service=service, type=event_type)
+        PUBLISH_FAILURES.labels(service=service, type=event_type)
+    OUTBOX_BACKLOG.labels(service=service).set(0)
+    if group is None:
+        return
+    for event_type in consumed_types:
+        EVENTS_CONSUMED.labels(service=service, group=group, type=event_type)
+        EVENTS_FAILED.labels(service=service, group=group, type=event_type)
+        HANDLER_LATENCY.labels(service=service, group=group, type=event_type)
+    EVENTS_RETRIED.labels(service=service, group=group)
+    for reason in SKIP_REASONS:
+        EVENTS_SKIPPED.labels(service=service, group=group, reason=reason)
+    for topic in topics:
+        EVENTS_DEAD_LETTERED.labels(service=service, group=group, topic=topic)
 
 
 def render_latest() -> tuple[bytes, str]:
