@@ -1,22 +1,22 @@
-"""Bearer-token authentication (HS256 JWT with sub, role, exp) and role checks for endpoints."""
+"""Bearer-token authentication (HS256 JWT with sub, role, exp); roles per route come from a table."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
-from typing import Any, TypeVar
 
 import jwt
 from flask import current_app, g, request
 from flask_smorest import abort
 
 from shared.envelope import utcnow
+from shared.roles import ROLES
 
-ROLES: tuple[str, ...] = ("intake", "clinician", "supervisor", "ops", "admin")
 ISSUER = "ipt-platform"
 ALGORITHM = "HS256"
-F = TypeVar("F", bound=Callable[..., Any])
+
+# endpoint ("blueprint.ViewClass") -> HTTP method -> the roles that may call it.
+RouteRoles = Mapping[str, Mapping[str, tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -65,25 +65,17 @@ def authenticate_request() -> Principal:
     return g.principal
 
 
-def roles_required(*roles: str) -> Callable[[F], F]:
-    """Allows the endpoint only to these roles (403 for any other authenticated caller)."""
-    unknown = set(roles) - set(ROLES)
-    if unknown:
-        raise ValueError(f"unknown roles {sorted(unknown)}")
-
-    def decorate(view: F) -> F:
-        @wraps(view)
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            principal = authenticate_request()
-            if principal.role not in roles:
-                abort(403, message=f"Role '{principal.role}' may not use this endpoint.")
-            return view(*args, **kwargs)
-
-        guarded.required_roles = tuple(roles)  # type: ignore[attr-defined]
-        return guarded  # type: ignore[return-value]
-
-    return decorate
-
-
 def current_principal() -> Principal:
-    return g.principal
+    principal: Principal = g.principal
+    return principal
+
+
+def unlisted_routes(table: RouteRoles, routes: list[tuple[str, str]]) -> list[str]:
+    """Problems with a route table: /api (endpoint, method) pairs it does not list, entries
+    naming no route, and roles that do not exist. An empty list means the table is whole."""
+    listed = {(endpoint, method) for endpoint, methods in table.items() for method in methods}
+    problems = [f"{method} {endpoint} has no roles" for endpoint, method in routes if (endpoint, method) not in listed]
+    problems += [f"{method} {endpoint} is listed but is no route" for endpoint, method in sorted(listed - set(routes))]
+    problems += [f"{method} {endpoint} names unknown roles" for endpoint, methods in table.items()
+                 for method, roles in methods.items() if not set(roles) <= set(ROLES)]
+    return problems

@@ -1,6 +1,7 @@
 """Consumer runner: handle, record, commit — each event has one effect, however often it arrives."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -12,12 +13,12 @@ from kafka.errors import CommitFailedError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from marshmallow import ValidationError
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError
 
 from shared import context
 from shared.contracts import UnknownEvent, read_incoming
 from shared.db import is_transient
 from shared.envelope import Envelope, MalformedEnvelope, parse_envelope, utcnow
+from shared.errors import AlreadyExists, StaleWrite
 from shared.kafka import TRANSIENT_KAFKA_ERRORS
 from shared.metrics import (
     EVENTS_CONSUMED,
@@ -28,6 +29,7 @@ from shared.metrics import (
     HANDLER_LATENCY,
     LAST_HANDLED,
 )
+from shared.retry import Backoff, Stopped, retry
 from shared.topics import dlq_topic
 from shared.uow import MongoUnitOfWork, UnitOfWork
 
@@ -48,8 +50,15 @@ class RetryPolicy:
     initial_backoff: float = 0.2
     max_backoff: float = 30.0
 
-    def delay(self, attempt: int) -> float:
-        return min(self.max_backoff, self.initial_backoff * 2 ** (attempt - 1))
+    @property
+    def backoff(self) -> Backoff:
+        return Backoff(self.initial_backoff, self.max_backoff)
+
+
+def is_passing_fault(error: BaseException) -> bool:
+    """Faults that pass by themselves: the database or broker hiccupped, or a concurrent change
+    won a race (the handler reloads and tries again). These are retried for as long as they last."""
+    return is_transient(error) or isinstance(error, (*TRANSIENT_KAFKA_ERRORS, StaleWrite))
 
 
 class ConsumerRunner:
@@ -80,24 +89,24 @@ class ConsumerRunner:
             if self._producer is not None:
                 self._producer.close(timeout=5)
 
-    def process(self, record, stop: threading.Event) -> bool:
+    def process(self, record: Any, stop: threading.Event) -> bool:
         """Handles one record fully (or parks it); commits its offset. False if interrupted."""
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                self._handle_or_park(record)
-                self._commit(record)
-                return True
-            except Exception as error:  # noqa: BLE001 - sorted into retry or park below
-                if not self._should_retry(record, error, attempt):
-                    self._park_until_done(record, error, stop)
-                    return not stop.is_set()
-            if stop.wait(self.retry.delay(attempt)):
-                return False
+        def handle() -> None:
+            self._handle_or_park(record)
+            self._commit(record)
 
-    def _should_retry(self, record, error: BaseException, attempt: int) -> bool:
-        transient = is_transient(error) or isinstance(error, TRANSIENT_KAFKA_ERRORS)
+        try:
+            retry(handle, should_retry=lambda error, attempt: self._should_retry(record, error, attempt),
+                  backoff=self.retry.backoff, stop=stop)
+            return True
+        except Stopped:
+            return False
+        except Exception as error:  # noqa: BLE001 - out of retries: the message is parked
+            self._park_until_done(record, error, stop)
+            return not stop.is_set()
+
+    def _should_retry(self, record: Any, error: BaseException, attempt: int) -> bool:
+        transient = is_passing_fault(error)
         log.warning("event handling failed", extra={
             "group": self.group, "topic": record.topic, "partition": record.partition,
             "offset": record.offset, "error": error.__class__.__name__, "attempt": attempt,
@@ -108,16 +117,14 @@ class ConsumerRunner:
             EVENTS_FAILED.labels(self.service, self.group, _header(record, "ce_type") or "unknown").inc()
         return transient or attempt < self.retry.handler_attempts
 
-    def _park_until_done(self, record, error: BaseException, stop: threading.Event) -> None:
-        attempt = 0
-        while not stop.is_set():
-            attempt += 1
-            try:
-                self._dead_letter(record, error)
-                self._commit(record)
-                return
-            except Exception:  # noqa: BLE001 - the broker is away; keep the message, retry
-                stop.wait(self.retry.delay(attempt))
+    def _park_until_done(self, record: Any, error: BaseException, stop: threading.Event) -> None:
+        def park() -> None:
+            self._dead_letter(record, error)
+            self._commit(record)
+
+        # The broker may be away: keep the message and retry until it is parked or we stop.
+        with contextlib.suppress(Stopped):
+            retry(park, backoff=self.retry.backoff, stop=stop)
 
     # -- one message ------------------------------------------------------------------------
     def _handle_or_park(self, record) -> None:
@@ -169,7 +176,7 @@ class ConsumerRunner:
                 self.handlers[event.type](event, data, uow)
                 if not uow.committed:
                     uow.commit()  # a handler that decided to do nothing still marks the event done
-            except DuplicateKeyError:
+            except AlreadyExists:
                 # Another delivery of the same event won the race; its effects stand, ours rolled back.
                 if not self.db[PROCESSED].find_one({"_id": marker["_id"]}):
                     raise

@@ -12,6 +12,7 @@ from pymongo.database import Database
 from shared.contracts import topic_for_type
 from shared.envelope import Envelope, utcnow
 from shared.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, PUBLISH_FAILURES
+from shared.retry import Backoff, Stopped, retry
 
 OUTBOX = "outbox"
 PENDING, SENT = "pending", "sent"
@@ -115,20 +116,23 @@ class OutboxRelay:
         self._producer = None
 
     def run(self, stop: threading.Event, poll_seconds: float = 0.2, max_backoff: float = 10.0) -> None:
-        backoff = poll_seconds
-        while not stop.is_set():
-            try:
-                published = self.publish_pending()
-                backoff = poll_seconds
-                if published:
-                    continue  # more may be waiting: drain before sleeping
-            except Exception as error:  # noqa: BLE001 - the relay must outlive any outage
-                log.warning("outbox relay pass failed; retrying",
-                            extra={"error": error.__class__.__name__, "retry_in": backoff})
-                self.reset_producer()
-                backoff = min(max_backoff, backoff * 2)
-            stop.wait(backoff)
-        self.reset_producer()
+        def failed(error: BaseException, _attempt: int, delay: float) -> None:
+            log.warning("outbox relay pass failed; retrying",
+                        extra={"error": error.__class__.__name__, "retry_in": delay})
+            self.reset_producer()
+
+        try:
+            while True:
+                # The relay must outlive any outage: every failure is retried with backoff.
+                published = retry(self.publish_pending, backoff=Backoff(poll_seconds, max_backoff), stop=stop,
+                                  on_failure=failed)
+                # After a pass that published, more may be waiting: drain before sleeping.
+                if not published and stop.wait(poll_seconds):
+                    break
+        except Stopped:
+            pass
+        finally:
+            self.reset_producer()
 
 
 class PublishFailed(RuntimeError):

@@ -8,27 +8,34 @@ from flask import Flask, current_app
 from flask_smorest import Blueprint
 from pymongo.database import Database
 
+from shared.auth import RouteRoles
 from shared.config import Settings
 from shared.db import database, ping
 from shared.kafka import kafka_reachable
 from shared.logs import configure_logging
-from shared.web import create_base_app
+from shared.web import create_base_app, declare_route_metrics
 
 DEPENDENCIES_KEY = "ipt.dependencies"
 
 
 def build_service_app(settings: Settings, *, title: str, blueprints: Iterable[Blueprint],
-                      dependencies: Any) -> Flask:
+                      route_roles: RouteRoles, dependencies: Any) -> Flask:
     """A service app whose readiness checks its database and Kafka, with its adapters attached.
 
     The database client is made on the first probe, so an app built on fakes never opens one.
     """
     configure_logging(settings.service, settings.log_level)
-    app = create_base_app(settings, title=title, blueprints=blueprints, readiness={
+    app = create_base_app(settings, title=title, blueprints=blueprints, route_roles=route_roles, readiness={
         "mongodb": lambda: ping(service_database(settings)),
         "kafka": lambda: kafka_reachable(settings.kafka_bootstrap_servers),
     })
     app.extensions[DEPENDENCIES_KEY] = dependencies
+    return app
+
+
+def finish_service_app(app: Flask, settings: Settings) -> Flask:
+    """The last step of a composition root, once every blueprint (UI pages too) is registered."""
+    declare_route_metrics(app, settings.service)
     return app
 
 

@@ -12,9 +12,11 @@ from flask_smorest import Api, Blueprint, abort
 from werkzeug.exceptions import HTTPException
 
 from shared import context
-from shared.auth import ROLES, authenticate_request
+from shared.auth import RouteRoles, authenticate_request, unlisted_routes
 from shared.config import Settings
-from shared.metrics import HTTP_ERRORS, HTTP_LATENCY, HTTP_REQUESTS, render_latest
+from shared.errors import Conflict, Invalid, NotFound
+from shared.roles import ROLES
+from shared.metrics import HTTP_ERRORS, HTTP_LATENCY, HTTP_REQUESTS, declare_http_series, render_latest
 
 log = logging.getLogger(__name__)
 audit = logging.getLogger("audit")
@@ -24,20 +26,36 @@ CORRELATION_HEADER = "X-Correlation-ID"
 READINESS_CACHE_SECONDS = 2.0
 
 
-def create_base_app(settings: Settings, *, title: str, blueprints: Iterable[Blueprint],
+ROUTE_ROLES_KEY = "ROUTE_ROLES"
+
+
+def create_base_app(settings: Settings, *, title: str, blueprints: Iterable[Blueprint], route_roles: RouteRoles,
                     readiness: dict[str, ReadinessCheck], extra_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(settings.service)
     app.config.update(_api_config(settings, title))
     app.config.update(extra_config or {})
+    app.config[ROUTE_ROLES_KEY] = route_roles
     api = Api(app, spec_kwargs={"info": {"description": f"{title} of the IPT platform."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
                                                        "bearerFormat": "JWT"})
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    # A route nobody listed would be closed to everyone; one listed wrongly open to the wrong
+    # people. Either is a bug, so the service refuses to start with it.
+    problems = unlisted_routes(route_roles, api_routes(app))
+    if problems:
+        raise ValueError(f"{settings.service} route roles are incomplete: {'; '.join(problems)}")
     _register_operational_routes(app, settings, readiness)
     _register_request_hooks(app, settings)
     _register_error_handlers(app)
     return app
+
+
+def declare_route_metrics(app: Flask, service: str) -> None:
+    """Every route's series at zero from the start, so an idle service still shows them."""
+    declare_http_series(service, sorted({(method, rule.rule) for rule in app.url_map.iter_rules()
+                                         if rule.rule not in UNMEASURED
+                                         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}}))
 
 
 def _api_config(settings: Settings, title: str) -> dict[str, Any]:
@@ -151,17 +169,22 @@ def _audit_record_access(app: Flask, status: int) -> None:
                                        "client_id": client_id, "status": status})
 
 
+def api_routes(app: Flask) -> list[tuple[str, str]]:
+    """(endpoint, method) of every /api route, HEAD and OPTIONS aside."""
+    return sorted({(rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
+                   for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}})
+
+
 def _required_roles(app: Flask) -> tuple[str, ...]:
-    view = app.view_functions.get(request.endpoint or "")
-    if view is None:
+    rule = request.url_rule
+    if rule is None:
         return ROLES  # unmatched path: let routing answer 404/405
-    view_class = getattr(view, "view_class", None)
     # Flask answers HEAD with the GET method, so HEAD is allowed to whoever may GET.
-    method = "get" if request.method == "HEAD" else request.method.lower()
-    handler = getattr(view_class, method, None) if view_class else view
-    if handler is None:
+    method = "GET" if request.method == "HEAD" else request.method
+    if method not in (rule.methods or set()):
         return ROLES  # method not allowed: let routing answer 405
-    return getattr(handler, "required_roles", ())
+    table: RouteRoles = app.config[ROUTE_ROLES_KEY]
+    return table.get(rule.endpoint, {}).get(method, ())
 
 
 def _safe_correlation(value: str) -> str:
@@ -191,6 +214,20 @@ def _register_error_handlers(app: Flask) -> None:
             if name == "Allow":
                 response.headers["Allow"] = value
         return response, error.code or 500
+
+    # The domain's refusals, mapped once for every service.
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound) -> tuple[Response, int]:
+        return jsonify(code=404, status="Not Found", message=f"Not found: {error}."), 404
+
+    @app.errorhandler(Conflict)
+    def conflict(error: Conflict) -> tuple[Response, int]:
+        return jsonify(code=409, status="Conflict", message=str(error), **error.details), 409
+
+    @app.errorhandler(Invalid)
+    def invalid(error: Invalid) -> tuple[Response, int]:
+        return jsonify(code=422, status="Unprocessable Entity", message=error.summary,
+                       errors={"json": error.errors}), 422
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response, int]:

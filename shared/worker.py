@@ -6,20 +6,24 @@ import signal
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from prometheus_client import start_http_server
 from pymongo.database import Database
 
 from shared.config import Settings
 from shared.consumer import ConsumerRunner, Handler, ensure_processed_indexes
-from shared.contracts import topic_for_type
+from shared.contracts import all_contracts, topic_for_type
 from shared.db import database
 from shared.kafka import ensure_topics, make_consumer, make_producer
 from shared.logs import configure_logging
+from shared.metrics import declare_event_series
 from shared.outbox import OutboxRelay, ensure_outbox_indexes
+from shared.retry import Backoff, Stopped, retry
 
 log = logging.getLogger(__name__)
 WORKER_METRICS_OFFSET = 100
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,17 +44,20 @@ class WorkerSpec:
     build_periodic: Callable[[Database], list[PeriodicTask]] = field(default=lambda db: [])
 
 
-def retry_until(stop: threading.Event, what: str, action: Callable[[], object], max_wait: float = 5.0):
-    """Runs `action` until it succeeds or we are asked to stop; dependencies come up in any order."""
-    wait = 0.5
-    while not stop.is_set():
-        try:
-            return action()
-        except Exception as error:  # noqa: BLE001 - retried until the dependency answers
-            log.warning("waiting for dependency", extra={"dependency": what, "error": error.__class__.__name__})
-            stop.wait(wait)
-            wait = min(max_wait, wait * 2)
-    return None
+DEPENDENCY_BACKOFF = Backoff(0.5, 5.0)
+
+
+def retry_until(stop: threading.Event, what: str, action: Callable[[], T]) -> T | None:
+    """Runs `action` until it succeeds, or None if we are asked to stop first: dependencies
+    come up in any order."""
+    def waiting(error: BaseException, _attempt: int, delay: float) -> None:
+        log.warning("waiting for dependency", extra={"dependency": what, "error": error.__class__.__name__,
+                                                     "retry_in": delay})
+
+    try:
+        return retry(action, backoff=DEPENDENCY_BACKOFF, stop=stop, on_failure=waiting)
+    except Stopped:
+        return None
 
 
 def install_stop_signals(stop: threading.Event) -> None:
@@ -74,8 +81,9 @@ def run_worker(spec: WorkerSpec, settings: Settings | None = None, stop: threadi
     if retry_until(stop, "kafka-topics", lambda: ensure_topics(settings.kafka_bootstrap_servers)) is None:
         _join(timers)
         return
-    relay = _start_relay(db, settings, stop)
     handlers = spec.build_handlers(db)
+    _declare_metrics(spec.service, settings, handlers)
+    relay = _start_relay(db, settings, stop)
     log.info("worker started", extra={"group": settings.consumer_group, "events": sorted(handlers)})
     try:
         _consume(spec.service, handlers, settings, db, stop)
@@ -83,6 +91,16 @@ def run_worker(spec: WorkerSpec, settings: Settings | None = None, stop: threadi
         stop.set()
         _join([relay, *timers])
         log.info("worker stopped")
+
+
+def _declare_metrics(service: str, settings: Settings, handlers: Mapping[str, Handler]) -> None:
+    published = [c.type for c in all_contracts() if c.type.split(".", 1)[0] == service]
+    declare_event_series(service, settings.consumer_group if handlers else None, consumed_types=sorted(handlers),
+                         published_types=published, topics=_topics(handlers))
+
+
+def _topics(handlers: Mapping[str, Handler]) -> list[str]:
+    return sorted({topic_for_type(event_type) for event_type in handlers})
 
 
 def _join(threads: list[threading.Thread]) -> None:
@@ -124,7 +142,7 @@ def _consume(service: str, handlers: Mapping[str, Handler], settings: Settings, 
     if not handlers:
         stop.wait()
         return
-    topics = sorted({topic_for_type(event_type) for event_type in handlers})
+    topics = _topics(handlers)
     consumer = retry_until(stop, "kafka-consumer", lambda: make_consumer(
         settings.kafka_bootstrap_servers, settings.consumer_group, topics, f"{service}-consumer"))
     if consumer is None:

@@ -4,23 +4,27 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import Flask
 from pymongo.database import Database
 
-from services.intake.adapters.clients import MongoClientRepository, MongoScreeningRepository, ensure_indexes
-from services.intake.adapters.fakes import InMemoryClientRepository, InMemoryScreeningRepository
+from services.intake.adapters import COLLECTIONS
+from services.intake.adapters.clients import ClientRepository, ScreeningRepository
 from services.intake.domain.assessment import ProblemAreaPolicy
-from services.intake.domain.client import PROGRAMS
-from services.intake.entrypoints.api import AUDITED_LISTS, clients_api
-from services.intake.entrypoints.instruments import instruments_api
+from services.intake.entrypoints.access import AUDITED_LISTS, ROUTE_ROLES
+from services.intake.entrypoints.api import clients_api, instruments_api
 from services.intake.entrypoints.ui import ui
 from services.intake.handlers import Repositories
 from shared.config import Settings
+from shared.consumer import Handler
+from shared.documents import MongoDocuments, StoreFactory, ensure_indexes
 from shared.instruments import get_instrument
-from shared.service import build_service_app, service_database
-from shared.web import AUDITED_LISTS_KEY as AUDITED_ENDPOINTS
-from shared.uow import FakeUnitOfWork, MongoUnitOfWork, UnitOfWork
+from shared.memory import InMemoryDatabase
+from shared.service import build_service_app, finish_service_app, service_database
+from shared.uow import UnitOfWork, mongo_unit_of_work
+from shared.vocabulary import PROGRAMS
+from shared.web import AUDITED_LISTS_KEY
 from shared.worker import WorkerSpec
 
 SERVICE = "intake"
@@ -29,9 +33,10 @@ SERVICE = "intake"
 @dataclass
 class Dependencies:
     repos: Repositories
-    uow: Callable[[], UnitOfWork]
+    uow: Callable[..., UnitOfWork]
     screening_cutoffs: Mapping[str, int] = field(default_factory=dict)
     problem_area_policy: ProblemAreaPolicy = field(default_factory=ProblemAreaPolicy)
+    memory: InMemoryDatabase | None = None  # the fakes' storage, for tests to inspect
 
 
 def screening_cutoffs(env: Mapping[str, str]) -> dict[str, int]:
@@ -60,19 +65,24 @@ def problem_area_policy(env: Mapping[str, str]) -> ProblemAreaPolicy:
     return ProblemAreaPolicy(deficits_programs=programs)
 
 
-def real_dependencies(db: Database) -> Dependencies:
-    repos = Repositories(clients=MongoClientRepository(db), screenings=MongoScreeningRepository(db))
-    return Dependencies(repos=repos, uow=lambda: MongoUnitOfWork(db, SERVICE),
-                        screening_cutoffs=screening_cutoffs(os.environ),
-                        problem_area_policy=problem_area_policy(os.environ))
+def _build(stores: StoreFactory, uow: Callable[..., UnitOfWork], memory: InMemoryDatabase | None = None,
+           env: Mapping[str, str] | None = None) -> Dependencies:
+    env = env or {}
+    return Dependencies(repos=Repositories(clients=ClientRepository(stores), screenings=ScreeningRepository(stores)),
+                        uow=uow, screening_cutoffs=screening_cutoffs(env), problem_area_policy=problem_area_policy(env),
+                        memory=memory)
+
+
+def real_dependencies(db: Database[Any]) -> Dependencies:
+    return _build(MongoDocuments.factory(db), mongo_unit_of_work(db, SERVICE), env=os.environ)
 
 
 def fake_dependencies() -> Dependencies:
-    repos = Repositories(clients=InMemoryClientRepository(), screenings=InMemoryScreeningRepository())
-    return Dependencies(repos=repos, uow=lambda: FakeUnitOfWork(SERVICE))
+    memory = InMemoryDatabase()
+    return _build(memory.stores, memory.unit_of_work(SERVICE), memory)
 
 
-def event_handlers(deps: Dependencies) -> dict:
+def event_handlers(deps: Dependencies) -> dict[str, Handler]:
     """The routing table: intake consumes no events; it is the start of the workflow."""
     return {}
 
@@ -80,12 +90,13 @@ def event_handlers(deps: Dependencies) -> dict:
 def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:
     settings = settings or Settings.from_env(SERVICE)
     app = build_service_app(settings, title="Intake API", blueprints=[clients_api, instruments_api],
+                            route_roles=ROUTE_ROLES,
                             dependencies=deps or real_dependencies(service_database(settings)))
     app.register_blueprint(ui)  # the staff UI: server-rendered pages outside /api and OpenAPI
-    app.config[AUDITED_ENDPOINTS] = AUDITED_LISTS
-    return app
+    app.config[AUDITED_LISTS_KEY] = AUDITED_LISTS
+    return finish_service_app(app, settings)
 
 
 def worker_spec() -> WorkerSpec:
     return WorkerSpec(service=SERVICE, build_handlers=lambda db: event_handlers(real_dependencies(db)),
-                      ensure_indexes=ensure_indexes)
+                      ensure_indexes=lambda db: ensure_indexes(db, COLLECTIONS))

@@ -1,32 +1,33 @@
-"""Use cases of the intake service: load, call the domain, stage writes and events, commit."""
+"""Use cases of the intake service: load, call the domain, save, commit."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from pymongo.errors import DuplicateKeyError
-
-from services.intake import events
 from services.intake.adapters.clients import ClientRepository, ScreeningRepository
 from services.intake.domain import work_queue
 from services.intake.domain.admission import Admission
 from services.intake.domain.assessment import Assessment, ProblemAreaPolicy
 from services.intake.domain.client import Client, Registration
 from services.intake.domain.consent import Consent
-from services.intake.domain.errors import NotFound
 from services.intake.domain.risk import RiskFlag
 from services.intake.domain.screening import Screening, administer
 from shared.auth import Principal
+from shared.errors import AlreadyExists, Conflict, NotFound
 from shared.uow import UnitOfWork
 
+T = TypeVar("T")
 
-class PossibleDuplicate(Exception):
+
+class PossibleDuplicate(Conflict):
     """Someone with the same name and date of birth is registered; staff must confirm."""
 
     def __init__(self, candidates: list[Client]) -> None:
-        super().__init__("possible duplicate registration")
+        super().__init__("A client with the same name and date of birth is already registered. "
+                         "Check the existing record, or resend with allow_duplicate=true.",
+                         duplicates=[c.id for c in candidates])
         self.candidates = candidates
 
 
@@ -49,10 +50,9 @@ def register_client(registration: Registration, by: str, now: datetime, uow: Uni
     if treatment_consent:
         client.record_consent(Consent.new(kind="treatment", recorded_by=by, recorded_at=now, **treatment_consent))
     repos.clients.add(client, uow, request_key=request_key)
-    events.publish_raised(client, uow)
     try:
         uow.commit()
-    except DuplicateKeyError:
+    except AlreadyExists:
         # The same request arrived twice at once and the other copy committed first.
         earlier = repos.clients.registered_by_request(request_key) if request_key else None
         if earlier is None:
@@ -81,10 +81,8 @@ def administer_screening(client_id: str, instrument: str, answers: list, extras:
                            cutoffs)
     flag = client.screening_recorded(screening.id, screening.result, by, now)
     repos.screenings.add(screening, uow)
-    uow.publish("intake.screening.completed", 1, subject=client.id, data=events.screening_completed(screening))
     if flag is not None:
         repos.clients.save(client, uow)
-        events.publish_raised(client, uow)
     uow.commit()
     return screening, flag
 
@@ -101,12 +99,12 @@ def get_screening(client_id: str, screening_id: str, repos: Repositories) -> Scr
     return screening
 
 
-def _change(client_id: str, uow: UnitOfWork, repos: Repositories, change) -> Any:
-    """Load, apply one domain change, save with its events, commit: the shape of every update."""
+def _change(client_id: str, uow: UnitOfWork, repos: Repositories, change: Callable[[Client], T]) -> T:
+    """Load, apply one domain change, save, commit: the shape of every update. The events the
+    change raised go to the outbox with the save."""
     client = get_client(client_id, repos)
     outcome = change(client)
     repos.clients.save(client, uow)
-    events.publish_raised(client, uow)
     uow.commit()
     return outcome
 

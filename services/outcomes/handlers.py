@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.outcomes.adapters.enrolments import EnrolmentRepository
-from services.outcomes.adapters.measures import MeasureRepository
+from services.outcomes.adapters.projections import EnrolmentRepository, MeasureRepository
 from services.outcomes.domain.enrolment import Enrolment, clients_per_program
 from services.outcomes.domain.measure import Measure
 from shared.envelope import Envelope
@@ -14,7 +13,7 @@ from shared.uow import UnitOfWork
 def record_enrolment(event: Envelope, data: dict[str, Any], uow: UnitOfWork,
                      enrolments: EnrolmentRepository) -> None:
     # Names, birth date and contact stay in intake: outcomes reports never need them.
-    enrolments.add(Enrolment(client_id=data["client_id"], program=data["program"],
+    enrolments.put(Enrolment(client_id=data["client_id"], program=data["program"],
                              registered_at=data["registered_at"]), uow)
     uow.commit()
 
@@ -25,7 +24,7 @@ def program_report(enrolments: EnrolmentRepository) -> dict[str, Any]:
 
 
 def record_measure(event: Envelope, data: dict[str, Any], uow: UnitOfWork, measures: MeasureRepository) -> None:
-    measures.add(Measure(screening_id=data["screening_id"], client_id=data["client_id"],
+    measures.put(Measure(screening_id=data["screening_id"], client_id=data["client_id"],
                          instrument=data["instrument"], version=data["version"], total=data["total"],
                          severity=data["severity"], positive=data["positive"],
                          administered_at=data["administered_at"]), uow)

@@ -2,9 +2,17 @@
 from marshmallow import Schema, fields, validate
 
 from shared.contracts.registry import EventContract, register
-
-PROGRAMS = ("mental_health", "substance_use", "co_occurring")
-CHANNELS = ("sms", "email", "none")
+from shared.vocabulary import (
+    CHANNELS,
+    CONSENT_KINDS,
+    CSSRS_RISK_LEVELS,
+    DISPUTE_STAGES,
+    PROBLEM_AREAS,
+    PROGRAMS,
+    RISK_SOURCES,
+    RISK_URGENCIES,
+    TRACKS,
+)
 
 
 class ContactSchema(Schema):
@@ -33,7 +41,7 @@ class ScreeningCompletedV1(Schema):
     severity = fields.String(required=True, allow_none=True)
     positive = fields.Boolean(required=True)
     risk_level = fields.String(required=True, allow_none=True,
-                               validate=validate.OneOf(("none", "low", "moderate", "high")))
+                               validate=validate.OneOf(CSSRS_RISK_LEVELS))
     flags = fields.List(fields.String(), required=True)
     administered_at = fields.AwareDateTime(required=True, format="iso")
 
@@ -41,8 +49,8 @@ class ScreeningCompletedV1(Schema):
 class RiskFlaggedV1(Schema):
     client_id = fields.String(required=True)
     flag_id = fields.String(required=True)
-    urgency = fields.String(required=True, validate=validate.OneOf(("urgent", "high")))
-    source = fields.String(required=True, validate=validate.OneOf(("phq9_item9", "cssrs", "manual")))
+    urgency = fields.String(required=True, validate=validate.OneOf(RISK_URGENCIES))
+    source = fields.String(required=True, validate=validate.OneOf(RISK_SOURCES))
     instrument = fields.String(required=True, allow_none=True)
     screening_id = fields.String(required=True, allow_none=True)
     raised_at = fields.AwareDateTime(required=True, format="iso")
@@ -57,16 +65,14 @@ class RiskClearedV1(Schema):
 
 
 class ProblemAreaSchema(Schema):
-    area = fields.String(required=True, validate=validate.OneOf(
-        ("grief", "role_dispute", "role_transition", "interpersonal_deficits")))
-    stage = fields.String(load_default=None, allow_none=True,
-                          validate=validate.OneOf(("renegotiation", "impasse", "dissolution")))
+    area = fields.String(required=True, validate=validate.OneOf(PROBLEM_AREAS))
+    stage = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(DISPUTE_STAGES))
 
 
 class ClientAdmittedV1(Schema):
     client_id = fields.String(required=True)
     program = fields.String(required=True, validate=validate.OneOf(PROGRAMS))
-    track = fields.String(required=True, validate=validate.OneOf(("individual", "group")))
+    track = fields.String(required=True, validate=validate.OneOf(TRACKS))
     primary_problem_area = fields.Nested(ProblemAreaSchema, required=True)
     secondary_problem_area = fields.Nested(ProblemAreaSchema, required=True, allow_none=True)
     preferred_days = fields.List(fields.String(), required=True)
@@ -78,7 +84,7 @@ class ClientAdmittedV1(Schema):
 class ConsentRecordedV1(Schema):
     client_id = fields.String(required=True)
     consent_id = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(("treatment", "part2_disclosure")))
+    kind = fields.String(required=True, validate=validate.OneOf(CONSENT_KINDS))
     signed_on = fields.Date(required=True)
     scope = fields.String(required=True, allow_none=True)
     recipients = fields.List(fields.String(), required=True)
@@ -89,7 +95,7 @@ class ConsentRecordedV1(Schema):
 class ConsentRevokedV1(Schema):
     client_id = fields.String(required=True)
     consent_id = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(("treatment", "part2_disclosure")))
+    kind = fields.String(required=True, validate=validate.OneOf(CONSENT_KINDS))
     revoked_at = fields.AwareDateTime(required=True, format="iso")
 
 

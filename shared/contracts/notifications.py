@@ -2,16 +2,17 @@
 from marshmallow import Schema, fields, validate
 
 from shared.contracts.registry import EventContract, register
+from shared.vocabulary import ALERT_AUDIENCES, ALERT_STATUSES, RISK_URGENCIES
 
 
 class AlertV1(Schema):
     alert_id = fields.String(required=True)
     client_id = fields.String(required=True)
     flag_id = fields.String(required=True)
-    urgency = fields.String(required=True, validate=validate.OneOf(("urgent", "high")))
-    status = fields.String(required=True, validate=validate.OneOf(("open", "acknowledged", "resolved")))
+    urgency = fields.String(required=True, validate=validate.OneOf(RISK_URGENCIES))
+    status = fields.String(required=True, validate=validate.OneOf(ALERT_STATUSES))
     escalation_level = fields.Integer(required=True)
-    audience = fields.String(required=True)
+    audience = fields.String(required=True, validate=validate.OneOf(ALERT_AUDIENCES))
 
 
 _EXAMPLE = {"alert_id": "5b4a3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d", "client_id": "6f1c2a4e-0d4b-4c55-9b8e-3f0c8a1d2e77",

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from shared.errors import Invalid
+
 # Item kinds. An answer's Python type must match exactly: a bool is never a scale value.
 SCALE = "scale"
 BOOLEAN = "boolean"
@@ -87,12 +89,10 @@ class ScreeningResult:
     details: dict = field(default_factory=dict)
 
 
-class InvalidAnswers(ValueError):
+class InvalidAnswers(Invalid):
     """The answers cannot be scored. `errors` names every bad item or extra field."""
 
-    def __init__(self, errors: Mapping[str, list[str]]) -> None:
-        self.errors: dict[str, list[str]] = {key: list(messages) for key, messages in errors.items()}
-        super().__init__(self._summary())
+    summary = "The answers are incomplete or out of range; nothing was scored."
 
-    def _summary(self) -> str:
-        return "; ".join(f"{key}: {message}" for key, messages in self.errors.items() for message in messages)
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        super().__init__({key: list(messages) for key, messages in errors.items()})

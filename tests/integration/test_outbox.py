@@ -5,10 +5,10 @@ import json
 import uuid
 
 import pytest
-from pymongo.errors import DuplicateKeyError
 
 from shared.envelope import parse_envelope
 from shared.kafka import make_producer
+from shared.errors import AlreadyExists
 from shared.outbox import OUTBOX, PENDING, OutboxRelay, ensure_outbox_indexes
 from shared.uow import MongoUnitOfWork
 from tests.support.infra import wait_for
@@ -59,7 +59,7 @@ def test_rolled_back_change_leaves_no_event(db):
     uow = MongoUnitOfWork(db, "intake")
     uow.stage(lambda s: db.things.insert_one({"_id": "taken"}, session=s))
     uow.publish("intake.client.registered", 1, "c1", registered("c1"))
-    with pytest.raises(DuplicateKeyError):
+    with pytest.raises(AlreadyExists):
         uow.commit()
     assert db[OUTBOX].count_documents({}) == 0
 

@@ -1,41 +1,35 @@
-"""Where clients and their screenings are kept in MongoDB (fakes for unit tests: fakes.py)."""
+"""Where clients, their screenings and registration request keys are kept.
+
+Built on the shared document store, so the same code runs on MongoDB and, in unit tests, on
+the in-memory store.
+"""
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
-from pymongo.database import Database
 
-from services.intake.domain.client import Client, name_key
-from services.intake.domain.errors import Conflict
+from services.intake.domain.client import ADMITTED, Client, name_key
 from services.intake.domain.screening import Screening
-from shared.documents import VersionedDocuments
+from shared.documents import DocumentKind, Index, StoreFactory
 from shared.uow import UnitOfWork
 
-CLIENTS, SCREENINGS = "clients", "screenings"
-# One document per registration request key: its _id makes a repeated submission impossible to
-# store twice, even when both copies arrive at the same moment.
-REQUEST_KEYS = "registration_requests"
 SEARCH_LIMIT = 50
 QUEUE_LIMIT = 500
+REQUEST_KEY_DAYS = 7  # retries come within minutes; a week is ample
 
 
-class ClientRepository(Protocol):
-    def add(self, client: Client, uow: UnitOfWork, request_key: str | None = None) -> None: ...
-    def save(self, client: Client, uow: UnitOfWork) -> None: ...
-    def get(self, client_id: str) -> Client | None: ...
-    def registered_by_request(self, request_key: str) -> str | None: ...
-    def possible_duplicates(self, client: Client) -> list[Client]: ...
-    def search(self, query: str) -> list[Client]: ...
-    def needing_attention(self) -> list[Client]: ...
+@dataclass(frozen=True)
+class RegistrationRequest:
+    """One per registration request key: its id makes a repeated submission impossible to
+    store twice, even when both copies arrive at the same moment."""
 
-
-class ScreeningRepository(Protocol):
-    def add(self, screening: Screening, uow: UnitOfWork) -> None: ...
-    def for_client(self, client_id: str) -> list[Screening]: ...
-    def get(self, client_id: str, screening_id: str) -> Screening | None: ...
-    def instruments_done(self, client_ids: list[str]) -> dict[str, set[str]]: ...
+    id: str
+    client_id: str
+    at: datetime
 
 
 def search_terms(*names: str) -> list[str]:
@@ -51,22 +45,34 @@ def _index_keys(client: Client) -> dict[str, Any]:
             "open_risk": bool(client.open_risk_flags)}
 
 
-class MongoClientRepository:
-    def __init__(self, db: Database) -> None:
-        self.documents = VersionedDocuments(db[CLIENTS], Client, extra_fields=_index_keys, stale=Conflict)
-        self.request_keys = db[REQUEST_KEYS]
-        self.save = self.documents.save
-        self.get = self.documents.get
+CLIENTS = DocumentKind("clients", Client, index_keys=_index_keys, indexes=(
+    Index.on("name_key", "registration.date_of_birth"), Index.on("search_terms"), Index.on("open_risk"),
+    Index.on("status"), Index.on("registered_at")))
+SCREENINGS = DocumentKind("screenings", Screening, indexes=(
+    Index.on("client_id", ("administered_at", DESCENDING)),))
+REGISTRATION_REQUESTS = DocumentKind("registration_requests", RegistrationRequest, indexes=(
+    Index.on("at", expire_after_seconds=REQUEST_KEY_DAYS * 24 * 3600),))
+
+
+class ClientRepository:
+    def __init__(self, stores: StoreFactory) -> None:
+        self.documents = stores(CLIENTS)
+        self.requests = stores(REGISTRATION_REQUESTS)
 
     def add(self, client: Client, uow: UnitOfWork, request_key: str | None = None) -> None:
         self.documents.add(client, uow)
         if request_key:
-            record = {"_id": request_key, "client_id": client.id, "at": client.registered_at}
-            uow.stage(lambda session: self.request_keys.insert_one(dict(record), session=session))
+            self.requests.add(RegistrationRequest(request_key, client.id, client.registered_at), uow)
+
+    def save(self, client: Client, uow: UnitOfWork) -> None:
+        self.documents.save(client, uow)
+
+    def get(self, client_id: str) -> Client | None:
+        return self.documents.get(client_id)
 
     def registered_by_request(self, request_key: str) -> str | None:
-        found = self.request_keys.find_one({"_id": request_key})
-        return found["client_id"] if found else None
+        found = self.requests.get(request_key)
+        return found.client_id if found else None
 
     def possible_duplicates(self, client: Client) -> list[Client]:
         reg = client.registration
@@ -86,15 +92,17 @@ class MongoClientRepository:
     def needing_attention(self) -> list[Client]:
         # Every client with an open risk flag, however many; the rest fill up to a limit, oldest first.
         at_risk = self.documents.find({"open_risk": True})
-        waiting = self.documents.find({"open_risk": {"$ne": True}, "status": {"$ne": "admitted"}},
+        waiting = self.documents.find({"open_risk": {"$ne": True}, "status": {"$ne": ADMITTED}},
                                       sort=[("registered_at", ASCENDING)], limit=QUEUE_LIMIT)
         return at_risk + waiting
 
 
-class MongoScreeningRepository:
-    def __init__(self, db: Database) -> None:
-        self.documents = VersionedDocuments(db[SCREENINGS], Screening)
-        self.add = self.documents.add
+class ScreeningRepository:
+    def __init__(self, stores: StoreFactory) -> None:
+        self.documents = stores(SCREENINGS)
+
+    def add(self, screening: Screening, uow: UnitOfWork) -> None:
+        self.documents.add(screening, uow)
 
     def for_client(self, client_id: str) -> list[Screening]:
         return self.documents.find({"client_id": client_id}, sort=[("administered_at", DESCENDING)])
@@ -104,16 +112,6 @@ class MongoScreeningRepository:
 
     def instruments_done(self, client_ids: list[str]) -> dict[str, set[str]]:
         done: dict[str, set[str]] = {client_id: set() for client_id in client_ids}
-        projection = {"client_id": 1, "instrument": 1}
-        for doc in self.documents.collection.find({"client_id": {"$in": client_ids}}, projection):
-            done[doc["client_id"]].add(doc["instrument"])
+        for row in self.documents.values({"client_id": {"$in": client_ids}}, ("client_id", "instrument")):
+            done[row["client_id"]].add(row["instrument"])
         return done
-
-
-def ensure_indexes(db: Database) -> None:
-    db[CLIENTS].create_index([("name_key", ASCENDING), ("registration.date_of_birth", ASCENDING)])
-    db[CLIENTS].create_index("search_terms")
-    db[CLIENTS].create_index("open_risk")
-    db[CLIENTS].create_index("status")
-    db[REQUEST_KEYS].create_index("at", expireAfterSeconds=7 * 24 * 3600)  # retries come within minutes
-    db[SCREENINGS].create_index([("client_id", ASCENDING), ("administered_at", DESCENDING)])

@@ -5,11 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.intake.domain.assessment import ProblemAreas
-from services.intake.domain.errors import RuleViolation
-
-TRACKS = ("individual", "group")
-DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-TIMES = ("morning", "afternoon", "evening")
+from shared.errors import Invalid
+from shared.vocabulary import DAY_PARTS, TRACKS, WEEKDAYS
 
 
 @dataclass(frozen=True)
@@ -27,11 +24,11 @@ def check_admission(admission: Admission, has_treatment_consent: bool) -> None:
     errors = admission.problem_areas.check()
     if admission.track not in TRACKS:
         errors["track"] = [f"Must be one of: {', '.join(TRACKS)}."]
-    if bad := [d for d in admission.preferred_days if d not in DAYS]:
+    if bad := [d for d in admission.preferred_days if d not in WEEKDAYS]:
         errors["preferred_days"] = [f"Unknown days: {', '.join(bad)}."]
-    if bad := [t for t in admission.preferred_times if t not in TIMES]:
-        errors["preferred_times"] = [f"Unknown times: {', '.join(bad)}; use {', '.join(TIMES)}."]
+    if bad := [t for t in admission.preferred_times if t not in DAY_PARTS]:
+        errors["preferred_times"] = [f"Unknown times: {', '.join(bad)}; use {', '.join(DAY_PARTS)}."]
     if not has_treatment_consent:
         errors["consent"] = ["Record the client's consent to treatment before admission."]
     if errors:
-        raise RuleViolation(errors)
+        raise Invalid(errors)

@@ -4,11 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from services.intake.domain.errors import RuleViolation
-
-GRIEF, ROLE_DISPUTE, ROLE_TRANSITION, DEFICITS = "grief", "role_dispute", "role_transition", "interpersonal_deficits"
-PROBLEM_AREAS = (GRIEF, ROLE_DISPUTE, ROLE_TRANSITION, DEFICITS)
-DISPUTE_STAGES = ("renegotiation", "impasse", "dissolution")
+from shared.errors import Invalid
+from shared.vocabulary import DEFICITS, DISPUTE_STAGES, PROBLEM_AREAS, ROLE_DISPUTE
 
 
 @dataclass(frozen=True)
@@ -93,4 +90,4 @@ class Assessment:
             if event.when is not None and event.when > self.assessed_at.date():
                 errors[f"life_events.{index}.when"] = ["A life event cannot be in the future."]
         if errors:
-            raise RuleViolation(errors)
+            raise Invalid(errors)

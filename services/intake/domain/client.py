@@ -1,21 +1,22 @@
 """A referred client, from registration to admission: the intake aggregate."""
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from services.intake.domain import events
 from services.intake.domain.admission import Admission, check_admission
-from services.intake.domain.assessment import Assessment, ProblemAreaPolicy, ProblemAreas
+from services.intake.domain.assessment import Assessment, ProblemArea, ProblemAreaPolicy, ProblemAreas
 from services.intake.domain.consent import Consent, check_consent
-from services.intake.domain.errors import Conflict, NotFound, RuleViolation
-from services.intake.domain.risk import CLEARING_ROLES, RiskFlag, risk_from_screening
+from services.intake.domain.risk import RiskFlag, risk_from_screening
+from shared.domain import Aggregate
+from shared.errors import Conflict, Invalid, NotFound
 from shared.instruments import ScreeningResult
+from shared.roles import RISK_CLEARERS
+from shared.vocabulary import CHANNELS, PROGRAMS, SEXES_AT_BIRTH, TREATMENT_CONSENT
 
-PROGRAMS = ("mental_health", "substance_use", "co_occurring")
-PART2_PROGRAMS = ("substance_use", "co_occurring")
-CHANNELS = ("sms", "email", "none")
-SEXES = ("male", "female", "other", "unknown")
 REFERRED, ADMITTED = "referred", "admitted"
 
 
@@ -44,7 +45,7 @@ class Registration:
 
 
 @dataclass
-class Client:
+class Client(Aggregate):
     id: str
     registration: Registration
     registered_at: datetime
@@ -55,15 +56,17 @@ class Client:
     consents: list[Consent] = field(default_factory=list)
     assessment: Assessment | None = None
     admission: Admission | None = None
-    # Domain events raised since loading, as (name, payload object); handlers publish them.
-    events: list[tuple[str, object]] = field(default_factory=list, repr=False, compare=False,
-                                             metadata={"transient": True})
 
     @classmethod
-    def register(cls, registration: Registration, by: str, now: datetime) -> "Client":
+    def register(cls, registration: Registration, by: str, now: datetime) -> Client:
         check_registration(registration, today=now.date())
         client = cls(id=str(uuid.uuid4()), registration=registration, registered_at=now, registered_by=by)
-        client.events.append(("registered", client))
+        reg = registration
+        client.raise_event(events.ClientRegistered(
+            client_id=client.id, given_name=reg.given_name, family_name=reg.family_name,
+            date_of_birth=reg.date_of_birth, program=reg.program,
+            contact=events.ContactDetails(email=reg.contact.email, phone=reg.contact.phone),
+            preferred_channel=reg.preferred_channel, registered_at=now, registered_by=by))
         return client
 
     # -- risk ---------------------------------------------------------------------------------
@@ -86,17 +89,21 @@ class Client:
 
     def _raise_flag(self, flag: RiskFlag) -> RiskFlag:
         self.risk_flags.append(flag)
-        self.events.append(("risk_flagged", flag))
+        # The staff note stays in intake: alerts carry only what a clinician needs to act.
+        self.raise_event(events.RiskFlagged(
+            client_id=self.id, flag_id=flag.id, urgency=flag.urgency, source=flag.source,
+            instrument=flag.instrument, screening_id=flag.screening_id, raised_at=flag.raised_at,
+            raised_by=flag.raised_by))
         return flag
 
     def clear_risk(self, flag_id: str, by: str, role: str, reason: str, now: datetime) -> RiskFlag:
-        if role not in CLEARING_ROLES:
-            raise RuleViolation({"role": ["Only a clinician or supervisor can clear a risk flag."]})
+        if role not in RISK_CLEARERS:
+            raise Invalid({"role": ["Only a clinician or supervisor can clear a risk flag."]})
         flag = self._flag(flag_id)
         if not flag.is_open:
             raise Conflict("This risk flag was already cleared.")
         flag.clear(by, reason, now)
-        self.events.append(("risk_cleared", flag))
+        self.raise_event(events.RiskCleared(client_id=self.id, flag_id=flag.id, cleared_at=now, cleared_by=by))
         return flag
 
     def _flag(self, flag_id: str) -> RiskFlag:
@@ -107,9 +114,12 @@ class Client:
 
     # -- consent, assessment, admission -----------------------------------------------------------
     def record_consent(self, consent: Consent) -> Consent:
-        check_consent(consent, program=self.registration.program, part2_programs=PART2_PROGRAMS)
+        check_consent(consent, program=self.registration.program)
         self.consents.append(consent)
-        self.events.append(("consent_recorded", consent))
+        self.raise_event(events.ConsentRecorded(
+            client_id=self.id, consent_id=consent.id, kind=consent.kind, signed_on=consent.signed_on,
+            scope=consent.scope, recipients=tuple(consent.recipients), purpose=consent.purpose,
+            expires_on=consent.expires_on))
         return consent
 
     def revoke_consent(self, consent_id: str, by: str, now: datetime) -> Consent:
@@ -119,11 +129,12 @@ class Client:
         if consent.revoked_at is not None:
             raise Conflict("This consent was already revoked.")
         consent.revoke(by, now)
-        self.events.append(("consent_revoked", consent))
+        self.raise_event(events.ConsentRevoked(client_id=self.id, consent_id=consent.id, kind=consent.kind,
+                                               revoked_at=now))
         return consent
 
     def has_treatment_consent(self, today: date) -> bool:
-        return any(c.kind == "treatment" and c.in_force(today) for c in self.consents)
+        return any(c.kind == TREATMENT_CONSENT and c.in_force(today) for c in self.consents)
 
     def record_assessment(self, assessment: Assessment, policy: ProblemAreaPolicy = ProblemAreaPolicy()) -> None:
         if self.status == ADMITTED:
@@ -138,12 +149,21 @@ class Client:
         check_admission(admission, has_treatment_consent=self.has_treatment_consent(now.date()))
         self.admission = admission
         self.status = ADMITTED
-        self.events.append(("admitted", admission))
+        areas = admission.problem_areas
+        self.raise_event(events.ClientAdmitted(
+            client_id=self.id, program=self.registration.program, track=admission.track,
+            primary_problem_area=_focus(areas.primary), secondary_problem_area=_focus(areas.secondary),
+            preferred_days=admission.preferred_days, preferred_times=admission.preferred_times,
+            clinician_preference=admission.clinician_preference, admitted_at=admission.admitted_at))
 
     def _check_areas(self, areas: ProblemAreas, policy: ProblemAreaPolicy) -> None:
         errors = areas.check(policy.allowed(self.registration.program))
         if errors:
-            raise RuleViolation(errors)
+            raise Invalid(errors)
+
+
+def _focus(area: ProblemArea | None) -> events.FocusArea | None:
+    return None if area is None else events.FocusArea(area=area.area, stage=area.stage)
 
 
 def check_registration(registration: Registration, today: date) -> None:
@@ -152,8 +172,8 @@ def check_registration(registration: Registration, today: date) -> None:
         errors["program"] = [f"Must be one of: {', '.join(PROGRAMS)}."]
     if registration.preferred_channel not in CHANNELS:
         errors["preferred_channel"] = [f"Must be one of: {', '.join(CHANNELS)}."]
-    if registration.sex_at_birth is not None and registration.sex_at_birth not in SEXES:
-        errors["sex_at_birth"] = [f"Must be one of: {', '.join(SEXES)}."]
+    if registration.sex_at_birth is not None and registration.sex_at_birth not in SEXES_AT_BIRTH:
+        errors["sex_at_birth"] = [f"Must be one of: {', '.join(SEXES_AT_BIRTH)}."]
     if registration.date_of_birth > today:
         errors["date_of_birth"] = ["Date of birth cannot be in the future."]
     elif registration.date_of_birth.year < today.year - 120:
@@ -166,13 +186,11 @@ def check_registration(registration: Registration, today: date) -> None:
     if registration.preferred_channel == "email" and not registration.contact.email:
         errors["contact.email"] = ["An email address is needed when the preferred channel is email."]
     if errors:
-        raise RuleViolation(errors)
+        raise Invalid(errors)
 
 
 def name_key(given_name: str, family_name: str) -> str:
     """Case-, accent-space-insensitive key for duplicate detection."""
-    import unicodedata
-
     def fold(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", text.casefold())
         return "".join(ch for ch in decomposed if ch.isalnum())

@@ -4,11 +4,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from services.intake.domain.errors import RuleViolation
-
-TREATMENT, PART2 = "treatment", "part2_disclosure"
-KINDS = (TREATMENT, PART2)
+from shared.errors import Invalid
+from shared.vocabulary import CONSENT_KINDS, PART2_CONSENT, PART2_PROGRAMS
 
 
 @dataclass
@@ -28,7 +27,7 @@ class Consent:
     revoked_by: str | None = None
 
     @classmethod
-    def new(cls, **fields) -> "Consent":
+    def new(cls, **fields: Any) -> Consent:
         return cls(id=str(uuid.uuid4()), **fields)
 
     def in_force(self, today: date) -> bool:
@@ -38,14 +37,14 @@ class Consent:
         self.revoked_at, self.revoked_by = now, by
 
 
-def check_consent(consent: Consent, program: str, part2_programs: tuple[str, ...]) -> None:
+def check_consent(consent: Consent, program: str) -> None:
     errors: dict[str, list[str]] = {}
-    if consent.kind not in KINDS:
-        errors["kind"] = [f"Must be one of: {', '.join(KINDS)}."]
+    if consent.kind not in CONSENT_KINDS:
+        errors["kind"] = [f"Must be one of: {', '.join(CONSENT_KINDS)}."]
     if consent.signed_on > consent.recorded_at.date():
         errors["signed_on"] = ["The signature date cannot be in the future."]
-    if consent.kind == PART2:
-        if program not in part2_programs:
+    if consent.kind == PART2_CONSENT:
+        if program not in PART2_PROGRAMS:
             errors["kind"] = ["Part 2 consents apply to substance-use and co-occurring programs only."]
         # The rule's required elements: without them the consent does not authorise disclosure.
         if not (consent.scope or "").strip():
@@ -59,4 +58,4 @@ def check_consent(consent: Consent, program: str, part2_programs: tuple[str, ...
         elif consent.expires_on < consent.signed_on:
             errors["expires_on"] = ["The expiry cannot be before the signature."]
     if errors:
-        raise RuleViolation(errors)
+        raise Invalid(errors)

@@ -5,12 +5,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from shared.errors import Invalid
 from shared.instruments import ScreeningResult
-
-URGENT, HIGH = "urgent", "high"
-URGENCIES = (URGENT, HIGH)
-SOURCES = ("phq9_item9", "cssrs", "manual")
-CLEARING_ROLES = ("clinician", "supervisor")
+from shared.vocabulary import HIGH, URGENT
 
 
 @dataclass
@@ -39,9 +36,7 @@ class RiskFlag:
 
     def clear(self, by: str, reason: str, now: datetime) -> None:
         if not reason or not reason.strip():
-            from services.intake.domain.errors import RuleViolation
-
-            raise RuleViolation({"reason": ["Say why the flag is cleared."]})
+            raise Invalid({"reason": ["Say why the flag is cleared."]})
         self.cleared_at, self.cleared_by, self.clear_reason = now, by, reason.strip()
 
 

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from collections.abc import Mapping
 from typing import Any
 
+from services.intake.domain.events import ScreeningCompleted
+from shared.domain import Aggregate
 from shared.instruments import ScreeningResult, get_instrument
 
 
 @dataclass(frozen=True)
-class Screening:
+class Screening(Aggregate):
     id: str
     client_id: str
     instrument: str
@@ -45,8 +47,14 @@ def administer(client_id: str, code: str, answers: list, extras: dict[str, Any],
         if extras["sex_at_birth"] is None:
             del extras["sex_at_birth"]
     result = instrument.score(list(answers), extras, cutoffs)
-    return Screening(
+    screening = Screening(
         id=str(uuid.uuid4()), client_id=client_id, instrument=result.instrument, version=result.version,
         answers=list(answers), extras=extras, total=result.total, severity=result.severity,
         positive=result.positive, flags=list(result.flags), risk_level=result.risk_level,
         details=dict(result.details), administered_by=by, administered_at=now)
+    screening.raise_event(ScreeningCompleted(
+        client_id=client_id, screening_id=screening.id, instrument=screening.instrument,
+        version=screening.version, total=screening.total, severity=screening.severity,
+        positive=screening.positive, risk_level=screening.risk_level, flags=tuple(screening.flags),
+        administered_at=now))
+    return screening

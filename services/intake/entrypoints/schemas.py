@@ -3,11 +3,18 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from services.intake.domain.admission import DAYS, TIMES, TRACKS
-from services.intake.domain.assessment import DISPUTE_STAGES, PROBLEM_AREAS
-from services.intake.domain.client import CHANNELS, PROGRAMS, SEXES
-from services.intake.domain.consent import KINDS
-from services.intake.domain.risk import URGENCIES
+from shared.vocabulary import (
+    CHANNELS,
+    CONSENT_KINDS,
+    DAY_PARTS,
+    DISPUTE_STAGES,
+    PROBLEM_AREAS,
+    PROGRAMS,
+    RISK_URGENCIES,
+    SEXES_AT_BIRTH,
+    TRACKS,
+    WEEKDAYS,
+)
 
 NAME = [validate.Length(min=1, max=100), validate.Regexp(r"\s*\S", error="Must not be blank.")]
 PHONE = validate.Regexp(r"^\+?[0-9][0-9 ()-]{5,19}$", error="Not a valid phone number.")
@@ -36,7 +43,7 @@ class RegisterClientSchema(Schema):
     program = fields.String(required=True, validate=validate.OneOf(PROGRAMS))
     contact = fields.Nested(ContactSchema, required=True)
     preferred_channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
-    sex_at_birth = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SEXES))
+    sex_at_birth = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SEXES_AT_BIRTH))
     referral = fields.Nested(ReferralSchema, load_default=dict)
     treatment_consent = fields.Nested(TreatmentConsentSchema, load_default=None, allow_none=True)
     allow_duplicate = fields.Boolean(load_default=False, metadata={
@@ -63,7 +70,7 @@ class RiskFlagSchema(Schema):
 
 class ConsentSchema(Schema):
     id = fields.String(dump_only=True)
-    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(CONSENT_KINDS))
     signed_on = fields.Date(required=True)
     signed_by = fields.String(load_default="client", validate=validate.Length(min=1, max=200))
     scope = fields.String(load_default=None, allow_none=True, validate=TEXT)
@@ -114,8 +121,8 @@ class AssessmentSchema(Schema):
 class AdmissionSchema(Schema):
     track = fields.String(required=True, validate=validate.OneOf(TRACKS))
     problem_areas = fields.Nested(ProblemAreasSchema, required=True)
-    preferred_days = fields.List(fields.String(validate=validate.OneOf(DAYS)), load_default=list)
-    preferred_times = fields.List(fields.String(validate=validate.OneOf(TIMES)), load_default=list)
+    preferred_days = fields.List(fields.String(validate=validate.OneOf(WEEKDAYS)), load_default=list)
+    preferred_times = fields.List(fields.String(validate=validate.OneOf(DAY_PARTS)), load_default=list)
     clinician_preference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     admitted_at = fields.AwareDateTime(format="iso", dump_only=True)
     admitted_by = fields.String(dump_only=True)
@@ -183,7 +190,7 @@ class ScreeningSchema(Schema):
 
 
 class ManualFlagSchema(Schema):
-    urgency = fields.String(load_default="high", validate=validate.OneOf(URGENCIES))
+    urgency = fields.String(load_default="high", validate=validate.OneOf(RISK_URGENCIES))
     note = fields.String(load_default=None, allow_none=True, validate=TEXT)
 
 
@@ -198,3 +205,46 @@ class QueueEntrySchema(Schema):
     since = fields.AwareDateTime(format="iso")
     due = fields.List(fields.String())
     client = fields.Nested(ClientSummarySchema)
+
+
+# -- the instrument library ---------------------------------------------------------------
+class OptionSchema(Schema):
+    value = fields.Raw()
+    label = fields.String()
+    loinc_answer = fields.String(allow_none=True)
+
+
+class ItemSchema(Schema):
+    number = fields.Integer()
+    text = fields.String()
+    kind = fields.String()
+    options = fields.List(fields.Nested(OptionSchema))
+    loinc = fields.String(allow_none=True)
+    critical = fields.Boolean()
+    reversed = fields.Boolean()
+
+
+class ExtraFieldSchema(Schema):
+    name = fields.String()
+    kind = fields.String()
+    required = fields.String()
+    label = fields.String()
+    choices = fields.List(fields.Raw())
+    choice_labels = fields.List(fields.String())
+
+
+class InstrumentSummarySchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    version = fields.String()
+    description = fields.String()
+    loinc_panel = fields.String(allow_none=True)
+    loinc_total = fields.String(allow_none=True)
+
+
+class InstrumentSchema(InstrumentSummarySchema):
+    min_total = fields.Integer(allow_none=True)
+    max_total = fields.Integer(allow_none=True)
+    default_cutoff = fields.Integer(allow_none=True)
+    items = fields.List(fields.Nested(ItemSchema))
+    extra_fields = fields.List(fields.Nested(ExtraFieldSchema))

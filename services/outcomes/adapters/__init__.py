@@ -1,0 +1,4 @@
+"""Storage of the outcomes service: every collection it keeps, for index creation at start."""
+from services.outcomes.adapters.projections import ENROLMENTS, MEASURES
+
+COLLECTIONS = (ENROLMENTS, MEASURES)

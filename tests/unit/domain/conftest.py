@@ -20,5 +20,5 @@ def registration(**changes) -> Registration:
 @pytest.fixture
 def client() -> Client:
     registered = Client.register(registration(), by="staff-1", now=NOW)
-    registered.events.clear()
+    registered.clear_events()
     return registered

@@ -1,16 +1,19 @@
-"""Clinical alert escalation and episode activation, with in-memory adapters."""
+"""Clinical alert escalation and episode activation, on the in-memory store."""
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
+from services.notifications import bootstrap as notifications
 from services.notifications import handlers as notify
-from services.notifications.adapters.alerts import InMemoryAlertRepository
+from services.notifications.adapters.alerts import AlertRepository
 from services.notifications.domain.alert import Alert
+from services.sessions import bootstrap as sessions_service
 from services.sessions import handlers as sessions
-from services.sessions.adapters.episodes import InMemoryEpisodeRepository
 from shared.contracts import contract_for, read_incoming
 from shared.envelope import Envelope
-from shared.uow import FakeUnitOfWork
+from shared.memory import FakeUnitOfWork
 from tests.unit.domain.conftest import NOW
 
 
@@ -18,6 +21,15 @@ def event(type_: str, **changes) -> tuple[Envelope, dict]:
     data = dict(contract_for(type_, 1).example, **changes)
     envelope = Envelope(type=type_, version=1, source="intake", subject=data["client_id"], data=data, time=NOW)
     return envelope, read_incoming(type_, 1, data)
+
+
+@pytest.fixture
+def deps() -> notifications.Dependencies:
+    return notifications.fake_dependencies()
+
+
+def stored_alerts(deps: notifications.Dependencies) -> dict[str, dict]:
+    return deps.memory.collection("alerts")
 
 
 def test_an_unacknowledged_urgent_alert_climbs_every_15_minutes():
@@ -29,99 +41,112 @@ def test_an_unacknowledged_urgent_alert_climbs_every_15_minutes():
     assert not alert.escalate_if_due(NOW + timedelta(hours=5))
 
 
-def test_one_flag_makes_one_alert_even_if_delivered_twice():
-    alerts = InMemoryAlertRepository()
+def test_one_flag_makes_one_alert_even_if_delivered_twice(deps):
     envelope, data = event("intake.risk.flagged")
     for _ in range(2):
-        uow = FakeUnitOfWork("notifications", cause=envelope)
-        notify.raise_alert_for_risk_flag(envelope, data, uow, alerts)
-    assert len(alerts.alerts) == 1
+        notify.raise_alert_for_risk_flag(envelope, data, deps.uow(cause=envelope), deps.alerts)
+    assert len(stored_alerts(deps)) == 1
+    assert [e.type for e in deps.memory.outbox] == ["notifications.alert.raised"]
+    assert deps.memory.outbox[0].causation_id == envelope.id
 
 
-def test_escalation_publishes_and_clearing_resolves():
-    alerts = InMemoryAlertRepository()
+def test_escalation_publishes_and_clearing_resolves(deps):
     envelope, data = event("intake.risk.flagged", urgency="high")
-    notify.raise_alert_for_risk_flag(envelope, data, FakeUnitOfWork("n"), alerts)
+    notify.raise_alert_for_risk_flag(envelope, data, deps.uow(), deps.alerts)
     uows: list[FakeUnitOfWork] = []
 
     def new_uow() -> FakeUnitOfWork:
-        uows.append(FakeUnitOfWork("n"))
+        uows.append(deps.uow())
         return uows[-1]
 
-    assert notify.escalate_due_alerts(NOW + timedelta(minutes=59), new_uow, alerts) == 0
-    assert notify.escalate_due_alerts(NOW + timedelta(hours=1), new_uow, alerts) == 1
+    assert notify.escalate_due_alerts(NOW + timedelta(minutes=59), new_uow, deps.alerts) == 0
+    assert notify.escalate_due_alerts(NOW + timedelta(hours=1), new_uow, deps.alerts) == 1
     assert [e.type for e in uows[0].events] == ["notifications.alert.escalated"]
+    assert uows[0].events[0].data["audience"] == "supervisor"
     cleared, cleared_data = event("intake.risk.cleared", flag_id=data["flag_id"])
-    notify.resolve_alert_for_cleared_flag(cleared, cleared_data, FakeUnitOfWork("n"), alerts)
-    assert alerts.unresolved() == []
+    notify.resolve_alert_for_cleared_flag(cleared, cleared_data, deps.uow(), deps.alerts)
+    assert deps.alerts.unresolved() == []
+    assert deps.memory.outbox[-1].type == "notifications.alert.resolved"
 
 
 def test_admission_activates_the_pending_episode_without_opening_another():
-    episodes = InMemoryEpisodeRepository()
+    deps = sessions_service.fake_dependencies()
     registered, reg_data = event("intake.client.registered")
-    sessions.open_episode_for_registered_client(registered, reg_data, FakeUnitOfWork("s"), episodes)
+    sessions.open_episode_for_registered_client(registered, reg_data, deps.uow(), deps.episodes)
     admitted, adm_data = event("intake.client.admitted")
-    uow = FakeUnitOfWork("s", cause=admitted)
-    sessions.activate_episode_for_admitted_client(admitted, adm_data, uow, episodes)
-    [episode] = episodes.for_client(reg_data["client_id"])
+    uow = deps.uow(cause=admitted)
+    sessions.activate_episode_for_admitted_client(admitted, adm_data, uow, deps.episodes)
+    [episode] = deps.episodes.for_client(reg_data["client_id"])
     assert episode.status == "active" and episode.admission.track == "individual"
-    assert uow.events == []  # no second "opened" event
+    assert [e.type for e in uow.events] == ["sessions.episode.activated"]  # no second "opened" event
+    assert uow.events[0].data["episode_id"] == episode.id
 
 
 def test_admission_without_an_episode_opens_an_active_one():
-    episodes = InMemoryEpisodeRepository()
+    deps = sessions_service.fake_dependencies()
     admitted, adm_data = event("intake.client.admitted")
-    uow = FakeUnitOfWork("s", cause=admitted)
-    sessions.activate_episode_for_admitted_client(admitted, adm_data, uow, episodes)
-    assert [e.status for e in episodes.for_client(adm_data["client_id"])] == ["active"]
-    assert [e.type for e in uow.events] == ["sessions.episode.opened"]
+    uow = deps.uow(cause=admitted)
+    sessions.activate_episode_for_admitted_client(admitted, adm_data, uow, deps.episodes)
+    assert [e.status for e in deps.episodes.for_client(adm_data["client_id"])] == ["active"]
+    assert [e.type for e in uow.events] == ["sessions.episode.opened", "sessions.episode.activated"]
 
 
-class RacingAlerts(InMemoryAlertRepository):
+class RacingAlerts(AlertRepository):
     """Another process changes the alert between our read and our write, `races` times."""
 
-    def __init__(self, races: int) -> None:
-        super().__init__()
+    def __init__(self, deps: notifications.Dependencies, races: int) -> None:
+        super().__init__(deps.memory.stores)
+        self.stored = stored_alerts(deps)
         self.races = races
 
     def get(self, alert_id):
         alert = super().get(alert_id)
         if self.races > 0:
             self.races -= 1
-            self.alerts[alert_id].version += 1
+            self.stored[alert_id] = dict(self.stored[alert_id], version=self.stored[alert_id]["version"] + 1)
         return alert
 
 
-def raised(alerts) -> str:
+def raised(deps, alerts) -> str:
     envelope, data = event("intake.risk.flagged")
-    notify.raise_alert_for_risk_flag(envelope, data, FakeUnitOfWork("n"), alerts)
-    return next(iter(alerts.alerts))
+    notify.raise_alert_for_risk_flag(envelope, data, deps.uow(), alerts)
+    return next(iter(stored_alerts(deps)))
 
 
-def test_acknowledging_retries_when_the_alert_changed_meanwhile():
-    alerts = RacingAlerts(races=0)
-    alert_id = raised(alerts)
+def test_acknowledging_retries_when_the_alert_changed_meanwhile(deps):
+    alerts = RacingAlerts(deps, races=0)
+    alert_id = raised(deps, alerts)
     alerts.races = 2
-    acknowledged = notify.acknowledge_alert(alert_id, "dr", NOW, lambda: FakeUnitOfWork("n"), alerts)
-    assert acknowledged.status == "acknowledged" and alerts.alerts[alert_id].status == "acknowledged"
+    acknowledged = notify.acknowledge_alert(alert_id, "dr", NOW, deps.uow, alerts)
+    assert acknowledged.status == "acknowledged" and alerts.get(alert_id).status == "acknowledged"
 
 
-def test_an_escalation_round_goes_on_past_an_alert_that_changed():
-    alerts = InMemoryAlertRepository()
+def test_acknowledging_gives_up_after_three_lost_races(deps):
+    from shared.errors import StaleWrite
+
+    alerts = RacingAlerts(deps, races=0)
+    alert_id = raised(deps, alerts)
+    alerts.races = 3
+    with pytest.raises(StaleWrite):
+        notify.acknowledge_alert(alert_id, "dr", NOW, deps.uow, alerts)
+    assert alerts.get(alert_id).status == "open"
+
+
+def test_an_escalation_round_goes_on_past_an_alert_that_changed(deps):
     first, second = (event("intake.risk.flagged", flag_id=f"f{i}") for i in range(2))
     for envelope, data in (first, second):
-        notify.raise_alert_for_risk_flag(envelope, data, FakeUnitOfWork("n"), alerts)
-    stale_id = next(iter(alerts.alerts))
-    due = alerts.due_for_escalation(NOW + timedelta(hours=1))
-    alerts.due_for_escalation = lambda now: due  # the round works from this snapshot
-    alerts.alerts[stale_id].version += 1  # someone acknowledged it after the snapshot
-    assert notify.escalate_due_alerts(NOW + timedelta(hours=1), lambda: FakeUnitOfWork("n"), alerts) == 1
+        notify.raise_alert_for_risk_flag(envelope, data, deps.uow(), deps.alerts)
+    stored = stored_alerts(deps)
+    stale_id = next(iter(stored))
+    due = deps.alerts.due_for_escalation(NOW + timedelta(hours=1))
+    deps.alerts.due_for_escalation = lambda now: due  # the round works from this snapshot
+    stored[stale_id] = dict(stored[stale_id], version=stored[stale_id]["version"] + 1)  # acknowledged meanwhile
+    assert notify.escalate_due_alerts(NOW + timedelta(hours=1), deps.uow, deps.alerts) == 1
 
 
-def test_a_flag_event_arriving_after_its_clearing_opens_no_alert():
-    alerts = InMemoryAlertRepository()
+def test_a_flag_event_arriving_after_its_clearing_opens_no_alert(deps):
     flagged, data = event("intake.risk.flagged")
     cleared, cleared_data = event("intake.risk.cleared", flag_id=data["flag_id"])
-    notify.resolve_alert_for_cleared_flag(cleared, cleared_data, FakeUnitOfWork("n"), alerts)
-    notify.raise_alert_for_risk_flag(flagged, data, FakeUnitOfWork("n"), alerts)
-    assert alerts.unresolved() == [] and alerts.alerts == {}
+    notify.resolve_alert_for_cleared_flag(cleared, cleared_data, deps.uow(), deps.alerts)
+    notify.raise_alert_for_risk_flag(flagged, data, deps.uow(), deps.alerts)
+    assert deps.alerts.unresolved() == [] and stored_alerts(deps) == {}

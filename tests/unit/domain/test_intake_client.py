@@ -10,19 +10,22 @@ from services.intake.domain.admission import Admission
 from services.intake.domain.assessment import Assessment, LifeEvent, ProblemArea, ProblemAreas, Relationship
 from services.intake.domain.client import Client, Contact, name_key
 from services.intake.domain.consent import Consent
-from services.intake.domain.errors import Conflict, RuleViolation
+from services.intake.domain import events
+from shared.errors import Conflict, Invalid
 from tests.unit.domain.conftest import NOW, registration
 
 
 def violations(action) -> dict:
-    with pytest.raises(RuleViolation) as error:
+    with pytest.raises(Invalid) as error:
         action()
     return error.value.errors
 
 
 def test_registration_raises_one_registered_event():
     client = Client.register(registration(), by="staff", now=NOW)
-    assert client.events == [("registered", client)] and client.status == "referred"
+    [registered] = client.pending_events
+    assert isinstance(registered, events.ClientRegistered) and client.status == "referred"
+    assert (registered.client_id, registered.program, registered.registered_by) == (client.id, "co_occurring", "staff")
 
 
 @pytest.mark.parametrize("changes, field", [
@@ -104,7 +107,7 @@ def test_admission_needs_treatment_consent(client):
 def test_admission_with_consent_admits_once(client):
     client.record_consent(consent(kind="treatment", scope=None, recipients=[], purpose=None, expires_on=None))
     client.admit(admission(), NOW)
-    assert client.status == "admitted" and client.events[-1][0] == "admitted"
+    assert client.status == "admitted" and isinstance(client.pending_events[-1], events.ClientAdmitted)
     with pytest.raises(Conflict):
         client.admit(admission(), NOW)
 

@@ -5,26 +5,35 @@ import pytest
 
 from services.intake import handlers
 from services.intake.bootstrap import fake_dependencies
-from services.intake.domain.errors import Conflict
+from shared.errors import Conflict
 from shared.instruments import InvalidAnswers
-from shared.uow import FakeUnitOfWork
 from tests.unit.domain.conftest import NOW, registration
 
 
 @pytest.fixture
-def repos():
-    return fake_dependencies().repos
+def deps():
+    return fake_dependencies()
+
+
+@pytest.fixture
+def repos(deps):
+    return deps.repos
+
+
+def new_uow(repos):
+    """A unit of work on the same in-memory database as `repos`."""
+    return repos.clients.documents.memory.unit_of_work("intake")()
 
 
 def register(repos, **changes):
-    uow = FakeUnitOfWork("intake")
+    uow = new_uow(repos)
     client = handlers.register_client(registration(**changes), "staff", NOW, uow, repos)
     return client, uow
 
 
 def test_item9_screening_stores_the_flag_and_publishes_both_events_in_one_commit(repos):
     client, _ = register(repos)
-    uow = FakeUnitOfWork("intake")
+    uow = new_uow(repos)
     screening, flag = handlers.administer_screening(client.id, "phq9", [0] * 8 + [1], {}, "staff", NOW, uow, repos)
     assert uow.committed and flag.urgency == "high"
     assert [e.type for e in uow.events] == ["intake.screening.completed", "intake.risk.flagged"]
@@ -34,7 +43,7 @@ def test_item9_screening_stores_the_flag_and_publishes_both_events_in_one_commit
 
 def test_invalid_answers_store_nothing(repos):
     client, _ = register(repos)
-    uow = FakeUnitOfWork("intake")
+    uow = new_uow(repos)
     with pytest.raises(InvalidAnswers) as invalid:
         handlers.administer_screening(client.id, "gad7", [0, 1, 9], {}, "staff", NOW, uow, repos)
     assert {"answers.3", "answers.4", "answers.7"} <= set(invalid.value.errors)
@@ -46,7 +55,7 @@ def test_auditc_uses_the_registered_sex_for_its_cutoff(repos):
     female, _ = register(repos, sex_at_birth="female", given_name="Ana")
     for client, expected_cutoff, positive in ((male, 4, False), (female, 3, True)):
         screening, _ = handlers.administer_screening(client.id, "auditc", [1, 1, 1], {}, "s", NOW,
-                                                     FakeUnitOfWork("intake"), repos)
+                                                     new_uow(repos), repos)
         assert screening.details["cutoff"] == expected_cutoff and screening.positive is positive
 
 
@@ -55,7 +64,7 @@ def test_possible_duplicates_need_an_override(repos):
     with pytest.raises(handlers.PossibleDuplicate) as duplicate:
         register(repos, given_name="SAM ")
     assert [c.id for c in duplicate.value.candidates] == [first.id]
-    uow = FakeUnitOfWork("intake")
+    uow = new_uow(repos)
     handlers.register_client(registration(), "staff", NOW, uow, repos, allow_duplicate=True)
     assert uow.committed
 
@@ -63,9 +72,9 @@ def test_possible_duplicates_need_an_override(repos):
 def test_a_stale_write_is_a_conflict(repos):
     client, _ = register(repos)
     stale = repos.clients.get(client.id)
-    handlers.flag_risk(client.id, "high", None, "s", NOW, FakeUnitOfWork("intake"), repos)
+    handlers.flag_risk(client.id, "high", None, "s", NOW, new_uow(repos), repos)
     stale.flag_risk("high", "s", NOW, None)
-    uow = FakeUnitOfWork("intake")
+    uow = new_uow(repos)
     repos.clients.save(stale, uow)
     with pytest.raises(Conflict):
         uow.commit()
@@ -78,7 +87,7 @@ def test_cutoff_settings_are_checked_and_applied(repos):
     with pytest.raises(ValueError):
         screening_cutoffs({"SCREENING_CUTOFFS": "phq9=12"})  # PHQ-9's cut-off is not a setting
     client, _ = register(repos)
-    screening, _ = handlers.administer_screening(client.id, "phq2", [1, 1], {}, "s", NOW, FakeUnitOfWork("intake"),
+    screening, _ = handlers.administer_screening(client.id, "phq2", [1, 1], {}, "s", NOW, new_uow(repos),
                                                  repos, cutoffs={"phq2": 2})
     assert screening.positive and screening.details["cutoff"] == 2
 
@@ -90,14 +99,14 @@ def test_multi_word_names_are_found_by_any_word(repos):
 
 
 def test_a_resent_registration_returns_the_first_client(repos):
-    first = handlers.register_client(registration(), "s", NOW, FakeUnitOfWork("intake"), repos, request_key="k-123456")
-    again_uow = FakeUnitOfWork("intake")
+    first = handlers.register_client(registration(), "s", NOW, new_uow(repos), repos, request_key="k-123456")
+    again_uow = new_uow(repos)
     again = handlers.register_client(registration(), "s", NOW, again_uow, repos, request_key="k-123456")
-    assert again.id == first.id and again_uow.events == [] and len(repos.clients.clients) == 1
+    assert again.id == first.id and again_uow.events == [] and len(repos.clients.documents.memory.collection("clients")) == 1
 
 
 def test_two_copies_of_one_request_at_once_store_one_client(repos, monkeypatch):
-    first = handlers.register_client(registration(), "s", NOW, FakeUnitOfWork("intake"), repos, request_key="k-654321")
+    first = handlers.register_client(registration(), "s", NOW, new_uow(repos), repos, request_key="k-654321")
     looked_up = []
     real_lookup = repos.clients.registered_by_request
 
@@ -106,6 +115,6 @@ def test_two_copies_of_one_request_at_once_store_one_client(repos, monkeypatch):
         return None if len(looked_up) == 1 else real_lookup(key)
 
     monkeypatch.setattr(repos.clients, "registered_by_request", lookup_before_the_other_commit)
-    second = handlers.register_client(registration(), "s", NOW, FakeUnitOfWork("intake"), repos,
+    second = handlers.register_client(registration(), "s", NOW, new_uow(repos), repos,
                                       request_key="k-654321", allow_duplicate=True)
-    assert second.id == first.id and list(repos.clients.clients) == [first.id]
+    assert second.id == first.id and list(repos.clients.documents.memory.collection("clients")) == [first.id]

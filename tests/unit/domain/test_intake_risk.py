@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.intake.domain.errors import Conflict, RuleViolation
+from services.intake.domain import events
+from shared.errors import Conflict, Invalid
 from services.intake.domain.risk import risk_from_screening
 from shared.instruments import get_instrument
 from tests.unit.domain.conftest import NOW
@@ -49,7 +50,7 @@ def test_a_reassuring_screening_never_clears_an_open_flag(client):
     client.screening_recorded("s1", phq9(2), "staff", NOW)
     client.screening_recorded("s2", phq9(0), "staff", NOW)
     assert len(client.open_risk_flags) == 1
-    assert [name for name, _ in client.events] == ["risk_flagged"]
+    assert [type(event) for event in client.pending_events] == [events.RiskFlagged]
 
 
 def test_each_positive_screening_raises_its_own_flag(client):
@@ -64,20 +65,21 @@ def test_clinicians_and_supervisors_clear_flags_with_a_reason(client, role):
     flag = client.flag_risk("high", "staff", NOW, note=None)
     cleared = client.clear_risk(flag.id, "dr-1", role, "  assessed, safety plan agreed ", NOW)
     assert not cleared.is_open and cleared.clear_reason == "assessed, safety plan agreed"
-    assert client.events[-1] == ("risk_cleared", cleared)
+    assert client.pending_events[-1] == events.RiskCleared(client_id=client.id, flag_id=flag.id, cleared_at=NOW,
+                                                           cleared_by="dr-1")
 
 
 @pytest.mark.parametrize("role", ["intake", "ops", "admin"])
 def test_other_roles_cannot_clear_a_flag(client, role):
     flag = client.flag_risk("urgent", "staff", NOW, note=None)
-    with pytest.raises(RuleViolation):
+    with pytest.raises(Invalid):
         client.clear_risk(flag.id, "x", role, "reason", NOW)
     assert flag.is_open
 
 
 def test_clearing_needs_a_reason_and_happens_once(client):
     flag = client.flag_risk("urgent", "staff", NOW, note=None)
-    with pytest.raises(RuleViolation) as missing:
+    with pytest.raises(Invalid) as missing:
         client.clear_risk(flag.id, "dr", "clinician", "   ", NOW)
     assert "reason" in missing.value.errors
     client.clear_risk(flag.id, "dr", "clinician", "ok", NOW)

@@ -182,7 +182,7 @@ def test_posts_without_the_session_csrf_token_are_refused(staff, deps, token):
     response = staff.post("/ui/clients/new", data=data)
     assert response.status_code == 400
     assert "This form has expired" in response.text
-    assert deps.repos.clients.clients == {}
+    assert deps.memory.collection("clients") == {}
 
 
 def test_sign_in_itself_needs_the_csrf_token(web):
@@ -230,7 +230,7 @@ def test_registration_redirects_to_the_client_page_by_id_only(staff, deps):
     response = post(staff, "/ui/clients/new", REGISTRATION)
     assert response.status_code == 302
     location = response.headers["Location"]
-    [client] = deps.repos.clients.clients.values()
+    [client] = deps.repos.clients.documents.find({})
     assert location == f"/ui/clients/{client.id}"
     assert "Alex" not in location and "Example" not in location
     page = staff.get(location)
@@ -249,7 +249,7 @@ def test_registration_errors_are_shown_inline_and_the_values_kept(staff, deps):
     assert 'value="Robin"' in page and 'value="not-an-email"' in page and 'value="+15550100"' in page
     assert re.search(r'value="co_occurring" selected', page)
     assert re.search(r'id="f-preferred-channel"[^>]*value="sms"\s+checked', page)
-    assert deps.repos.clients.clients == {}
+    assert deps.memory.collection("clients") == {}
 
 
 def test_domain_rules_are_shown_inline_too(staff):
@@ -265,10 +265,10 @@ def test_possible_duplicate_lists_the_existing_client_and_can_be_overridden(staf
     assert response.status_code == 409
     assert f'href="/ui/clients/{first}"' in response.text
     assert "This is a different person — register anyway" in response.text
-    assert len(deps.repos.clients.clients) == 1
+    assert len(deps.memory.collection("clients")) == 1
     again = post(staff, "/ui/clients/new", {**REGISTRATION, "allow_duplicate": "yes"})
     assert again.status_code == 302
-    assert len(deps.repos.clients.clients) == 2
+    assert len(deps.memory.collection("clients")) == 2
 
 
 def test_treatment_consent_can_be_recorded_at_registration(staff, deps):
@@ -315,7 +315,7 @@ def test_phq9_item_9_answered_2_shows_the_risk_banner_on_the_result(staff, deps)
     client_id = register(staff)
     response = post(staff, f"/ui/clients/{client_id}/screenings/new/phq9", phq9(item9=2, others=1))
     assert response.status_code == 302
-    [screening] = deps.repos.screenings.screenings.values()
+    [screening] = deps.repos.screenings.documents.find({})
     assert response.headers["Location"] == f"/ui/clients/{client_id}/screenings/{screening.id}"
     result = staff.get(response.headers["Location"]).text
     banner = re.search(r'<section class="risk-banner[^"]*" role="alert".*?</section>', result, re.S)
@@ -347,7 +347,7 @@ def test_missing_answers_are_named_and_the_given_answers_kept(staff, deps):
     assert summary_links(page) == ["f-answers-4", "f-answers-7"]
     assert re.search(r'id="f-answers-1-3" name="answers\.1" value="2"\s+checked', page)
     assert re.search(r'id="f-answers-9-2" name="answers\.9" value="1"\s+checked', page)
-    assert deps.repos.screenings.screenings == {}
+    assert deps.memory.collection("screenings") == {}
 
 
 def test_cssrs_timing_question_is_asked_and_checked_by_the_server(staff):

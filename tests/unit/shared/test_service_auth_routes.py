@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.auth import ROLES
+from shared.auth import unlisted_routes
+from shared.roles import ROLES
+from shared.web import ROUTE_ROLES_KEY, api_routes
 
 BAD_AUTH = [None, "Bearer not-a-jwt", "Basic dXNlcjpwYXNz", "Bearer ", "bearer"]
 
@@ -14,13 +16,33 @@ def call(client, method: str, url: str, headers: dict | None = None, body: dict 
                        json=body if method != "GET" else None)
 
 
-def test_every_api_route_declares_required_roles(any_app, routes_of):
+def allowed(app, rule: str, method: str) -> tuple[str, ...]:
+    endpoint = next(r.endpoint for r in app.url_map.iter_rules() if r.rule == rule)
+    return app.config[ROUTE_ROLES_KEY][endpoint][method]
+
+
+def test_every_api_route_has_roles_in_the_services_table(any_app, routes_of):
     routes = routes_of(any_app)
     assert routes, "each service exposes at least one /api route"
-    for rule, method, view in routes:
-        roles = getattr(view, "required_roles", None)
-        assert roles, f"{method} {rule} has no @roles_required"
-        assert set(roles) <= set(ROLES)
+    assert unlisted_routes(any_app.config[ROUTE_ROLES_KEY], api_routes(any_app)) == []
+    for rule, method, _view in routes:
+        assert set(allowed(any_app, rule, method)) <= set(ROLES)
+
+
+def test_a_route_missing_from_the_table_stops_the_service_at_start(settings_for):
+    from services.sessions.bootstrap import fake_dependencies
+    from services.sessions.entrypoints.api import episodes_api
+    from shared.service import build_service_app
+
+    with pytest.raises(ValueError, match="GET episodes.Episodes has no roles"):
+        build_service_app(settings_for("sessions"), title="T", blueprints=[episodes_api], route_roles={},
+                          dependencies=fake_dependencies())
+
+
+def test_the_table_finds_listed_routes_that_do_not_exist_and_unknown_roles():
+    table = {"a.A": {"GET": ("clinician",), "POST": ("nurse",)}, "b.Gone": {"GET": ("admin",)}}
+    assert unlisted_routes(table, [("a.A", "GET"), ("a.A", "POST"), ("c.C", "PUT")]) == [
+        "PUT c.C has no roles", "GET b.Gone is listed but is no route", "POST a.A names unknown roles"]
 
 
 @pytest.mark.parametrize("authorization", BAD_AUTH)
@@ -44,10 +66,10 @@ def test_token_signed_with_another_secret_gets_401(any_app, routes_of, url_for_r
 def test_roles_outside_required_roles_get_403_and_inside_get_through(any_app, routes_of, url_for_rule,
                                                                      auth, registration):
     client = any_app.test_client()
-    for rule, method, view in routes_of(any_app):
+    for rule, method, _view in routes_of(any_app):
         for role in ROLES:
             response = call(client, method, url_for_rule(rule), auth(role), registration())
-            if role in view.required_roles:
+            if role in allowed(any_app, rule, method):
                 assert response.status_code not in (401, 403), f"{role} {method} {rule}"
             else:
                 assert response.status_code == 403, f"{role} {method} {rule}"

@@ -16,7 +16,6 @@ from services.outcomes import bootstrap as outcomes
 from services.sessions import bootstrap as sessions
 from shared.contracts import contract_for, read_incoming
 from shared.envelope import Envelope
-from shared.uow import FakeUnitOfWork
 
 NOW = datetime(2026, 5, 4, 10, 0, tzinfo=timezone.utc)
 REGISTERED = contract_for("intake.client.registered", 1)
@@ -32,7 +31,8 @@ def test_register_client_publishes_one_registered_event_and_commits():
     registration = Registration(given_name="Sam", family_name="Rivera", date_of_birth=date(1985, 2, 3),
                                 program="substance_use", contact=Contact(email="s@example.org"),
                                 preferred_channel="email")
-    uow, repos = FakeUnitOfWork("intake"), intake.fake_dependencies().repos
+    deps = intake.fake_dependencies()
+    uow, repos = deps.uow(), deps.repos
     client = register_client(registration, by="staff-1", now=NOW, uow=uow, repos=repos)
     assert uow.committed
     assert repos.clients.get(client.id).registration == registration
@@ -47,7 +47,7 @@ def test_register_client_publishes_one_registered_event_and_commits():
 def test_sessions_opens_a_pending_episode_caused_by_the_registration():
     deps = sessions.fake_dependencies()
     event, data = registered_event()
-    uow = FakeUnitOfWork("sessions", cause=event)
+    uow = deps.uow(cause=event)
     sessions.event_handlers(deps)[REGISTERED.type](event, data, uow)
     assert uow.committed
     [episode] = deps.episodes.for_client(data["client_id"])
@@ -63,19 +63,19 @@ def test_sessions_opens_a_pending_episode_caused_by_the_registration():
 def test_outcomes_keeps_only_de_identified_fields():
     deps = outcomes.fake_dependencies()
     event, data = registered_event()
-    uow = FakeUnitOfWork("outcomes", cause=event)
+    uow = deps.uow(cause=event)
     outcomes.event_handlers(deps)[REGISTERED.type](event, data, uow)
     assert uow.committed and uow.events == []
     [enrolment] = deps.enrolments.all()
     assert asdict(enrolment) == {"client_id": data["client_id"], "program": "co_occurring",
                                  "registered_at": data["registered_at"]}
-    assert "Alex" not in repr(deps.enrolments.enrolments)
+    assert "Alex" not in repr(deps.memory.collections)
 
 
 def test_notifications_remembers_the_recipient():
     deps = notifications.fake_dependencies()
     event, data = registered_event()
-    uow = FakeUnitOfWork("notifications", cause=event)
+    uow = deps.uow(cause=event)
     notifications.event_handlers(deps)[REGISTERED.type](event, data, uow)
     assert uow.committed and uow.events == []
     status = recipient_status(data["client_id"], deps.recipients)

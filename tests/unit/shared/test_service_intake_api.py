@@ -60,7 +60,7 @@ def test_sms_without_a_phone_breaks_the_domain_rule(client, auth, registration, 
     body = registration(preferred_channel="sms", contact={"email": "a@example.org", "phone": None})
     errors = field_errors(register(client, auth("intake"), body))
     assert list(errors) == ["contact.phone"]
-    assert intake.clients.clients == {}
+    assert intake.deps.memory.collection("clients") == {}
 
 
 def test_future_birth_date_is_refused(client, auth, registration):

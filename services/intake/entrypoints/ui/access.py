@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import flash, g, redirect, request, session, url_for
 
-from services.intake.entrypoints.api import STAFF
+from shared.roles import STAFF
 from services.intake.entrypoints.ui.blueprint import error_page, ui
 from services.intake.entrypoints.ui.security import IDLE_SECONDS, csrf_ok, expired, signed_in, touch, user_store
 from shared.auth import Principal

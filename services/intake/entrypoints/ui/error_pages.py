@@ -6,8 +6,8 @@ import logging
 from flask import request
 from werkzeug.exceptions import HTTPException
 
-from services.intake.domain.errors import Conflict
-from services.intake.domain.errors import NotFound as DomainNotFound
+from shared.errors import Conflict
+from shared.errors import NotFound as DomainNotFound
 from services.intake.entrypoints.ui.blueprint import error_page, ui
 from shared import context
 

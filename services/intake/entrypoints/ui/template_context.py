@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import g
 
-from services.intake.entrypoints.api import CLEARERS, REGISTRARS
+from shared.roles import REGISTRARS, RISK_CLEARERS
 from services.intake.entrypoints.ui import forms
 from services.intake.entrypoints.ui.blueprint import ui
 from services.intake.entrypoints.ui.forms.fields import error_id, field_id, hint_id
@@ -21,7 +21,7 @@ def helpers() -> dict[str, Any]:
     role = principal.role if principal else None
     return {"principal": principal, "csrf_token": csrf_token, "fid": field_id, "eid": error_id,
             "hid": hint_id, "fmt_dt": fmt_dt, "fmt_date": fmt_date, "f": forms, "word": word,
-            "can_register": role in REGISTRARS, "can_clear": role in CLEARERS,
+            "can_register": role in REGISTRARS, "can_clear": role in RISK_CLEARERS,
             "idle_minutes": IDLE_SECONDS // 60, "instruments": INSTRUMENTS, "area_options": area_options}
 
 

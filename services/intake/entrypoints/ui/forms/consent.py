@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from services.intake.entrypoints.ui.forms.fields import given, optional, text
 
-CONSENT_KINDS = ("treatment", "part2_disclosure")  # each has its own form on the client record
+from shared.vocabulary import CONSENT_KINDS  # each kind has its own form on the client record
 CONSENT_LABELS = {"kind": "Kind of consent", "signed_on": "Signed on", "signed_by": "Signed by",
                   "scope": "What may be disclosed", "recipients": "Recipients", "purpose": "Purpose",
                   "expires_on": "Expires on"}

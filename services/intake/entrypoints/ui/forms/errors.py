@@ -6,13 +6,13 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from services.intake.domain.errors import RuleViolation
+from shared.errors import Invalid
 from services.intake.entrypoints.ui.forms.messages import plain
 
 Errors = dict[str, list[str]]
 
 # What a save refuses a form with: the schema's checks, then the domain's rules.
-REFUSALS = (ValidationError, RuleViolation)
+REFUSALS = (ValidationError, Invalid)
 
 
 def refusal_errors(refusal: Exception) -> Errors:

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, flash, redirect, request, url_for
 
 from services.intake import handlers
-from services.intake.domain.client import PART2_PROGRAMS
+from shared.vocabulary import PART2_PROGRAMS
 from services.intake.domain.work_queue import BASELINE_SCREENINGS, due_screenings
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.errors import ordered, refusal_errors

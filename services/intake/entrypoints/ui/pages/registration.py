@@ -8,7 +8,7 @@ from flask import request
 
 from services.intake import handlers
 from services.intake.entrypoints import commands
-from services.intake.entrypoints.api import REGISTRARS
+from shared.roles import REGISTRARS
 from services.intake.entrypoints.schemas import RegisterClientSchema
 from services.intake.entrypoints.ui.blueprint import error_page, page, ui
 from services.intake.entrypoints.ui.forms.errors import REFUSALS, Errors, ordered, refusal_errors

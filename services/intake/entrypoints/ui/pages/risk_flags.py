@@ -6,7 +6,7 @@ from typing import Any
 from flask import request
 
 from services.intake import handlers
-from services.intake.entrypoints.api import CLEARERS
+from shared.roles import RISK_CLEARERS
 from services.intake.entrypoints.schemas import ClearFlagSchema, ManualFlagSchema
 from services.intake.entrypoints.ui.blueprint import error_page, ui
 from services.intake.entrypoints.ui.forms.errors import REFUSALS
@@ -33,7 +33,7 @@ def raise_flag(client_id: str) -> Any:
 @ui.post("/clients/<client_id>/risk-flags/<flag_id>/clear")
 def clear_flag(client_id: str, flag_id: str) -> Any:
     principal = current_principal()
-    if principal.role not in CLEARERS:
+    if principal.role not in RISK_CLEARERS:
         return error_page(403, "You cannot clear risk flags",
                           "Only a clinician or supervisor can clear a risk flag, after assessing the client.")
     try:

@@ -6,7 +6,7 @@ from typing import Any
 from flask import redirect, request, url_for
 
 from services.intake import handlers
-from services.intake.domain.errors import NotFound as DomainNotFound
+from shared.errors import NotFound as DomainNotFound
 from services.intake.entrypoints import commands
 from services.intake.entrypoints.schemas import ScreeningRequestSchema
 from services.intake.entrypoints.ui.blueprint import page, ui

@@ -1,0 +1,35 @@
+"""The platform's controlled vocabularies, defined once.
+
+Domains check against them, API schemas and event contracts validate with them, UIs label
+them: a new program or channel is added here and nowhere else.
+"""
+from __future__ import annotations
+
+# Programs of the centre; substance-use records fall under 42 CFR Part 2.
+PROGRAMS = ("mental_health", "substance_use", "co_occurring")
+PART2_PROGRAMS = ("substance_use", "co_occurring")
+
+# How a client wants reminders ("none": no messages at all).
+CHANNELS = ("sms", "email", "none")
+SEXES_AT_BIRTH = ("male", "female", "other", "unknown")
+
+# IPT: tracks, the four problem areas and the stages of a role dispute.
+TRACKS = ("individual", "group")
+GRIEF, ROLE_DISPUTE, ROLE_TRANSITION, DEFICITS = "grief", "role_dispute", "role_transition", "interpersonal_deficits"
+PROBLEM_AREAS = (GRIEF, ROLE_DISPUTE, ROLE_TRANSITION, DEFICITS)
+DISPUTE_STAGES = ("renegotiation", "impasse", "dissolution")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAY_PARTS = ("morning", "afternoon", "evening")
+
+# Suicide risk: how urgent a flag is and what raised it.
+URGENT, HIGH = "urgent", "high"
+RISK_URGENCIES = (URGENT, HIGH)
+RISK_SOURCES = ("phq9_item9", "cssrs", "manual")
+CSSRS_RISK_LEVELS = ("none", "low", "moderate", "high")
+
+TREATMENT_CONSENT, PART2_CONSENT = "treatment", "part2_disclosure"
+CONSENT_KINDS = (TREATMENT_CONSENT, PART2_CONSENT)
+
+EPISODE_STATUSES = ("pending", "active", "completed", "closed")
+ALERT_STATUSES = ("open", "acknowledged", "resolved")
+ALERT_AUDIENCES = ("on_call_clinician", "supervisor", "clinical_lead")
