@@ -31,7 +31,8 @@ from shared.metrics import (
 )
 from shared.retry import Backoff, Stopped, retry
 from shared.topics import dlq_topic
-from shared.uow import MongoUnitOfWork, UnitOfWork
+from shared.mongo_store import MongoUnitOfWork
+from shared.uow import UnitOfWork
 
 PROCESSED = "processed_events"
 REPLAY_HEADER = "dlq_replay_for_group"

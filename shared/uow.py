@@ -10,14 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from pymongo.errors import DuplicateKeyError
-
 from shared import context
 from shared.contracts import validate_outgoing
 from shared.domain import Aggregate, DomainEvent
 from shared.envelope import Envelope
-from shared.errors import AlreadyExists
-from shared.outbox import OUTBOX, outbox_record
 
 # A write run inside the transaction; it receives the database session (None for the fake).
 StagedWrite = Callable[[Any], None]
@@ -83,37 +79,3 @@ class CollectingUnitOfWork:
             return self.cause.caused(type_, version, self.source, subject, payload)
         return Envelope(type=type_, version=version, source=self.source, subject=subject, data=payload,
                         correlation_id=context.correlation_id())
-
-
-class MongoUnitOfWork(CollectingUnitOfWork):
-    """Runs the staged writes and the outbox insert in one MongoDB transaction.
-
-    `with_transaction` may run them again after a transient error, so nothing in a staged
-    write may depend on having run before.
-    """
-
-    def __init__(self, db: Any, source: str, cause: Envelope | None = None) -> None:
-        super().__init__(source, cause)
-        self.db = db
-
-    def _run(self, writes: list[StagedWrite], events: list[Envelope]) -> None:
-        records = [outbox_record(event, seq) for seq, event in enumerate(events)]
-
-        def apply(session: Any) -> None:
-            for write in writes:
-                write(session)
-            if records:
-                self.db[OUTBOX].insert_many([dict(record) for record in records], session=session)
-
-        try:
-            with self.db.client.start_session() as session:
-                session.with_transaction(apply)
-        except DuplicateKeyError as error:
-            raise AlreadyExists("a record with this identity is already stored") from error
-
-
-def mongo_unit_of_work(db: Any, source: str) -> Callable[..., MongoUnitOfWork]:
-    """The factory a composition root hands its handlers: `uow()` or `uow(cause=event)`."""
-    def make(cause: Envelope | None = None) -> MongoUnitOfWork:
-        return MongoUnitOfWork(db, source, cause)
-    return make

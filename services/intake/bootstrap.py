@@ -18,11 +18,12 @@ from services.intake.entrypoints.ui import ui
 from services.intake.handlers import Repositories
 from shared.config import Settings
 from shared.consumer import Handler
-from shared.documents import MongoDocuments, StoreFactory, ensure_indexes
+from shared.documents import StoreFactory
 from shared.instruments import get_instrument
 from shared.memory import InMemoryDatabase
+from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
 from shared.service import build_service_app, finish_service_app, service_database
-from shared.uow import UnitOfWork, mongo_unit_of_work
+from shared.uow import UnitOfWork
 from shared.vocabulary import PROGRAMS
 from shared.web import AUDITED_LISTS_KEY
 from shared.worker import WorkerSpec

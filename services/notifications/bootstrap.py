@@ -17,11 +17,12 @@ from services.notifications.entrypoints.access import ROUTE_ROLES
 from services.notifications.entrypoints.api import alerts_api, recipients_api
 from shared.config import Settings
 from shared.consumer import Handler
-from shared.documents import MongoDocuments, StoreFactory, ensure_indexes
+from shared.documents import StoreFactory
 from shared.envelope import utcnow
 from shared.memory import InMemoryDatabase
+from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
 from shared.service import build_service_app, finish_service_app, service_database
-from shared.uow import UnitOfWork, mongo_unit_of_work
+from shared.uow import UnitOfWork
 from shared.worker import PeriodicTask, WorkerSpec
 
 SERVICE = "notifications"

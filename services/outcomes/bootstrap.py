@@ -16,10 +16,11 @@ from services.outcomes.entrypoints.access import ROUTE_ROLES
 from services.outcomes.entrypoints.api import measures_api, reports_api
 from shared.config import Settings
 from shared.consumer import Handler
-from shared.documents import MongoDocuments, StoreFactory, ensure_indexes
+from shared.documents import StoreFactory
 from shared.memory import InMemoryDatabase
+from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
 from shared.service import build_service_app, finish_service_app, service_database
-from shared.uow import UnitOfWork, mongo_unit_of_work
+from shared.uow import UnitOfWork
 from shared.worker import WorkerSpec
 
 SERVICE = "outcomes"

@@ -20,10 +20,11 @@ from services.sessions.entrypoints.access import ROUTE_ROLES
 from services.sessions.entrypoints.api import episodes_api
 from shared.config import Settings
 from shared.consumer import Handler
-from shared.documents import MongoDocuments, StoreFactory, ensure_indexes
+from shared.documents import StoreFactory
 from shared.memory import InMemoryDatabase
+from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
 from shared.service import build_service_app, finish_service_app, service_database
-from shared.uow import UnitOfWork, mongo_unit_of_work
+from shared.uow import UnitOfWork
 from shared.worker import WorkerSpec
 
 SERVICE = "sessions"

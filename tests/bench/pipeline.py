@@ -19,7 +19,7 @@ from shared.envelope import utcnow
 from shared.kafka import ensure_topics, kafka_reachable, make_consumer, make_producer
 from shared.outbox import OUTBOX, OutboxRelay, ensure_outbox_indexes
 from shared.topics import TopicSpec, dlq_topic
-from shared.uow import MongoUnitOfWork
+from shared.mongo_store import MongoUnitOfWork
 from tests.support.events import registered_event
 from tests.support.infra import free_port, kafka_process, mongo_process, wait_for
 

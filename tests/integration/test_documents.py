@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from shared.documents import MongoDocuments, ensure_indexes
+from shared.mongo_store import MongoDocuments, ensure_indexes
 from shared.envelope import parse_envelope
 from shared.kafka import make_producer
 from shared.outbox import OUTBOX, OutboxRelay, ensure_outbox_indexes
-from shared.uow import mongo_unit_of_work
+from shared.mongo_store import mongo_unit_of_work
 from tests.support.kafka_tools import read_all
 from tests.support.store_contract import CASES, CHECKS, Case, check_commit_is_atomic_with_the_events, commit
 

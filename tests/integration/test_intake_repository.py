@@ -6,10 +6,10 @@ import pytest
 from services.intake import handlers
 from services.intake.adapters import COLLECTIONS
 from services.intake.adapters.clients import ClientRepository, ScreeningRepository
-from shared.documents import MongoDocuments, ensure_indexes
+from shared.mongo_store import MongoDocuments, ensure_indexes
 from shared.errors import Conflict
 from shared.outbox import OUTBOX
-from shared.uow import MongoUnitOfWork
+from shared.mongo_store import MongoUnitOfWork
 from tests.unit.domain.conftest import NOW, registration
 
 

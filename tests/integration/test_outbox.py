@@ -10,7 +10,7 @@ from shared.envelope import parse_envelope
 from shared.kafka import make_producer
 from shared.errors import AlreadyExists
 from shared.outbox import OUTBOX, PENDING, OutboxRelay, ensure_outbox_indexes
-from shared.uow import MongoUnitOfWork
+from shared.mongo_store import MongoUnitOfWork
 from tests.support.infra import wait_for
 from tests.support.kafka_tools import read_all
 

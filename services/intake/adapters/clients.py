@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING, DESCENDING
-
 from services.intake.domain.client import ADMITTED, Client, name_key
 from services.intake.domain.screening import Screening
-from shared.documents import DocumentKind, Index, StoreFactory
+from shared.documents import ASCENDING, DESCENDING, DocumentKind, Index, StoreFactory
 from shared.uow import UnitOfWork
 
 SEARCH_LIMIT = 50

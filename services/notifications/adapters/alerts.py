@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pymongo import ASCENDING
-
 from services.notifications.domain.alert import OPEN, RESOLVED, Alert
 from services.notifications.domain.cleared_flag import ClearedFlag
-from shared.documents import DocumentKind, Index, StoreFactory
+from shared.documents import ASCENDING, DocumentKind, Index, StoreFactory
 from shared.uow import UnitOfWork
 
 # One alert per risk flag, even if the flag event is delivered twice by two paths.

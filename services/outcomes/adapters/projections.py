@@ -4,11 +4,9 @@ Both are projections: `put` upserts by id, so an event delivered twice changes n
 """
 from __future__ import annotations
 
-from pymongo import ASCENDING
-
 from services.outcomes.domain.enrolment import Enrolment
 from services.outcomes.domain.measure import Measure
-from shared.documents import DocumentKind, Index, StoreFactory
+from shared.documents import ASCENDING, DocumentKind, Index, StoreFactory
 from shared.uow import UnitOfWork
 
 ENROLMENTS = DocumentKind("enrolments", Enrolment, id_field="client_id", indexes=(Index.on("program"),))

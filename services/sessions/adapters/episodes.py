@@ -1,10 +1,8 @@
 """Where episodes are kept (MongoDB in the service, the in-memory store in unit tests)."""
 from __future__ import annotations
 
-from pymongo import ASCENDING, DESCENDING
-
 from services.sessions.domain.episode import OPEN_STATUSES, Episode
-from shared.documents import DocumentKind, Index, StoreFactory
+from shared.documents import ASCENDING, DESCENDING, DocumentKind, Index, StoreFactory
 from shared.uow import UnitOfWork
 
 EPISODES = DocumentKind("episodes", Episode, indexes=(Index.on("client_id", ("opened_at", ASCENDING)),))
