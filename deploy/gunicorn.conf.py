@@ -1,4 +1,5 @@
 """Gunicorn settings shared by the four web services (local stack and containers alike)."""
+
 import os
 import shutil
 

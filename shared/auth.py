@@ -1,4 +1,5 @@
 """Bearer-token authentication (HS256 JWT with sub, role, exp); roles per route come from a table."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -41,8 +42,9 @@ def issue_token(secret: str, sub: str, role: str, ttl: timedelta = timedelta(hou
 
 def decode_token(secret: str, token: str) -> Principal:
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"require": ["sub", "role", "exp"]})
+        claims = jwt.decode(
+            token, secret, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["sub", "role", "exp"]}
+        )
     except jwt.PyJWTError as error:
         raise InvalidToken(str(error)) from error
     if claims["role"] not in ROLES:
@@ -76,6 +78,10 @@ def unlisted_routes(table: RouteRoles, routes: list[tuple[str, str]]) -> list[st
     listed = {(endpoint, method) for endpoint, methods in table.items() for method in methods}
     problems = [f"{method} {endpoint} has no roles" for endpoint, method in routes if (endpoint, method) not in listed]
     problems += [f"{method} {endpoint} is listed but is no route" for endpoint, method in sorted(listed - set(routes))]
-    problems += [f"{method} {endpoint} names unknown roles" for endpoint, methods in table.items()
-                 for method, roles in methods.items() if not set(roles) <= set(ROLES)]
+    problems += [
+        f"{method} {endpoint} names unknown roles"
+        for endpoint, methods in table.items()
+        for method, roles in methods.items()
+        if not set(roles) <= set(ROLES)
+    ]
     return problems

@@ -3,11 +3,12 @@
 `python -m shared.catalog > docs/events.md` (or `make docs`) regenerates docs/events.md; a unit
 test fails when the committed file differs from this rendering, so the catalog cannot go stale.
 """
+
 from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from marshmallow import Schema, fields, validate
 
@@ -18,7 +19,7 @@ from shared.topics import dlq_topic
 # Fixed values keep the rendering deterministic (no random ids, no clock).
 EXAMPLE_ID = "00000000-0000-4000-8000-000000000001"
 EXAMPLE_CORRELATION_ID = "00000000-0000-4000-8000-0000000000c0"
-EXAMPLE_TIME = datetime(2026, 11, 26, 9, 0, 0, tzinfo=timezone.utc)
+EXAMPLE_TIME = datetime(2026, 11, 26, 9, 0, 0, tzinfo=UTC)
 
 HEADER = """\
 # Event catalog
@@ -110,9 +111,15 @@ def _allowed(field: fields.Field) -> str:
 
 def example_envelope(contract: EventContract) -> Envelope:
     return Envelope(
-        id=EXAMPLE_ID, type=contract.type, version=contract.version, time=EXAMPLE_TIME,
-        source=publisher_of(contract), subject=str(contract.example.get("client_id", "")),
-        correlation_id=EXAMPLE_CORRELATION_ID, causation_id=None, data=contract.example,
+        id=EXAMPLE_ID,
+        type=contract.type,
+        version=contract.version,
+        time=EXAMPLE_TIME,
+        source=publisher_of(contract),
+        subject=str(contract.example.get("client_id", "")),
+        correlation_id=EXAMPLE_CORRELATION_ID,
+        causation_id=None,
+        data=contract.example,
     )
 
 
@@ -125,23 +132,36 @@ def render_contract(contract: EventContract) -> str:
     consumers = ", ".join(f"`{c}`" for c in contract.consumers) or "none yet"
     headers = ", ".join(f"`{name}: {value.decode()}`" for name, value in envelope.kafka_headers())
     lines = [
-        f"### `{contract.type}` v{contract.version}", "",
-        contract.description, "",
-        "| | |", "|---|---|",
+        f"### `{contract.type}` v{contract.version}",
+        "",
+        contract.description,
+        "",
+        "| | |",
+        "|---|---|",
         f"| Type | `{contract.type}` |",
         f"| Version | {contract.version} |",
         f"| Topic | `{contract.topic}` (dead letters: `{dlq_topic(contract.topic)}`) |",
         "| Kafka key | `subject` = the client id |",
         f"| Publisher | `{publisher_of(contract)}` |",
         f"| Consumers | {consumers} |",
-        f"| Headers | {headers} |", "",
-        "Fields of `data`:", "",
-        "| Field | Type | Required | Allowed values |", "|---|---|---|---|",
+        f"| Headers | {headers} |",
+        "",
+        "Fields of `data`:",
+        "",
+        "| Field | Type | Required | Allowed values |",
+        "|---|---|---|---|",
     ]
     for name, type_name, required, allowed in schema_fields(contract.schema()):
         lines.append(f"| `{name}` | {type_name} | {'yes' if required else 'no'} | {allowed} |")
-    lines += ["", "Example envelope:", "", "```json",
-              json.dumps(envelope.to_dict(), indent=2, ensure_ascii=False), "```", ""]
+    lines += [
+        "",
+        "Example envelope:",
+        "",
+        "```json",
+        json.dumps(envelope.to_dict(), indent=2, ensure_ascii=False),
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -1,4 +1,5 @@
 """`ipt`: the platform's operator command (tokens for the local stack, topics, readiness)."""
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     ready.add_argument("--stay", action="store_true", help="keep running afterwards (for a Procfile)")
     ready.set_defaults(run=_wait_ready)
 
-    check_ports = commands.add_parser("check-ports",
-                                      help="fail, naming each one, if a port `make run` needs is taken")
+    check_ports = commands.add_parser("check-ports", help="fail, naming each one, if a port `make run` needs is taken")
     check_ports.set_defaults(run=_check_ports)
 
     from shared.cli_users import register as register_user_commands
@@ -89,8 +89,9 @@ def _check_ports(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return 1
-    problems = [f"port {port} is set for more than one process: {', '.join(names)}"
-                for port, names in preflight.clashes(ports)]
+    problems = [
+        f"port {port} is set for more than one process: {', '.join(names)}" for port, names in preflight.clashes(ports)
+    ]
     problems += [preflight.describe_taken(name, port) for name, port in preflight.taken_ports(ports)]
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -129,10 +130,14 @@ def _ready(url: str) -> bool:
 def _announce(urls: dict[str, str]) -> None:
     lines = ["", "IPT platform is ready:"]
     lines += [f"  {name:<14} {url}   (API docs: {url}/docs)" for name, url in urls.items()]
-    lines += ["", "Get a token:   .venv/bin/ipt token --sub you@example.org --role intake",
-              "Use it:        curl -H \"Authorization: Bearer $TOKEN\" "
-              f"http://127.0.0.1:{DEFAULT_PORTS['intake']}/api/v1/clients/<id>",
-              "Stop:          Ctrl-C", ""]
+    lines += [
+        "",
+        "Get a token:   .venv/bin/ipt token --sub you@example.org --role intake",
+        'Use it:        curl -H "Authorization: Bearer $TOKEN" '
+        f"http://127.0.0.1:{DEFAULT_PORTS['intake']}/api/v1/clients/<id>",
+        "Stop:          Ctrl-C",
+        "",
+    ]
     print("\n".join(lines), flush=True)
 
 

@@ -3,6 +3,7 @@
 The password never appears on the command line (where `ps` and shell history would keep it):
 it comes from IPT_PASSWORD, from standard input with --password-stdin, or from a prompt.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,15 +20,19 @@ PASSWORD_ENV = "IPT_PASSWORD"
 
 def _database_errors(run):
     """A database that cannot be reached is one line on stderr and exit code 2, not a traceback."""
+
     def guarded(args: argparse.Namespace) -> int:
         from pymongo.errors import PyMongoError
 
         try:
             return run(args)
         except PyMongoError as error:
-            print(f"ipt user: the identity database is unavailable ({error.__class__.__name__}); "
-                  "check MONGO_URI", file=sys.stderr)
+            print(
+                f"ipt user: the identity database is unavailable ({error.__class__.__name__}); check MONGO_URI",
+                file=sys.stderr,
+            )
             return 2
+
     return guarded
 
 
@@ -39,8 +44,9 @@ def register(commands: Any) -> None:
     add = actions.add_parser("add", help="create an account (password from IPT_PASSWORD, stdin or a prompt)")
     add.add_argument("--username", required=True)
     add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--password-stdin", action="store_true",
-                     help="read the password from the first line of standard input")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of standard input"
+    )
     add.set_defaults(run=_database_errors(_add))
 
     listing = actions.add_parser("list", help="list accounts (never their passwords)")

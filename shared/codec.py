@@ -4,6 +4,7 @@ Fields marked `metadata={"transient": True}` (raised domain events) are not stor
 BSON has datetimes but no plain dates, so a `date` is stored as its ISO string (which still
 sorts and matches exactly) and a `datetime` as a BSON datetime.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,8 +17,9 @@ from typing import Any
 
 def encode(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)
-                if not f.metadata.get("transient")}
+        return {
+            f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value) if not f.metadata.get("transient")
+        }
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):

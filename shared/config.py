@@ -1,4 +1,5 @@
 """Process settings read once from the environment; every service uses the same names."""
+
 from __future__ import annotations
 
 import os
@@ -25,7 +26,7 @@ class Settings:
     consumer_group: str
 
     @classmethod
-    def from_env(cls, service: str, env: dict[str, str] | None = None) -> "Settings":
+    def from_env(cls, service: str, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         prefix = env.get("MONGO_DB_PREFIX", "ipt")
         return cls(

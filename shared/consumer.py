@@ -1,4 +1,5 @@
 """Consumer runner: handle, record, commit — each event has one effect, however often it arrives."""
+
 from __future__ import annotations
 
 import contextlib
@@ -29,9 +30,9 @@ from shared.metrics import (
     HANDLER_LATENCY,
     LAST_HANDLED,
 )
+from shared.mongo_store import MongoUnitOfWork
 from shared.retry import Backoff, Stopped, retry
 from shared.topics import dlq_topic
-from shared.mongo_store import MongoUnitOfWork
 from shared.uow import UnitOfWork
 
 PROCESSED = "processed_events"
@@ -63,8 +64,17 @@ def is_passing_fault(error: BaseException) -> bool:
 
 
 class ConsumerRunner:
-    def __init__(self, *, service: str, group: str, db: Database, consumer, producer_factory,
-                 handlers: Mapping[str, Handler], retry: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        service: str,
+        group: str,
+        db: Database,
+        consumer,
+        producer_factory,
+        handlers: Mapping[str, Handler],
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self.service = service
         self.group = group
         self.db = db
@@ -92,13 +102,18 @@ class ConsumerRunner:
 
     def process(self, record: Any, stop: threading.Event) -> bool:
         """Handles one record fully (or parks it); commits its offset. False if interrupted."""
+
         def handle() -> None:
             self._handle_or_park(record)
             self._commit(record)
 
         try:
-            retry(handle, should_retry=lambda error, attempt: self._should_retry(record, error, attempt),
-                  backoff=self.retry.backoff, stop=stop)
+            retry(
+                handle,
+                should_retry=lambda error, attempt: self._should_retry(record, error, attempt),
+                backoff=self.retry.backoff,
+                stop=stop,
+            )
             return True
         except Stopped:
             return False
@@ -108,10 +123,18 @@ class ConsumerRunner:
 
     def _should_retry(self, record: Any, error: BaseException, attempt: int) -> bool:
         transient = is_passing_fault(error)
-        log.warning("event handling failed", extra={
-            "group": self.group, "topic": record.topic, "partition": record.partition,
-            "offset": record.offset, "error": error.__class__.__name__, "attempt": attempt,
-            "transient": transient})
+        log.warning(
+            "event handling failed",
+            extra={
+                "group": self.group,
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "error": error.__class__.__name__,
+                "attempt": attempt,
+                "transient": transient,
+            },
+        )
         if transient:
             EVENTS_RETRIED.labels(self.service, self.group).inc()
         else:
@@ -155,8 +178,7 @@ class ConsumerRunner:
         except UnknownEvent as error:
             raise PoisonMessage(str(error)) from error
         except ValidationError as error:
-            raise PoisonMessage(f"{event.type} v{event.version} failed its schema: "
-                                f"{sorted(error.messages)}") from error
+            raise PoisonMessage(f"{event.type} v{event.version} failed its schema: {sorted(error.messages)}") from error
         return event, data
 
     def _meant_for_us(self, record) -> bool:
@@ -169,8 +191,13 @@ class ConsumerRunner:
         started = time.perf_counter()
         try:
             uow = MongoUnitOfWork(self.db, self.service, cause=event)
-            marker = {"_id": self._marker(event), "group": self.group, "event_id": event.id,
-                      "type": event.type, "processed_at": utcnow()}
+            marker = {
+                "_id": self._marker(event),
+                "group": self.group,
+                "event_id": event.id,
+                "type": event.type,
+                "processed_at": utcnow(),
+            }
             # Staged first, so the handler's own commit records the event as processed with its effects.
             uow.stage(lambda session: self.db[PROCESSED].insert_one(dict(marker), session=session))
             try:
@@ -195,13 +222,16 @@ class ConsumerRunner:
     def _commit(self, record) -> None:
         LAST_HANDLED.labels(self.service, self.group).set_to_current_time()
         try:
-            self.consumer.commit({TopicPartition(record.topic, record.partition):
-                                  OffsetAndMetadata(record.offset + 1, "", -1)})
+            self.consumer.commit(
+                {TopicPartition(record.topic, record.partition): OffsetAndMetadata(record.offset + 1, "", -1)}
+            )
         except CommitFailedError:
             # The partition moved to another member in a rebalance; it will redeliver from the
             # last commit and the processed-event record makes that harmless.
-            log.info("offset commit lost to a rebalance", extra={"topic": record.topic,
-                     "partition": record.partition, "offset": record.offset})
+            log.info(
+                "offset commit lost to a rebalance",
+                extra={"topic": record.topic, "partition": record.partition, "offset": record.offset},
+            )
 
     def _dead_letter(self, record, error: BaseException) -> None:
         """Parks the original bytes with why, where from and who gave up on it."""
@@ -220,9 +250,17 @@ class ConsumerRunner:
         target = dlq_topic(record.topic)
         self._producer.send(target, key=record.key, value=record.value, headers=headers).get(timeout=30)
         EVENTS_DEAD_LETTERED.labels(self.service, self.group, record.topic).inc()
-        log.error("message dead-lettered", extra={
-            "group": self.group, "topic": record.topic, "partition": record.partition,
-            "offset": record.offset, "dlq": target, "error": error.__class__.__name__})
+        log.error(
+            "message dead-lettered",
+            extra={
+                "group": self.group,
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "dlq": target,
+                "error": error.__class__.__name__,
+            },
+        )
 
 
 def _header(record, name: str) -> str | None:

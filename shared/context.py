@@ -1,4 +1,5 @@
 """Per-request / per-message context: the correlation id that ties logs and events together."""
+
 from __future__ import annotations
 
 import contextvars

@@ -1,4 +1,5 @@
 """MongoDB access: one client per process, created lazily (pymongo is not fork-safe)."""
+
 from __future__ import annotations
 
 import os
@@ -23,15 +24,21 @@ def mongo_client(uri: str) -> MongoClient:
     with _lock:
         if key not in _clients:
             _clients[key] = MongoClient(
-                uri, tz_aware=True, serverSelectionTimeoutMS=5000, connectTimeoutMS=5000,
-                w="majority", retryWrites=True, appname="ipt-platform",
+                uri,
+                tz_aware=True,
+                serverSelectionTimeoutMS=5000,
+                connectTimeoutMS=5000,
+                w="majority",
+                retryWrites=True,
+                appname="ipt-platform",
             )
         return _clients[key]
 
 
 def database(uri: str, name: str) -> Database:
     return mongo_client(uri).get_database(
-        name, write_concern=WriteConcern("majority"), read_concern=ReadConcern("majority"))
+        name, write_concern=WriteConcern("majority"), read_concern=ReadConcern("majority")
+    )
 
 
 def ping(db: Database) -> None:

@@ -1,4 +1,5 @@
 """Dead-letter triage: list parked messages and, once the cause is fixed, replay them."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -32,8 +33,13 @@ def _parked(bootstrap: str, dlq: str, group: str | None) -> Iterator[tuple[Kafka
     Partitions are assigned, not subscribed, so no group join can time out and silently read
     nothing; the loop ends at the end offsets taken at the start.
     """
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","), group_id=group, enable_auto_commit=False,
-                             auto_offset_reset="earliest", allow_auto_create_topics=False)
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap.split(","),
+        group_id=group,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        allow_auto_create_topics=False,
+    )
     try:
         partitions = [TopicPartition(dlq, p) for p in sorted(consumer.partitions_for_topic(dlq) or [])]
         consumer.assign(partitions)
@@ -62,10 +68,11 @@ def replay(bootstrap: str, dlq: str) -> int:
     try:
         for consumer, message in _parked(bootstrap, dlq, group=REPLAY_GROUP):
             headers = [(k, v.encode()) for k, v in message.headers.items() if not k.startswith("dlq_")]
-            headers += [(REPLAY_HEADER, message.headers.get("dlq_group", "").encode()),
-                        ("dlq_replayed_from", f"{dlq}@{message.partition}:{message.offset}".encode())]
-            producer.send(message.original_topic, key=message.key, value=message.value,
-                          headers=headers).get(timeout=30)
+            headers += [
+                (REPLAY_HEADER, message.headers.get("dlq_group", "").encode()),
+                ("dlq_replayed_from", f"{dlq}@{message.partition}:{message.offset}".encode()),
+            ]
+            producer.send(message.original_topic, key=message.key, value=message.value, headers=headers).get(timeout=30)
             consumer.commit({TopicPartition(dlq, message.partition): OffsetAndMetadata(message.offset + 1, "", -1)})
             count += 1
     finally:

@@ -13,6 +13,7 @@ running services, `shared.memory.InMemoryDocuments` in unit tests, with the same
 Writes are staged on a unit of work and land in its transaction; a saved aggregate is also
 handed to the unit of work, which publishes the domain events it raised.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
@@ -37,8 +38,7 @@ class Index:
     expire_after_seconds: int | None = None
 
     @classmethod
-    def on(cls, *keys: str | tuple[str, int], unique: bool = False,
-           expire_after_seconds: int | None = None) -> Index:
+    def on(cls, *keys: str | tuple[str, int], unique: bool = False, expire_after_seconds: int | None = None) -> Index:
         pairs = tuple(key if isinstance(key, tuple) else (key, 1) for key in keys)
         return cls(pairs, unique, expire_after_seconds)
 
@@ -93,7 +93,7 @@ class StoreFactory(Protocol):
 
 def next_version(item: T) -> tuple[int, T]:
     """The version that was read, and the item as it will be stored (one version later)."""
-    expected = int(getattr(item, "version"))
+    expected = int(item.version)
     return expected, replace(item, version=expected + 1)  # type: ignore[type-var]
 
 

@@ -4,6 +4,7 @@ An aggregate raises typed events as its state changes; the unit of work collects
 every aggregate it saves and writes them to the outbox in the same transaction. A handler
 cannot forget to publish one.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,7 +25,7 @@ class DomainEvent:
     @property
     def subject(self) -> str:
         """The Kafka key: the client the event is about, so one client's events stay in order."""
-        return str(getattr(self, "client_id"))
+        return str(self.client_id)
 
     def payload(self) -> dict[str, Any]:
         data = to_primitive(self)

@@ -3,6 +3,7 @@
 A domain never knows about storage or HTTP: it says "not found", "conflict" or "invalid", and
 `shared.web` answers 404, 409 or 422 with the same body shape in every service.
 """
+
 from __future__ import annotations
 
 from typing import Any

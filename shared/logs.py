@@ -1,18 +1,35 @@
 """JSON logs with the correlation id; fields that could carry health information are dropped."""
+
 from __future__ import annotations
 
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from shared import context
 
 # Never logged, whatever a caller passes in `extra`: names, birth dates, contacts, answers, notes.
-PHI_FIELDS = frozenset({
-    "given_name", "family_name", "name", "date_of_birth", "dob", "email", "phone", "contact",
-    "address", "answers", "notes", "note", "reason", "inventory", "free_text", "query",
-})
+PHI_FIELDS = frozenset(
+    {
+        "given_name",
+        "family_name",
+        "name",
+        "date_of_birth",
+        "dob",
+        "email",
+        "phone",
+        "contact",
+        "address",
+        "answers",
+        "notes",
+        "note",
+        "reason",
+        "inventory",
+        "free_text",
+        "query",
+    }
+)
 _STANDARD = frozenset(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
 
 
@@ -23,7 +40,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "level": record.levelname,
             "service": self.service,
             "logger": record.name,

@@ -4,6 +4,7 @@ They keep documents exactly as MongoDB would (the same encoding, `_id`, denormal
 answer the subset of the query language the repositories use, enforce unique indexes and
 optimistic concurrency the same way, and a unit of work commits all of its writes or none.
 """
+
 from __future__ import annotations
 
 import copy
@@ -40,6 +41,7 @@ class InMemoryDatabase:
     def unit_of_work(self, source: str) -> Callable[..., FakeUnitOfWork]:
         def make(cause: Envelope | None = None) -> FakeUnitOfWork:
             return FakeUnitOfWork(self, source, cause)
+
         return make
 
     def snapshot(self) -> dict[str, dict[str, Document]]:
@@ -55,8 +57,9 @@ class InMemoryDatabase:
 class FakeUnitOfWork(CollectingUnitOfWork):
     """Atomic like a transaction: a write that fails undoes the ones before it."""
 
-    def __init__(self, memory: InMemoryDatabase | None = None, source: str = "test",
-                 cause: Envelope | None = None) -> None:
+    def __init__(
+        self, memory: InMemoryDatabase | None = None, source: str = "test", cause: Envelope | None = None
+    ) -> None:
         super().__init__(source, cause)
         self.memory = memory if memory is not None else InMemoryDatabase()
 
@@ -117,8 +120,10 @@ class InMemoryDocuments(Generic[T]):
 
     def _clashes(self, document: Document, names: list[str]) -> bool:
         key = [_lookup(document, name) for name in names]
-        return any(other_id != document["_id"] and [_lookup(other, name) for name in names] == key
-                   for other_id, other in self._docs.items())
+        return any(
+            other_id != document["_id"] and [_lookup(other, name) for name in names] == key
+            for other_id, other in self._docs.items()
+        )
 
     def get(self, item_id: str) -> T | None:
         document = self._docs.get(item_id)
@@ -132,8 +137,9 @@ class InMemoryDocuments(Generic[T]):
         return found[0] if found else None
 
     def values(self, query: Query, names: Sequence[str]) -> list[dict[str, Any]]:
-        return [{name: document[name] for name in names if name in document}
-                for document in self._matching(query, None, 0)]
+        return [
+            {name: document[name] for name in names if name in document} for document in self._matching(query, None, 0)
+        ]
 
     def count(self, query: Query) -> int:
         return len(self._matching(query, None, 0))
@@ -196,6 +202,7 @@ def _any_element(value: Any, test: Callable[[Any], bool]) -> bool:
 
 def _compare(value: Any, test: Callable[[Any], bool]) -> bool:
     """MongoDB compares only values of one type (no number is below null): others never match."""
+
     def safe(v: Any) -> bool:
         try:
             return v is not None and test(v)
@@ -220,8 +227,10 @@ def _operator(value: Any, op: str, operand: Any) -> bool:
         pattern = re.compile(operand)
         return _compare(value, lambda v: isinstance(v, str) and pattern.search(v) is not None)
     comparisons: dict[str, Callable[[Any], bool]] = {
-        "$gt": lambda v: v > operand, "$gte": lambda v: v >= operand,
-        "$lt": lambda v: v < operand, "$lte": lambda v: v <= operand,
+        "$gt": lambda v: v > operand,
+        "$gte": lambda v: v >= operand,
+        "$lt": lambda v: v < operand,
+        "$lte": lambda v: v <= operand,
     }
     if op in comparisons:
         return _compare(value, comparisons[op])

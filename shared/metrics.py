@@ -3,6 +3,7 @@
 Web processes run under gunicorn in multiprocess mode (PROMETHEUS_MULTIPROC_DIR is set by the
 process environment before start); workers are single processes with a plain registry.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,29 +20,30 @@ from prometheus_client import (
 )
 from prometheus_client import REGISTRY as DEFAULT_REGISTRY
 
-HTTP_REQUESTS = Counter("http_requests", "HTTP requests handled",
-                        ["service", "method", "endpoint", "status"])
-HTTP_ERRORS = Counter("http_errors", "HTTP responses with a 5xx status",
-                      ["service", "method", "endpoint"])
-HTTP_LATENCY = Histogram("http_request_duration_seconds", "HTTP request latency",
-                         ["service", "method", "endpoint"])
+HTTP_REQUESTS = Counter("http_requests", "HTTP requests handled", ["service", "method", "endpoint", "status"])
+HTTP_ERRORS = Counter("http_errors", "HTTP responses with a 5xx status", ["service", "method", "endpoint"])
+HTTP_LATENCY = Histogram("http_request_duration_seconds", "HTTP request latency", ["service", "method", "endpoint"])
 EVENTS_PUBLISHED = Counter("events_published", "Events acknowledged by Kafka", ["service", "type"])
 PUBLISH_FAILURES = Counter("events_publish_failures", "Outbox sends not acknowledged", ["service", "type"])
 EVENTS_CONSUMED = Counter("events_consumed", "Events handled successfully", ["service", "group", "type"])
-EVENTS_SKIPPED = Counter("events_skipped", "Duplicates and types this group ignores",
-                         ["service", "group", "reason"])
+EVENTS_SKIPPED = Counter("events_skipped", "Duplicates and types this group ignores", ["service", "group", "reason"])
 EVENTS_FAILED = Counter("events_failed", "Handler attempts that raised", ["service", "group", "type"])
-EVENTS_RETRIED = Counter("events_retried", "Attempts that hit a transient fault and will be retried",
-                         ["service", "group"])
-LAST_HANDLED = Gauge("consumer_last_progress_timestamp_seconds",
-                     "When the consumer last finished a message (handled, skipped or parked)",
-                     ["service", "group"], multiprocess_mode="mostrecent")
-EVENTS_DEAD_LETTERED = Counter("events_dead_lettered", "Messages sent to a dead-letter topic",
-                               ["service", "group", "topic"])
-HANDLER_LATENCY = Histogram("event_handler_duration_seconds", "Event handler latency",
-                            ["service", "group", "type"])
-OUTBOX_BACKLOG = Gauge("outbox_backlog", "Outbox records waiting to be published", ["service"],
-                       multiprocess_mode="mostrecent")
+EVENTS_RETRIED = Counter(
+    "events_retried", "Attempts that hit a transient fault and will be retried", ["service", "group"]
+)
+LAST_HANDLED = Gauge(
+    "consumer_last_progress_timestamp_seconds",
+    "When the consumer last finished a message (handled, skipped or parked)",
+    ["service", "group"],
+    multiprocess_mode="mostrecent",
+)
+EVENTS_DEAD_LETTERED = Counter(
+    "events_dead_lettered", "Messages sent to a dead-letter topic", ["service", "group", "topic"]
+)
+HANDLER_LATENCY = Histogram("event_handler_duration_seconds", "Event handler latency", ["service", "group", "type"])
+OUTBOX_BACKLOG = Gauge(
+    "outbox_backlog", "Outbox records waiting to be published", ["service"], multiprocess_mode="mostrecent"
+)
 
 
 # Why a consumer passes a message by without handling it (EVENTS_SKIPPED's `reason` label).
@@ -60,8 +62,13 @@ def declare_http_series(service: str, routes: Iterable[tuple[str, str]]) -> None
         HTTP_LATENCY.labels(service=service, method=method, endpoint=endpoint)
 
 
-def declare_event_series(service: str, group: str | None, consumed_types: Iterable[str],
-                         published_types: Iterable[str], topics: Iterable[str]) -> None:
+def declare_event_series(
+    service: str,
+    group: str | None,
+    consumed_types: Iterable[str],
+    published_types: Iterable[str],
+    topics: Iterable[str],
+) -> None:
     """Zero-valued relay and consumer series for a worker, before its first message.
 
     `published_types` are the event types the service's outbox relay may send; `group`,

@@ -4,6 +4,7 @@ Writes staged by the repositories and the outbox records of the events they rais
 multi-document transaction. Driver errors are translated into the domain's own (`AlreadyExists`,
 `StaleWrite`), so nothing above the adapters knows it is MongoDB.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ class MongoDocuments(Generic[T]):
     def factory(db: Database[Any]) -> StoreFactory:
         def make(kind: DocumentKind[Any]) -> Documents[Any]:
             return MongoDocuments(db, kind)
+
         return make
 
     def add(self, item: T, uow: UnitOfWork) -> None:
@@ -51,8 +53,9 @@ class MongoDocuments(Generic[T]):
         document = self.kind.to_document(stored)
 
         def write(session: Any) -> None:
-            result = self.collection.replace_one({"_id": document["_id"], "version": expected}, document,
-                                                 session=session)
+            result = self.collection.replace_one(
+                {"_id": document["_id"], "version": expected}, document, session=session
+            )
             if result.matched_count != 1:
                 raise StaleWrite(STALE_MESSAGE)
 
@@ -61,8 +64,11 @@ class MongoDocuments(Generic[T]):
 
     def put(self, item: T, uow: UnitOfWork) -> None:
         document = self.kind.to_document(item)
-        uow.stage(lambda session: self.collection.replace_one({"_id": document["_id"]}, document, upsert=True,
-                                                              session=session))
+        uow.stage(
+            lambda session: self.collection.replace_one(
+                {"_id": document["_id"]}, document, upsert=True, session=session
+            )
+        )
         track(item, uow)
 
     def get(self, item_id: str) -> T | None:
@@ -126,6 +132,8 @@ class MongoUnitOfWork(CollectingUnitOfWork):
 
 def mongo_unit_of_work(db: Database[Any], source: str) -> Callable[..., MongoUnitOfWork]:
     """The factory a composition root hands its handlers: `uow()` or `uow(cause=event)`."""
+
     def make(cause: Envelope | None = None) -> MongoUnitOfWork:
         return MongoUnitOfWork(db, source, cause)
+
     return make

@@ -1,6 +1,8 @@
 """Transactional outbox: records written with the state change, published later by the relay."""
+
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from datetime import timedelta
@@ -52,8 +54,9 @@ class OutboxRelay:
     publish a record twice but never lose one; consumers deduplicate by event id.
     """
 
-    def __init__(self, db: Database, producer_factory, service: str, batch_size: int = 200,
-                 send_timeout: float = 30.0) -> None:
+    def __init__(
+        self, db: Database, producer_factory, service: str, batch_size: int = 200, send_timeout: float = 30.0
+    ) -> None:
         self.db = db
         self.producer_factory = producer_factory
         self.service = service
@@ -63,22 +66,35 @@ class OutboxRelay:
 
     def publish_pending(self) -> int:
         """One pass: publish up to a batch; returns how many were published."""
-        records = list(self.db[OUTBOX].find({"status": PENDING})
-                       .sort([("created_at", ASCENDING), ("seq", ASCENDING)]).limit(self.batch_size))
+        records = list(
+            self.db[OUTBOX]
+            .find({"status": PENDING})
+            .sort([("created_at", ASCENDING), ("seq", ASCENDING)])
+            .limit(self.batch_size)
+        )
         OUTBOX_BACKLOG.labels(self.service).set(pending_count(self.db) if records else 0)
         if not records:
             return 0
         producer = self._get_producer()
-        futures = [(record, producer.send(
-            record["topic"], key=record["key"].encode(), value=bytes(record["value"]),
-            headers=[(name, bytes(value)) for name, value in record["headers"]]))
-            for record in records]
+        futures = [
+            (
+                record,
+                producer.send(
+                    record["topic"],
+                    key=record["key"].encode(),
+                    value=bytes(record["value"]),
+                    headers=[(name, bytes(value)) for name, value in record["headers"]],
+                ),
+            )
+            for record in records
+        ]
         producer.flush(timeout=self.send_timeout)
         sent_ids = self._acknowledged(futures)
         if sent_ids:
             now = utcnow()
-            self.db[OUTBOX].bulk_write([UpdateMany(
-                {"_id": {"$in": sent_ids}}, {"$set": {"status": SENT, "sent_at": now}})])
+            self.db[OUTBOX].bulk_write(
+                [UpdateMany({"_id": {"$in": sent_ids}}, {"$set": {"status": SENT, "sent_at": now}})]
+            )
         if len(sent_ids) < len(records):
             raise PublishFailed(f"{len(records) - len(sent_ids)} outbox records not acknowledged")
         return len(sent_ids)
@@ -93,8 +109,10 @@ class OutboxRelay:
                 future.get(timeout=self.send_timeout)
             except Exception as error:  # noqa: BLE001 - every failure means "not sent yet"
                 PUBLISH_FAILURES.labels(self.service, record["type"]).inc()
-                log.warning("outbox publish failed", extra={"event_id": record["_id"],
-                            "event_type": record["type"], "error": error.__class__.__name__})
+                log.warning(
+                    "outbox publish failed",
+                    extra={"event_id": record["_id"], "event_type": record["type"], "error": error.__class__.__name__},
+                )
                 self.db[OUTBOX].update_one({"_id": record["_id"]}, {"$inc": {"attempts": 1}})
                 break
             EVENTS_PUBLISHED.labels(self.service, record["type"]).inc()
@@ -109,23 +127,24 @@ class OutboxRelay:
     def reset_producer(self) -> None:
         """Drop the producer after an outage so the next pass reconnects from scratch."""
         if self._producer is not None:
-            try:
+            # Closing a broken producer may itself fail; it is dropped either way.
+            with contextlib.suppress(Exception):
                 self._producer.close(timeout=1)
-            except Exception:  # noqa: BLE001 - closing a broken producer may itself fail
-                pass
         self._producer = None
 
     def run(self, stop: threading.Event, poll_seconds: float = 0.2, max_backoff: float = 10.0) -> None:
         def failed(error: BaseException, _attempt: int, delay: float) -> None:
-            log.warning("outbox relay pass failed; retrying",
-                        extra={"error": error.__class__.__name__, "retry_in": delay})
+            log.warning(
+                "outbox relay pass failed; retrying", extra={"error": error.__class__.__name__, "retry_in": delay}
+            )
             self.reset_producer()
 
         try:
             while True:
                 # The relay must outlive any outage: every failure is retried with backoff.
-                published = retry(self.publish_pending, backoff=Backoff(poll_seconds, max_backoff), stop=stop,
-                                  on_failure=failed)
+                published = retry(
+                    self.publish_pending, backoff=Backoff(poll_seconds, max_backoff), stop=stop, on_failure=failed
+                )
                 # After a pass that published, more may be waiting: drain before sleeping.
                 if not published and stop.wait(poll_seconds):
                     break

@@ -4,6 +4,7 @@ Without them a second `make run` (or any program holding, say, 8001) lets honcho
 processes, one of them dies on "address already in use", and honcho stops the rest with an error
 buried in the interleaved logs. `ipt check-ports` names each taken port instead, and how to free it.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,8 +39,10 @@ def required_ports(env: Mapping[str, str]) -> dict[str, int]:
         variable = port_variable(service)
         web = _port(env, variable, DEFAULT_PORTS[service])
         if web + WORKER_METRICS_OFFSET > MAX_PORT:
-            raise ValueError(f"{variable}={web} leaves no room for its worker's metrics port ({variable} + "
-                             f"{WORKER_METRICS_OFFSET}); use a port up to {MAX_PORT - WORKER_METRICS_OFFSET}")
+            raise ValueError(
+                f"{variable}={web} leaves no room for its worker's metrics port ({variable} + "
+                f"{WORKER_METRICS_OFFSET}); use a port up to {MAX_PORT - WORKER_METRICS_OFFSET}"
+            )
         ports[f"{service} web"] = web
         ports[f"{service} worker metrics"] = web + WORKER_METRICS_OFFSET
     return ports
@@ -81,8 +84,7 @@ def describe_taken(name: str, port: int) -> str:
     how = f"set {variable} to another port"
     if name.endswith(" worker metrics"):
         how += f" (the worker's metrics port is {variable} + {WORKER_METRICS_OFFSET})"
-    return (f"port {port} ({name}) is already in use — is the platform already running? "
-            f"Stop it, or {how}.")
+    return f"port {port} ({name}) is already in use — is the platform already running? Stop it, or {how}."
 
 
 def _port(env: Mapping[str, str], variable: str, default: int) -> int:

@@ -2,6 +2,7 @@
 
 It stops waiting the moment the process is asked to stop, so a SIGTERM never sits out a backoff.
 """
+
 from __future__ import annotations
 
 import threading
@@ -37,8 +38,14 @@ def always(_error: BaseException, _attempt: int) -> bool:
     return True
 
 
-def retry(action: Callable[[], T], *, should_retry: ShouldRetry = always, backoff: Backoff = Backoff(),
-          stop: threading.Event | None = None, on_failure: OnFailure | None = None) -> T:
+def retry(
+    action: Callable[[], T],
+    *,
+    should_retry: ShouldRetry = always,
+    backoff: Backoff = Backoff(),
+    stop: threading.Event | None = None,
+    on_failure: OnFailure | None = None,
+) -> T:
     """Runs `action` until it succeeds. An error `should_retry` refuses is raised as it is;
     `Stopped` is raised when `stop` is set before success."""
     attempt = 0

@@ -3,6 +3,7 @@
 Route tables (`services/<s>/entrypoints/access.py`) and domain rules both use these names, so
 "who may clear a risk flag" is one tuple, not two that can drift apart.
 """
+
 from __future__ import annotations
 
 INTAKE, CLINICIAN, SUPERVISOR, OPS, ADMIN = "intake", "clinician", "supervisor", "ops", "admin"

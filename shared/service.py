@@ -1,4 +1,5 @@
 """Pieces every service's composition root uses to build its web app."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -18,17 +19,24 @@ from shared.web import create_base_app, declare_route_metrics
 DEPENDENCIES_KEY = "ipt.dependencies"
 
 
-def build_service_app(settings: Settings, *, title: str, blueprints: Iterable[Blueprint],
-                      route_roles: RouteRoles, dependencies: Any) -> Flask:
+def build_service_app(
+    settings: Settings, *, title: str, blueprints: Iterable[Blueprint], route_roles: RouteRoles, dependencies: Any
+) -> Flask:
     """A service app whose readiness checks its database and Kafka, with its adapters attached.
 
     The database client is made on the first probe, so an app built on fakes never opens one.
     """
     configure_logging(settings.service, settings.log_level)
-    app = create_base_app(settings, title=title, blueprints=blueprints, route_roles=route_roles, readiness={
-        "mongodb": lambda: ping(service_database(settings)),
-        "kafka": lambda: kafka_reachable(settings.kafka_bootstrap_servers),
-    })
+    app = create_base_app(
+        settings,
+        title=title,
+        blueprints=blueprints,
+        route_roles=route_roles,
+        readiness={
+            "mongodb": lambda: ping(service_database(settings)),
+            "kafka": lambda: kafka_reachable(settings.kafka_bootstrap_servers),
+        },
+    )
     app.extensions[DEPENDENCIES_KEY] = dependencies
     return app
 

@@ -1,4 +1,5 @@
 """Every Kafka topic the platform uses, declared once; the admin step creates them from here."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,24 +26,30 @@ def dlq_topic(topic: str) -> str:
 
 def _event_topic(service: str) -> TopicSpec:
     # Keyed by client id, so partitions bound consumer parallelism but never break per-client order.
-    return TopicSpec(events_topic(service), partitions=3, config={
-        "cleanup.policy": "delete",
-        "retention.ms": str(30 * DAY_MS),
-        # Replication and min.insync.replicas are the cluster's defaults (production: 3 and 2),
-        # so acks=all means what the cluster's operators decided, never less.
-    })
+    return TopicSpec(
+        events_topic(service),
+        partitions=3,
+        config={
+            "cleanup.policy": "delete",
+            "retention.ms": str(30 * DAY_MS),
+            # Replication and min.insync.replicas are the cluster's defaults (production: 3 and 2),
+            # so acks=all means what the cluster's operators decided, never less.
+        },
+    )
 
 
 def _dlq(service: str) -> TopicSpec:
     # One partition keeps parked messages in arrival order for triage; kept long enough to act on.
-    return TopicSpec(dlq_topic(events_topic(service)), partitions=1, config={
-        "cleanup.policy": "delete",
-        "retention.ms": str(90 * DAY_MS),
-    })
+    return TopicSpec(
+        dlq_topic(events_topic(service)),
+        partitions=1,
+        config={
+            "cleanup.policy": "delete",
+            "retention.ms": str(90 * DAY_MS),
+        },
+    )
 
 
 PUBLISHERS: tuple[str, ...] = ("intake", "sessions", "outcomes", "notifications")
 
-TOPICS: tuple[TopicSpec, ...] = tuple(
-    spec for service in PUBLISHERS for spec in (_event_topic(service), _dlq(service))
-)
+TOPICS: tuple[TopicSpec, ...] = tuple(spec for service in PUBLISHERS for spec in (_event_topic(service), _dlq(service)))

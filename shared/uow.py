@@ -5,6 +5,7 @@ commit the unit of work collects the domain events those aggregates raised, vali
 against its contract and writes it to the outbox in the same transaction. A handler never
 publishes by hand, so no event can be forgotten.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -59,8 +60,9 @@ class CollectingUnitOfWork:
             raise RuntimeError("a unit of work commits once")
         # Built before the transaction: the events are validated once, and a retried
         # transaction writes exactly the same outbox records.
-        events = self._direct + [self._from_domain(event) for aggregate in self._aggregates
-                                 for event in aggregate.pending_events]
+        events = self._direct + [
+            self._from_domain(event) for aggregate in self._aggregates for event in aggregate.pending_events
+        ]
         self._run(self._writes, events)
         for aggregate in self._aggregates:
             aggregate.clear_events()
@@ -77,5 +79,11 @@ class CollectingUnitOfWork:
         payload = validate_outgoing(type_, version, data)
         if self.cause is not None:
             return self.cause.caused(type_, version, self.source, subject, payload)
-        return Envelope(type=type_, version=version, source=self.source, subject=subject, data=payload,
-                        correlation_id=context.correlation_id())
+        return Envelope(
+            type=type_,
+            version=version,
+            source=self.source,
+            subject=subject,
+            data=payload,
+            correlation_id=context.correlation_id(),
+        )

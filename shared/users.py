@@ -4,6 +4,7 @@ Passwords are kept only as werkzeug hashes (scrypt). Verification always runs on
 also for unknown, disabled or locked accounts, so timing says little about which case it was.
 Five failed attempts in a row lock the account for 15 minutes.
 """
+
 from __future__ import annotations
 
 import copy
@@ -11,7 +12,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING, ReturnDocument
@@ -54,8 +55,9 @@ def normalise_username(username: str) -> str:
 def check_new_account(username: str, role: str, password: str) -> str:
     name = normalise_username(username)
     if not USERNAME.match(name):
-        raise UserError("A username is 2 to 64 characters: letters, digits and . _ @ + - "
-                        "(starting with a letter or digit).")
+        raise UserError(
+            "A username is 2 to 64 characters: letters, digits and . _ @ + - (starting with a letter or digit)."
+        )
     if role not in ROLES:
         raise UserError(f"The role must be one of: {', '.join(ROLES)}.")
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
@@ -102,10 +104,16 @@ class _Accounts:
     def add(self, username: str, role: str, password: str) -> dict[str, Any]:
         name = check_new_account(username, role, password)
         self.ensure_indexes()
-        doc = {"username": name, "role": role,
-               "password_hash": generate_password_hash(password, method=self._hash_method),
-               "disabled": False, "failed_attempts": 0, "locked_until": None, "last_login": None,
-               "created_at": self._clock()}
+        doc = {
+            "username": name,
+            "role": role,
+            "password_hash": generate_password_hash(password, method=self._hash_method),
+            "disabled": False,
+            "failed_attempts": 0,
+            "locked_until": None,
+            "last_login": None,
+            "created_at": self._clock(),
+        }
         self._insert(doc)
         return _public(doc)
 
@@ -148,9 +156,8 @@ class _Accounts:
 
 def _aware(moment: datetime) -> datetime:
     # Stores written by a client without tz_aware hand back naive UTC datetimes.
-    from datetime import timezone
 
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class UserStore(_Accounts):
@@ -176,8 +183,9 @@ class UserStore(_Accounts):
         return self.collection.update_one({"username": username}, {"$set": fields}).matched_count == 1
 
     def _count_failure(self, username: str) -> int:
-        doc = self.collection.find_one_and_update({"username": username}, {"$inc": {"failed_attempts": 1}},
-                                                  return_document=ReturnDocument.AFTER)
+        doc = self.collection.find_one_and_update(
+            {"username": username}, {"$inc": {"failed_attempts": 1}}, return_document=ReturnDocument.AFTER
+        )
         return int(doc["failed_attempts"]) if doc else 0
 
     def _all(self) -> list[dict[str, Any]]:

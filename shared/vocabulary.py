@@ -3,6 +3,7 @@
 Domains check against them, API schemas and event contracts validate with them, UIs label
 them: a new program or channel is added here and nowhere else.
 """
+
 from __future__ import annotations
 
 # Programs of the centre; substance-use records fall under 42 CFR Part 2.

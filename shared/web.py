@@ -1,4 +1,5 @@
 """The Flask application every service starts from: health, readiness, metrics, errors, auth."""
+
 from __future__ import annotations
 
 import logging
@@ -15,8 +16,8 @@ from shared import context
 from shared.auth import RouteRoles, authenticate_request, unlisted_routes
 from shared.config import Settings
 from shared.errors import Conflict, Invalid, NotFound
-from shared.roles import ROLES
 from shared.metrics import HTTP_ERRORS, HTTP_LATENCY, HTTP_REQUESTS, declare_http_series, render_latest
+from shared.roles import ROLES
 
 log = logging.getLogger(__name__)
 audit = logging.getLogger("audit")
@@ -29,15 +30,21 @@ READINESS_CACHE_SECONDS = 2.0
 ROUTE_ROLES_KEY = "ROUTE_ROLES"
 
 
-def create_base_app(settings: Settings, *, title: str, blueprints: Iterable[Blueprint], route_roles: RouteRoles,
-                    readiness: dict[str, ReadinessCheck], extra_config: dict[str, Any] | None = None) -> Flask:
+def create_base_app(
+    settings: Settings,
+    *,
+    title: str,
+    blueprints: Iterable[Blueprint],
+    route_roles: RouteRoles,
+    readiness: dict[str, ReadinessCheck],
+    extra_config: dict[str, Any] | None = None,
+) -> Flask:
     app = Flask(settings.service)
     app.config.update(_api_config(settings, title))
     app.config.update(extra_config or {})
     app.config[ROUTE_ROLES_KEY] = route_roles
     api = Api(app, spec_kwargs={"info": {"description": f"{title} of the IPT platform."}})
-    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer",
-                                                       "bearerFormat": "JWT"})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     # A route nobody listed would be closed to everyone; one listed wrongly open to the wrong
@@ -53,9 +60,17 @@ def create_base_app(settings: Settings, *, title: str, blueprints: Iterable[Blue
 
 def declare_route_metrics(app: Flask, service: str) -> None:
     """Every route's series at zero from the start, so an idle service still shows them."""
-    declare_http_series(service, sorted({(method, rule.rule) for rule in app.url_map.iter_rules()
-                                         if rule.rule not in UNMEASURED
-                                         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}}))
+    declare_http_series(
+        service,
+        sorted(
+            {
+                (method, rule.rule)
+                for rule in app.url_map.iter_rules()
+                if rule.rule not in UNMEASURED
+                for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+            }
+        ),
+    )
 
 
 def _api_config(settings: Settings, title: str) -> dict[str, Any]:
@@ -164,15 +179,28 @@ def _audit_record_access(app: Flask, status: int) -> None:
     client_id = (request.view_args or {}).get("client_id") or request.args.get("client_id")
     if client_id is None and request.endpoint not in app.config.get(AUDITED_LISTS_KEY, ()):
         return
-    audit.info("record access", extra={"actor": principal.sub, "actor_role": principal.role,
-                                       "action": f"{request.method} {request.endpoint}",
-                                       "client_id": client_id, "status": status})
+    audit.info(
+        "record access",
+        extra={
+            "actor": principal.sub,
+            "actor_role": principal.role,
+            "action": f"{request.method} {request.endpoint}",
+            "client_id": client_id,
+            "status": status,
+        },
+    )
 
 
 def api_routes(app: Flask) -> list[tuple[str, str]]:
     """(endpoint, method) of every /api route, HEAD and OPTIONS aside."""
-    return sorted({(rule.endpoint, method) for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
-                   for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}})
+    return sorted(
+        {
+            (rule.endpoint, method)
+            for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/api/")
+            for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+        }
+    )
 
 
 def _required_roles(app: Flask) -> tuple[str, ...]:
@@ -195,11 +223,13 @@ def _safe_correlation(value: str) -> str:
     return str(uuid.uuid4())
 
 
+PLAIN_DATA = (str, int, float, bool, list, dict)
+
+
 def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[Response, int]:
-        body: dict[str, Any] = {"code": error.code, "status": error.name,
-                                "message": error.description}
+        body: dict[str, Any] = {"code": error.code, "status": error.name, "message": error.description}
         extra = getattr(error, "data", None) or {}
         if "messages" in extra:
             body["errors"] = extra["messages"]
@@ -207,10 +237,15 @@ def _register_error_handlers(app: Flask) -> None:
             body["message"] = extra["message"]
         # Plain data a view attached (e.g. the ids of possible duplicates) is passed on; the
         # parser's own objects (exception, schema) are not.
-        body.update({k: v for k, v in extra.items()
-                     if k not in {"messages", "message", "headers"} and isinstance(v, (str, int, float, bool, list, dict))})
+        body.update(
+            {
+                k: v
+                for k, v in extra.items()
+                if k not in {"messages", "message", "headers"} and isinstance(v, PLAIN_DATA)
+            }
+        )
         response = jsonify(body)
-        for name, value in (error.get_response().headers.items() if error.code == 405 else []):
+        for name, value in error.get_response().headers.items() if error.code == 405 else []:
             if name == "Allow":
                 response.headers["Allow"] = value
         return response, error.code or 500
@@ -226,12 +261,16 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Invalid)
     def invalid(error: Invalid) -> tuple[Response, int]:
-        return jsonify(code=422, status="Unprocessable Entity", message=error.summary,
-                       errors={"json": error.errors}), 422
+        return jsonify(
+            code=422, status="Unprocessable Entity", message=error.summary, errors={"json": error.errors}
+        ), 422
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response, int]:
         log.exception("unhandled error", extra={"path": request.path})
-        return jsonify(code=500, status="Internal Server Error",
-                       message="Something went wrong; the correlation id identifies it in the logs.",
-                       correlation_id=context.current_correlation_id()), 500
+        return jsonify(
+            code=500,
+            status="Internal Server Error",
+            message="Something went wrong; the correlation id identifies it in the logs.",
+            correlation_id=context.current_correlation_id(),
+        ), 500

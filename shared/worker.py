@@ -1,4 +1,5 @@
 """A service's background process: the outbox relay and the service's event consumer."""
+
 from __future__ import annotations
 
 import logging
@@ -50,9 +51,11 @@ DEPENDENCY_BACKOFF = Backoff(0.5, 5.0)
 def retry_until(stop: threading.Event, what: str, action: Callable[[], T]) -> T | None:
     """Runs `action` until it succeeds, or None if we are asked to stop first: dependencies
     come up in any order."""
+
     def waiting(error: BaseException, _attempt: int, delay: float) -> None:
-        log.warning("waiting for dependency", extra={"dependency": what, "error": error.__class__.__name__,
-                                                     "retry_in": delay})
+        log.warning(
+            "waiting for dependency", extra={"dependency": what, "error": error.__class__.__name__, "retry_in": delay}
+        )
 
     try:
         return retry(action, backoff=DEPENDENCY_BACKOFF, stop=stop, on_failure=waiting)
@@ -95,8 +98,13 @@ def run_worker(spec: WorkerSpec, settings: Settings | None = None, stop: threadi
 
 def _declare_metrics(service: str, settings: Settings, handlers: Mapping[str, Handler]) -> None:
     published = [c.type for c in all_contracts() if c.type.split(".", 1)[0] == service]
-    declare_event_series(service, settings.consumer_group if handlers else None, consumed_types=sorted(handlers),
-                         published_types=published, topics=_topics(handlers))
+    declare_event_series(
+        service,
+        settings.consumer_group if handlers else None,
+        consumed_types=sorted(handlers),
+        published_types=published,
+        topics=_topics(handlers),
+    )
 
 
 def _topics(handlers: Mapping[str, Handler]) -> list[str]:
@@ -116,10 +124,12 @@ def _prepare_database(db: Database, spec: WorkerSpec) -> bool:
 
 
 def _start_relay(db: Database, settings: Settings, stop: threading.Event) -> threading.Thread:
-    relay = OutboxRelay(db, lambda: make_producer(settings.kafka_bootstrap_servers,
-                                                  f"{settings.service}-relay"), settings.service)
-    thread = threading.Thread(target=relay.run, args=(stop, settings.outbox_poll_seconds),
-                              name="outbox-relay", daemon=True)
+    relay = OutboxRelay(
+        db, lambda: make_producer(settings.kafka_bootstrap_servers, f"{settings.service}-relay"), settings.service
+    )
+    thread = threading.Thread(
+        target=relay.run, args=(stop, settings.outbox_poll_seconds), name="outbox-relay", daemon=True
+    )
     thread.start()
     return thread
 
@@ -137,17 +147,26 @@ def _start_periodic(task: PeriodicTask, stop: threading.Event) -> threading.Thre
     return thread
 
 
-def _consume(service: str, handlers: Mapping[str, Handler], settings: Settings, db: Database,
-             stop: threading.Event) -> None:
+def _consume(
+    service: str, handlers: Mapping[str, Handler], settings: Settings, db: Database, stop: threading.Event
+) -> None:
     if not handlers:
         stop.wait()
         return
     topics = _topics(handlers)
-    consumer = retry_until(stop, "kafka-consumer", lambda: make_consumer(
-        settings.kafka_bootstrap_servers, settings.consumer_group, topics, f"{service}-consumer"))
+    consumer = retry_until(
+        stop,
+        "kafka-consumer",
+        lambda: make_consumer(settings.kafka_bootstrap_servers, settings.consumer_group, topics, f"{service}-consumer"),
+    )
     if consumer is None:
         return
     runner = ConsumerRunner(
-        service=service, group=settings.consumer_group, db=db, consumer=consumer, handlers=handlers,
-        producer_factory=lambda: make_producer(settings.kafka_bootstrap_servers, f"{service}-dlq"))
+        service=service,
+        group=settings.consumer_group,
+        db=db,
+        consumer=consumer,
+        handlers=handlers,
+        producer_factory=lambda: make_producer(settings.kafka_bootstrap_servers, f"{service}-dlq"),
+    )
     runner.run(stop)

@@ -1,4 +1,5 @@
 """Fixtures shared by every tier. Infrastructure starts only when a test asks for it."""
+
 from __future__ import annotations
 
 import uuid
@@ -80,8 +81,12 @@ def db(infra: Infra):
 
 @pytest.fixture(scope="session")
 def stack(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    running = make_stack(infra.kafka_bootstrap, infra.mongo_uri, tmp_path_factory.mktemp("metrics"),
-                         free_port_block((1, 2, 3, 4, 101, 102, 103, 104)))
+    running = make_stack(
+        infra.kafka_bootstrap,
+        infra.mongo_uri,
+        tmp_path_factory.mktemp("metrics"),
+        free_port_block((1, 2, 3, 4, 101, 102, 103, 104)),
+    )
     try:
         running.start()
         yield running

@@ -1,4 +1,5 @@
 """Composition root of the intake service: wires real or fake adapters to the handlers."""
+
 from __future__ import annotations
 
 import os
@@ -66,12 +67,20 @@ def problem_area_policy(env: Mapping[str, str]) -> ProblemAreaPolicy:
     return ProblemAreaPolicy(deficits_programs=programs)
 
 
-def _build(stores: StoreFactory, uow: Callable[..., UnitOfWork], memory: InMemoryDatabase | None = None,
-           env: Mapping[str, str] | None = None) -> Dependencies:
+def _build(
+    stores: StoreFactory,
+    uow: Callable[..., UnitOfWork],
+    memory: InMemoryDatabase | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Dependencies:
     env = env or {}
-    return Dependencies(repos=Repositories(clients=ClientRepository(stores), screenings=ScreeningRepository(stores)),
-                        uow=uow, screening_cutoffs=screening_cutoffs(env), problem_area_policy=problem_area_policy(env),
-                        memory=memory)
+    return Dependencies(
+        repos=Repositories(clients=ClientRepository(stores), screenings=ScreeningRepository(stores)),
+        uow=uow,
+        screening_cutoffs=screening_cutoffs(env),
+        problem_area_policy=problem_area_policy(env),
+        memory=memory,
+    )
 
 
 def real_dependencies(db: Database[Any]) -> Dependencies:
@@ -90,14 +99,21 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
 
 def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:
     settings = settings or Settings.from_env(SERVICE)
-    app = build_service_app(settings, title="Intake API", blueprints=[clients_api, instruments_api],
-                            route_roles=ROUTE_ROLES,
-                            dependencies=deps or real_dependencies(service_database(settings)))
+    app = build_service_app(
+        settings,
+        title="Intake API",
+        blueprints=[clients_api, instruments_api],
+        route_roles=ROUTE_ROLES,
+        dependencies=deps or real_dependencies(service_database(settings)),
+    )
     app.register_blueprint(ui)  # the staff UI: server-rendered pages outside /api and OpenAPI
     app.config[AUDITED_LISTS_KEY] = AUDITED_LISTS
     return finish_service_app(app, settings)
 
 
 def worker_spec() -> WorkerSpec:
-    return WorkerSpec(service=SERVICE, build_handlers=lambda db: event_handlers(real_dependencies(db)),
-                      ensure_indexes=lambda db: ensure_indexes(db, COLLECTIONS))
+    return WorkerSpec(
+        service=SERVICE,
+        build_handlers=lambda db: event_handlers(real_dependencies(db)),
+        ensure_indexes=lambda db: ensure_indexes(db, COLLECTIONS),
+    )

@@ -1,4 +1,5 @@
 """Use cases of the intake service: load, call the domain, save, commit."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -9,7 +10,7 @@ from typing import Any, TypeVar
 from services.intake.adapters.clients import ClientRepository, ScreeningRepository
 from services.intake.domain import work_queue
 from services.intake.domain.admission import Admission
-from services.intake.domain.assessment import Assessment, ProblemAreaPolicy
+from services.intake.domain.assessment import EVERY_AREA_ALLOWED, Assessment, ProblemAreaPolicy
 from services.intake.domain.client import Client, Registration
 from services.intake.domain.consent import Consent
 from services.intake.domain.risk import RiskFlag
@@ -25,9 +26,11 @@ class PossibleDuplicate(Conflict):
     """Someone with the same name and date of birth is registered; staff must confirm."""
 
     def __init__(self, candidates: list[Client]) -> None:
-        super().__init__("A client with the same name and date of birth is already registered. "
-                         "Check the existing record, or resend with allow_duplicate=true.",
-                         duplicates=[c.id for c in candidates])
+        super().__init__(
+            "A client with the same name and date of birth is already registered. "
+            "Check the existing record, or resend with allow_duplicate=true.",
+            duplicates=[c.id for c in candidates],
+        )
         self.candidates = candidates
 
 
@@ -37,9 +40,16 @@ class Repositories:
     screenings: ScreeningRepository
 
 
-def register_client(registration: Registration, by: str, now: datetime, uow: UnitOfWork, repos: Repositories,
-                    allow_duplicate: bool = False, treatment_consent: dict[str, Any] | None = None,
-                    request_key: str | None = None) -> Client:
+def register_client(
+    registration: Registration,
+    by: str,
+    now: datetime,
+    uow: UnitOfWork,
+    repos: Repositories,
+    allow_duplicate: bool = False,
+    treatment_consent: dict[str, Any] | None = None,
+    request_key: str | None = None,
+) -> Client:
     """Registers once per request key: a resent form (double click, retry) returns the first client."""
     if request_key and (earlier := repos.clients.registered_by_request(request_key)):
         return get_client(earlier, repos)
@@ -72,13 +82,20 @@ def search_clients(query: str, repos: Repositories) -> list[Client]:
     return repos.clients.search(query)
 
 
-def administer_screening(client_id: str, instrument: str, answers: list, extras: dict[str, Any], by: str,
-                         now: datetime, uow: UnitOfWork, repos: Repositories,
-                         cutoffs: Mapping[str, int] | None = None) -> tuple[Screening, RiskFlag | None]:
+def administer_screening(
+    client_id: str,
+    instrument: str,
+    answers: list,
+    extras: dict[str, Any],
+    by: str,
+    now: datetime,
+    uow: UnitOfWork,
+    repos: Repositories,
+    cutoffs: Mapping[str, int] | None = None,
+) -> tuple[Screening, RiskFlag | None]:
     """Scores and stores a screening; risk found in it raises a flag in the same transaction."""
     client = get_client(client_id, repos)
-    screening = administer(client.id, instrument, answers, extras, client.registration.sex_at_birth, by, now,
-                           cutoffs)
+    screening = administer(client.id, instrument, answers, extras, client.registration.sex_at_birth, by, now, cutoffs)
     flag = client.screening_recorded(screening.id, screening.result, by, now)
     repos.screenings.add(screening, uow)
     if flag is not None:
@@ -109,30 +126,39 @@ def _change(client_id: str, uow: UnitOfWork, repos: Repositories, change: Callab
     return outcome
 
 
-def flag_risk(client_id: str, urgency: str, note: str | None, by: str, now: datetime, uow: UnitOfWork,
-              repos: Repositories) -> RiskFlag:
+def flag_risk(
+    client_id: str, urgency: str, note: str | None, by: str, now: datetime, uow: UnitOfWork, repos: Repositories
+) -> RiskFlag:
     return _change(client_id, uow, repos, lambda c: c.flag_risk(urgency, by, now, note))
 
 
-def clear_risk(client_id: str, flag_id: str, reason: str, principal: Principal, now: datetime,
-               uow: UnitOfWork, repos: Repositories) -> RiskFlag:
-    return _change(client_id, uow, repos,
-                   lambda c: c.clear_risk(flag_id, principal.sub, principal.role, reason, now))
+def clear_risk(
+    client_id: str, flag_id: str, reason: str, principal: Principal, now: datetime, uow: UnitOfWork, repos: Repositories
+) -> RiskFlag:
+    return _change(client_id, uow, repos, lambda c: c.clear_risk(flag_id, principal.sub, principal.role, reason, now))
 
 
-def record_consent(client_id: str, fields: dict[str, Any], by: str, now: datetime, uow: UnitOfWork,
-                   repos: Repositories) -> Consent:
-    return _change(client_id, uow, repos,
-                   lambda c: c.record_consent(Consent.new(recorded_by=by, recorded_at=now, **fields)))
+def record_consent(
+    client_id: str, fields: dict[str, Any], by: str, now: datetime, uow: UnitOfWork, repos: Repositories
+) -> Consent:
+    return _change(
+        client_id, uow, repos, lambda c: c.record_consent(Consent.new(recorded_by=by, recorded_at=now, **fields))
+    )
 
 
-def revoke_consent(client_id: str, consent_id: str, by: str, now: datetime, uow: UnitOfWork,
-                   repos: Repositories) -> Consent:
+def revoke_consent(
+    client_id: str, consent_id: str, by: str, now: datetime, uow: UnitOfWork, repos: Repositories
+) -> Consent:
     return _change(client_id, uow, repos, lambda c: c.revoke_consent(consent_id, by, now))
 
 
-def record_assessment(client_id: str, assessment: Assessment, uow: UnitOfWork, repos: Repositories,
-                      policy: ProblemAreaPolicy = ProblemAreaPolicy()) -> Assessment:
+def record_assessment(
+    client_id: str,
+    assessment: Assessment,
+    uow: UnitOfWork,
+    repos: Repositories,
+    policy: ProblemAreaPolicy = EVERY_AREA_ALLOWED,
+) -> Assessment:
     def change(client: Client) -> Assessment:
         client.record_assessment(assessment, policy)
         return assessment
@@ -140,8 +166,13 @@ def record_assessment(client_id: str, assessment: Assessment, uow: UnitOfWork, r
     return _change(client_id, uow, repos, change)
 
 
-def admit_client(client_id: str, admission: Admission, uow: UnitOfWork, repos: Repositories,
-                 policy: ProblemAreaPolicy = ProblemAreaPolicy()) -> Client:
+def admit_client(
+    client_id: str,
+    admission: Admission,
+    uow: UnitOfWork,
+    repos: Repositories,
+    policy: ProblemAreaPolicy = EVERY_AREA_ALLOWED,
+) -> Client:
     def change(client: Client) -> Client:
         client.admit(admission, admission.admitted_at, policy)
         return client

@@ -1,4 +1,5 @@
 """Entry point of the intake worker: `python -m services.intake.worker`."""
+
 from services.intake.bootstrap import worker_spec
 from shared.worker import run_worker
 

@@ -1,4 +1,5 @@
 """Composition root of the notifications service: wires real or fake adapters to the handlers."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -37,10 +38,10 @@ class Dependencies:
     memory: InMemoryDatabase | None = None  # the fakes' storage, for tests to inspect
 
 
-def _build(stores: StoreFactory, uow: Callable[..., UnitOfWork], memory: InMemoryDatabase | None = None
-           ) -> Dependencies:
-    return Dependencies(recipients=RecipientRepository(stores), alerts=AlertRepository(stores), uow=uow,
-                        memory=memory)
+def _build(
+    stores: StoreFactory, uow: Callable[..., UnitOfWork], memory: InMemoryDatabase | None = None
+) -> Dependencies:
+    return Dependencies(recipients=RecipientRepository(stores), alerts=AlertRepository(stores), uow=uow, memory=memory)
 
 
 def real_dependencies(db: Database[Any]) -> Dependencies:
@@ -62,19 +63,31 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
 
 
 def periodic_tasks(deps: Dependencies) -> list[PeriodicTask]:
-    return [PeriodicTask("escalate-alerts", ESCALATION_CHECK_SECONDS,
-                         lambda: handlers.escalate_due_alerts(utcnow(), deps.uow, deps.alerts))]
+    return [
+        PeriodicTask(
+            "escalate-alerts",
+            ESCALATION_CHECK_SECONDS,
+            lambda: handlers.escalate_due_alerts(utcnow(), deps.uow, deps.alerts),
+        )
+    ]
 
 
 def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:
     settings = settings or Settings.from_env(SERVICE)
-    app = build_service_app(settings, title="Notifications API", blueprints=[recipients_api, alerts_api],
-                             route_roles=ROUTE_ROLES,
-                             dependencies=deps or real_dependencies(service_database(settings)))
+    app = build_service_app(
+        settings,
+        title="Notifications API",
+        blueprints=[recipients_api, alerts_api],
+        route_roles=ROUTE_ROLES,
+        dependencies=deps or real_dependencies(service_database(settings)),
+    )
     return finish_service_app(app, settings)
 
 
 def worker_spec() -> WorkerSpec:
-    return WorkerSpec(service=SERVICE, build_handlers=lambda db: event_handlers(real_dependencies(db)),
-                      ensure_indexes=lambda db: ensure_indexes(db, COLLECTIONS),
-                      build_periodic=lambda db: periodic_tasks(real_dependencies(db)))
+    return WorkerSpec(
+        service=SERVICE,
+        build_handlers=lambda db: event_handlers(real_dependencies(db)),
+        ensure_indexes=lambda db: ensure_indexes(db, COLLECTIONS),
+        build_periodic=lambda db: periodic_tasks(real_dependencies(db)),
+    )

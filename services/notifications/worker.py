@@ -1,4 +1,5 @@
 """Entry point of the notifications worker: `python -m services.notifications.worker`."""
+
 from services.notifications.bootstrap import worker_spec
 from shared.worker import run_worker
 

@@ -1,4 +1,5 @@
 """Use cases of the outcomes service."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,11 +11,11 @@ from shared.envelope import Envelope
 from shared.uow import UnitOfWork
 
 
-def record_enrolment(event: Envelope, data: dict[str, Any], uow: UnitOfWork,
-                     enrolments: EnrolmentRepository) -> None:
+def record_enrolment(event: Envelope, data: dict[str, Any], uow: UnitOfWork, enrolments: EnrolmentRepository) -> None:
     # Names, birth date and contact stay in intake: outcomes reports never need them.
-    enrolments.put(Enrolment(client_id=data["client_id"], program=data["program"],
-                             registered_at=data["registered_at"]), uow)
+    enrolments.put(
+        Enrolment(client_id=data["client_id"], program=data["program"], registered_at=data["registered_at"]), uow
+    )
     uow.commit()
 
 
@@ -24,10 +25,19 @@ def program_report(enrolments: EnrolmentRepository) -> dict[str, Any]:
 
 
 def record_measure(event: Envelope, data: dict[str, Any], uow: UnitOfWork, measures: MeasureRepository) -> None:
-    measures.put(Measure(screening_id=data["screening_id"], client_id=data["client_id"],
-                         instrument=data["instrument"], version=data["version"], total=data["total"],
-                         severity=data["severity"], positive=data["positive"],
-                         administered_at=data["administered_at"]), uow)
+    measures.put(
+        Measure(
+            screening_id=data["screening_id"],
+            client_id=data["client_id"],
+            instrument=data["instrument"],
+            version=data["version"],
+            total=data["total"],
+            severity=data["severity"],
+            positive=data["positive"],
+            administered_at=data["administered_at"],
+        ),
+        uow,
+    )
     uow.commit()
 
 

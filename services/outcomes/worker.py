@@ -1,4 +1,5 @@
 """Entry point of the outcomes worker: `python -m services.outcomes.worker`."""
+
 from services.outcomes.bootstrap import worker_spec
 from shared.worker import run_worker
 

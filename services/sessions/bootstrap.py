@@ -3,6 +3,7 @@
 The same five parts in every service: `Dependencies`, `real_dependencies`,
 `fake_dependencies`, `event_handlers` (the routing table) and `create_app` / `worker_spec`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -37,8 +38,9 @@ class Dependencies:
     memory: InMemoryDatabase | None = None  # the fakes' storage, for tests to inspect
 
 
-def _build(stores: StoreFactory, uow: Callable[..., UnitOfWork], memory: InMemoryDatabase | None = None
-           ) -> Dependencies:
+def _build(
+    stores: StoreFactory, uow: Callable[..., UnitOfWork], memory: InMemoryDatabase | None = None
+) -> Dependencies:
     return Dependencies(episodes=EpisodeRepository(stores), uow=uow, memory=memory)
 
 
@@ -61,11 +63,19 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
 
 def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:
     settings = settings or Settings.from_env(SERVICE)
-    app = build_service_app(settings, title="Sessions API", blueprints=[episodes_api], route_roles=ROUTE_ROLES,
-                             dependencies=deps or real_dependencies(service_database(settings)))
+    app = build_service_app(
+        settings,
+        title="Sessions API",
+        blueprints=[episodes_api],
+        route_roles=ROUTE_ROLES,
+        dependencies=deps or real_dependencies(service_database(settings)),
+    )
     return finish_service_app(app, settings)
 
 
 def worker_spec() -> WorkerSpec:
-    return WorkerSpec(service=SERVICE, build_handlers=lambda db: event_handlers(real_dependencies(db)),
-                      ensure_indexes=lambda db: ensure_indexes(db, COLLECTIONS))
+    return WorkerSpec(
+        service=SERVICE,
+        build_handlers=lambda db: event_handlers(real_dependencies(db)),
+        ensure_indexes=lambda db: ensure_indexes(db, COLLECTIONS),
+    )

@@ -1,4 +1,5 @@
 """The public event contract: one marshmallow schema per event type and version."""
+
 from shared.contracts.registry import (
     EventContract,
     UnknownEvent,
@@ -9,5 +10,12 @@ from shared.contracts.registry import (
     validate_outgoing,
 )
 
-__all__ = ["EventContract", "UnknownEvent", "all_contracts", "contract_for", "read_incoming",
-           "topic_for_type", "validate_outgoing"]
+__all__ = [
+    "EventContract",
+    "UnknownEvent",
+    "all_contracts",
+    "contract_for",
+    "read_incoming",
+    "topic_for_type",
+    "validate_outgoing",
+]

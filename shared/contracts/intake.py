@@ -1,4 +1,5 @@
 """Events published by the intake service."""
+
 from marshmallow import Schema, fields, validate
 
 from shared.contracts.registry import EventContract, register
@@ -40,8 +41,7 @@ class ScreeningCompletedV1(Schema):
     total = fields.Integer(required=True, allow_none=True)
     severity = fields.String(required=True, allow_none=True)
     positive = fields.Boolean(required=True)
-    risk_level = fields.String(required=True, allow_none=True,
-                               validate=validate.OneOf(CSSRS_RISK_LEVELS))
+    risk_level = fields.String(required=True, allow_none=True, validate=validate.OneOf(CSSRS_RISK_LEVELS))
     flags = fields.List(fields.String(), required=True)
     administered_at = fields.AwareDateTime(required=True, format="iso")
 
@@ -103,14 +103,20 @@ CLIENT = "6f1c2a4e-0d4b-4c55-9b8e-3f0c8a1d2e77"
 
 register(
     EventContract(
-        type="intake.client.registered", version=1, schema=ClientRegisteredV1,
+        type="intake.client.registered",
+        version=1,
+        schema=ClientRegisteredV1,
         description="A referred client was registered by intake staff.",
         consumers=("sessions", "outcomes", "notifications"),
         example={
-            "client_id": CLIENT, "given_name": "Alex",
-            "family_name": "Example", "date_of_birth": "1990-04-01", "program": "co_occurring",
+            "client_id": CLIENT,
+            "given_name": "Alex",
+            "family_name": "Example",
+            "date_of_birth": "1990-04-01",
+            "program": "co_occurring",
             "contact": {"email": "alex@example.org", "phone": "+15550100"},
-            "preferred_channel": "sms", "registered_at": "2026-11-26T09:00:00+00:00",
+            "preferred_channel": "sms",
+            "registered_at": "2026-11-26T09:00:00+00:00",
             "registered_by": "intake-user-1",
         },
     ),
@@ -119,53 +125,99 @@ register(
 
 register(
     EventContract(
-        type="intake.screening.completed", version=1, schema=ScreeningCompletedV1,
+        type="intake.screening.completed",
+        version=1,
+        schema=ScreeningCompletedV1,
         description="A screening instrument was scored (scores only; answers stay in intake).",
         consumers=("outcomes",),
-        example={"client_id": CLIENT, "screening_id": "2d0e4f7a-1b3c-4d5e-8f9a-0b1c2d3e4f5a",
-                 "instrument": "phq9", "version": "1.0", "total": 14, "severity": "moderate",
-                 "positive": True, "risk_level": None, "flags": ["suicidal_ideation"],
-                 "administered_at": "2026-11-26T09:10:00+00:00"},
+        example={
+            "client_id": CLIENT,
+            "screening_id": "2d0e4f7a-1b3c-4d5e-8f9a-0b1c2d3e4f5a",
+            "instrument": "phq9",
+            "version": "1.0",
+            "total": 14,
+            "severity": "moderate",
+            "positive": True,
+            "risk_level": None,
+            "flags": ["suicidal_ideation"],
+            "administered_at": "2026-11-26T09:10:00+00:00",
+        },
     ),
     EventContract(
-        type="intake.risk.flagged", version=1, schema=RiskFlaggedV1,
+        type="intake.risk.flagged",
+        version=1,
+        schema=RiskFlaggedV1,
         description="Suicide risk was flagged (PHQ-9 item 9 > 0, C-SSRS moderate/high, or by staff); "
-                    "urgency 'urgent' for C-SSRS high or item 9 >= 2.",
+        "urgency 'urgent' for C-SSRS high or item 9 >= 2.",
         consumers=("notifications",),
-        example={"client_id": CLIENT, "flag_id": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",
-                 "urgency": "urgent", "source": "phq9_item9", "instrument": "phq9",
-                 "screening_id": "2d0e4f7a-1b3c-4d5e-8f9a-0b1c2d3e4f5a",
-                 "raised_at": "2026-11-26T09:10:00+00:00", "raised_by": "intake-user-1"},
+        example={
+            "client_id": CLIENT,
+            "flag_id": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",
+            "urgency": "urgent",
+            "source": "phq9_item9",
+            "instrument": "phq9",
+            "screening_id": "2d0e4f7a-1b3c-4d5e-8f9a-0b1c2d3e4f5a",
+            "raised_at": "2026-11-26T09:10:00+00:00",
+            "raised_by": "intake-user-1",
+        },
     ),
     EventContract(
-        type="intake.risk.cleared", version=1, schema=RiskClearedV1,
+        type="intake.risk.cleared",
+        version=1,
+        schema=RiskClearedV1,
         description="A clinician or supervisor cleared a risk flag (the reason stays in intake).",
         consumers=("notifications",),
-        example={"client_id": CLIENT, "flag_id": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",
-                 "cleared_at": "2026-11-26T11:00:00+00:00", "cleared_by": "clinician-7"},
+        example={
+            "client_id": CLIENT,
+            "flag_id": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",
+            "cleared_at": "2026-11-26T11:00:00+00:00",
+            "cleared_by": "clinician-7",
+        },
     ),
     EventContract(
-        type="intake.client.admitted", version=1, schema=ClientAdmittedV1,
+        type="intake.client.admitted",
+        version=1,
+        schema=ClientAdmittedV1,
         description="The client was admitted to an IPT track with proposed problem areas.",
         consumers=("sessions",),
-        example={"client_id": CLIENT, "program": "co_occurring", "track": "individual",
-                 "primary_problem_area": {"area": "role_dispute", "stage": "impasse"},
-                 "secondary_problem_area": {"area": "grief", "stage": None},
-                 "preferred_days": ["tuesday", "thursday"], "preferred_times": ["morning"],
-                 "clinician_preference": None, "admitted_at": "2026-11-26T12:00:00+00:00"},
+        example={
+            "client_id": CLIENT,
+            "program": "co_occurring",
+            "track": "individual",
+            "primary_problem_area": {"area": "role_dispute", "stage": "impasse"},
+            "secondary_problem_area": {"area": "grief", "stage": None},
+            "preferred_days": ["tuesday", "thursday"],
+            "preferred_times": ["morning"],
+            "clinician_preference": None,
+            "admitted_at": "2026-11-26T12:00:00+00:00",
+        },
     ),
     EventContract(
-        type="intake.consent.recorded", version=1, schema=ConsentRecordedV1,
+        type="intake.consent.recorded",
+        version=1,
+        schema=ConsentRecordedV1,
         description="A consent was recorded: to treatment, or a 42 CFR Part 2 disclosure consent.",
-        example={"client_id": CLIENT, "consent_id": "4c3b2a1d-0e9f-4a8b-7c6d-5e4f3a2b1c0d",
-                 "kind": "part2_disclosure", "signed_on": "2026-11-26",
-                 "scope": "attendance and progress summaries", "recipients": ["County probation office"],
-                 "purpose": "court-ordered treatment verification", "expires_on": "2027-11-26"},
+        example={
+            "client_id": CLIENT,
+            "consent_id": "4c3b2a1d-0e9f-4a8b-7c6d-5e4f3a2b1c0d",
+            "kind": "part2_disclosure",
+            "signed_on": "2026-11-26",
+            "scope": "attendance and progress summaries",
+            "recipients": ["County probation office"],
+            "purpose": "court-ordered treatment verification",
+            "expires_on": "2027-11-26",
+        },
     ),
     EventContract(
-        type="intake.consent.revoked", version=1, schema=ConsentRevokedV1,
+        type="intake.consent.revoked",
+        version=1,
+        schema=ConsentRevokedV1,
         description="A consent was revoked; disclosures under it must stop.",
-        example={"client_id": CLIENT, "consent_id": "4c3b2a1d-0e9f-4a8b-7c6d-5e4f3a2b1c0d",
-                 "kind": "part2_disclosure", "revoked_at": "2026-12-01T10:00:00+00:00"},
+        example={
+            "client_id": CLIENT,
+            "consent_id": "4c3b2a1d-0e9f-4a8b-7c6d-5e4f3a2b1c0d",
+            "kind": "part2_disclosure",
+            "revoked_at": "2026-12-01T10:00:00+00:00",
+        },
     ),
 )

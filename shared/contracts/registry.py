@@ -1,4 +1,5 @@
 """Looks up event contracts; producers validate strictly, consumers read tolerantly."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

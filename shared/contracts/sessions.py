@@ -1,4 +1,5 @@
 """Events published by the sessions service."""
+
 from marshmallow import Schema, fields, validate
 
 from shared.contracts.registry import EventContract, register
@@ -15,12 +16,16 @@ class EpisodeOpenedV1(Schema):
 
 register(
     EventContract(
-        type="sessions.episode.opened", version=1, schema=EpisodeOpenedV1,
+        type="sessions.episode.opened",
+        version=1,
+        schema=EpisodeOpenedV1,
         description="A treatment episode was opened for a client (pending until admission).",
         example={
             "episode_id": "0b7d4c1e-5a8f-4e3b-9c2d-1f6e7a8b9c0d",
-            "client_id": "6f1c2a4e-0d4b-4c55-9b8e-3f0c8a1d2e77", "status": "pending",
-            "program": "co_occurring", "opened_at": "2026-11-26T09:00:02+00:00",
+            "client_id": "6f1c2a4e-0d4b-4c55-9b8e-3f0c8a1d2e77",
+            "status": "pending",
+            "program": "co_occurring",
+            "opened_at": "2026-11-26T09:00:02+00:00",
         },
     ),
 )
@@ -36,12 +41,16 @@ class EpisodeActivatedV1(Schema):
 
 register(
     EventContract(
-        type="sessions.episode.activated", version=1, schema=EpisodeActivatedV1,
+        type="sessions.episode.activated",
+        version=1,
+        schema=EpisodeActivatedV1,
         description="Admission made the client's episode active on a track; the IPT course can be planned.",
         example={
             "episode_id": "0b7d4c1e-5a8f-4e3b-9c2d-1f6e7a8b9c0d",
-            "client_id": "6f1c2a4e-0d4b-4c55-9b8e-3f0c8a1d2e77", "program": "co_occurring",
-            "track": "individual", "activated_at": "2026-11-26T12:00:00+00:00",
+            "client_id": "6f1c2a4e-0d4b-4c55-9b8e-3f0c8a1d2e77",
+            "program": "co_occurring",
+            "track": "individual",
+            "activated_at": "2026-11-26T12:00:00+00:00",
         },
     ),
 )

@@ -3,6 +3,7 @@
 Scores are computed only here, from raw item answers; an incomplete or invalid form raises
 InvalidAnswers naming every bad item (no pro-rating).
 """
+
 from shared.instruments.instrument import Instrument
 from shared.instruments.model import AnswerOption, ExtraField, InvalidAnswers, Item, ScreeningResult
 from shared.instruments.pcl import PCL5_DEFAULT_CUTOFF

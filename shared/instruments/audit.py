@@ -1,4 +1,5 @@
 """AUDIT and AUDIT-C (WHO Alcohol Use Disorders Identification Test; free to use)."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

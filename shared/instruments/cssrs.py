@@ -3,6 +3,7 @@
 There is no total: the result is a risk level. High risk needs safety precautions until a
 mental-health professional evaluates the person.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence

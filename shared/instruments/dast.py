@@ -1,4 +1,5 @@
 """DAST-10 (Skinner 1982): drug use other than alcohol and tobacco, over the past 12 months."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,4 +1,5 @@
 """GAD-7 and GAD-2 (Spitzer, Kroenke, Williams & Löwe; public domain): anxiety over the last 2 weeks."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

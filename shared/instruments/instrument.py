@@ -1,4 +1,5 @@
 """An instrument: its items as data plus the function that scores validated answers."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence

@@ -5,6 +5,7 @@ with AUDIT-C; keeping them together makes such a mix-up visible. Codes the clini
 marks unverified (PCL-5, C-SSRS, MDQ) or unconfirmed (GAD-2 total) are deliberately None:
 a missing code is safer than a wrong one in an exchanged result.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,4 +1,5 @@
 """MDQ (Mood Disorder Questionnaire, Hirschfeld et al.), short paraphrases: a bipolar-spectrum screen."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -2,6 +2,7 @@
 
 Everything here is immutable data; the scoring rules live beside each instrument's items.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,4 +1,5 @@
 """PCL-5 (National Center for PTSD; public domain): PTSD symptoms over the past month."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,4 +1,5 @@
 """PHQ-9 and PHQ-2 (Kroenke, Spitzer & Williams; public domain): depression over the last 2 weeks."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

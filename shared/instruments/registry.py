@@ -1,4 +1,5 @@
 """Every instrument by code. The mapping is read-only: instruments are fixed at import."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

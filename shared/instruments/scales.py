@@ -1,4 +1,5 @@
 """Small building blocks shared by the instrument modules."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence

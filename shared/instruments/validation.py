@@ -2,6 +2,7 @@
 
 An incomplete form gets no total (no pro-rating), so a missing item is an error like any other.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence

@@ -1,4 +1,5 @@
 """Runs every benchmark and prints one JSON line per measurement."""
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@
 Measures transactional commits per second, relay publish rate, consumer handling rate and
 the latency from commit to handled, on a Kafka broker and SecantusDB started for the run.
 """
+
 from __future__ import annotations
 
 import resource
@@ -17,9 +18,9 @@ from shared.consumer import ConsumerRunner, ensure_processed_indexes
 from shared.db import mongo_client
 from shared.envelope import utcnow
 from shared.kafka import ensure_topics, kafka_reachable, make_consumer, make_producer
+from shared.mongo_store import MongoUnitOfWork
 from shared.outbox import OUTBOX, OutboxRelay, ensure_outbox_indexes
 from shared.topics import TopicSpec, dlq_topic
-from shared.mongo_store import MongoUnitOfWork
 from tests.support.events import registered_event
 from tests.support.infra import free_port, kafka_process, mongo_process, wait_for
 
@@ -87,9 +88,14 @@ def _start_consumer(db, bootstrap: str, topic: str, handled_at: dict[str, float]
         handled_at[event.id] = time.perf_counter()
 
     group = f"bench-{uuid.uuid4().hex[:6]}"
-    runner = ConsumerRunner(service="bench", group=group, db=db, consumer=make_consumer(bootstrap, group, [topic], group),
-                            producer_factory=lambda: make_producer(bootstrap, "bench-dlq"),
-                            handlers={"intake.client.registered": handle})
+    runner = ConsumerRunner(
+        service="bench",
+        group=group,
+        db=db,
+        consumer=make_consumer(bootstrap, group, [topic], group),
+        producer_factory=lambda: make_producer(bootstrap, "bench-dlq"),
+        handlers={"intake.client.registered": handle},
+    )
     stop = threading.Event()
     thread = threading.Thread(target=runner.run, args=(stop, 100), daemon=True)
     thread.start()
@@ -111,12 +117,18 @@ def _latencies(db, bootstrap: str, topic: str, handled_at: dict[str, float], sam
         committed = time.perf_counter()
         uow.commit()
         db[OUTBOX].update_one({"_id": event.id}, {"$set": {"topic": topic}})
-        wait_for(lambda: event.id in handled_at, 30, "the event to be handled", interval=0.005)
+        wait_for(lambda event_id=event.id: event_id in handled_at, 30, "the event to be handled", interval=0.005)
         latencies.append((handled_at[event.id] - committed) * 1000)
     stop.set()
     thread.join(30)
     relay_thread.join(30)
     quantiles = statistics.quantiles(latencies, n=20)
-    return [{"benchmark": "pipeline.commit_to_handled_ms", "samples": samples,
-             "p50": round(statistics.median(latencies), 1), "p95": round(quantiles[18], 1),
-             "at": utcnow().isoformat()}]
+    return [
+        {
+            "benchmark": "pipeline.commit_to_handled_ms",
+            "samples": samples,
+            "p50": round(statistics.median(latencies), 1),
+            "p95": round(quantiles[18], 1),
+            "at": utcnow().isoformat(),
+        }
+    ]

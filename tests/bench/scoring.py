@@ -1,12 +1,17 @@
 """How fast the instrument library scores a form (pure Python, no I/O)."""
+
 from __future__ import annotations
 
 import time
 
 from shared.instruments import get_instrument
 
-FORMS = {"phq9": [1, 2, 0, 3, 1, 0, 2, 1, 1], "audit": [2, 1, 0, 1, 0, 2, 0, 1, 2, 0],
-         "pcl5": [2] * 20, "cssrs_screen": [True, True, True, False, False, True]}
+FORMS = {
+    "phq9": [1, 2, 0, 3, 1, 0, 2, 1, 1],
+    "audit": [2, 1, 0, 1, 0, 2, 0, 1, 2, 0],
+    "pcl5": [2] * 20,
+    "cssrs_screen": [True, True, True, False, False, True],
+}
 
 
 def run(repeats: int = 20_000) -> list[dict]:
@@ -18,6 +23,11 @@ def run(repeats: int = 20_000) -> list[dict]:
         for _ in range(repeats):
             instrument.score(answers, extras)
         elapsed = time.perf_counter() - started
-        results.append({"benchmark": f"score.{code}", "per_second": round(repeats / elapsed),
-                        "microseconds_each": round(elapsed / repeats * 1e6, 1)})
+        results.append(
+            {
+                "benchmark": f"score.{code}",
+                "per_second": round(repeats / elapsed),
+                "microseconds_each": round(elapsed / repeats * 1e6, 1),
+            }
+        )
     return results

@@ -5,6 +5,7 @@ Playwright cannot download its own browser here, so it drives /usr/bin/chromium
 Every test gets a fresh browser context; its page is screenshotted on teardown, pass or fail,
 to test-artifacts/screenshots/<test-name>.png.
 """
+
 from __future__ import annotations
 
 import os
@@ -49,8 +50,10 @@ def playwright() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"{CHROMIUM} is missing: run `bash deploy/local/browser-deps.sh` "
-                    "(or set CHROMIUM to a Chromium binary)", pytrace=False)
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `bash deploy/local/browser-deps.sh` (or set CHROMIUM to a Chromium binary)",
+            pytrace=False,
+        )
     browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     try:
         yield browser
@@ -112,4 +115,3 @@ def _save_screenshot(page: Page, path: Path) -> None:
         page.screenshot(path=str(path), full_page=True)
     except Exception as error:  # noqa: BLE001 - best effort, reported as a warning
         warnings.warn(f"could not save screenshot {path}: {error}", stacklevel=1)
-

@@ -1,4 +1,5 @@
 """Each service's Swagger UI at /docs renders its /api/v1 operations with no help from the internet."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -20,8 +21,7 @@ def is_local(url: str) -> bool:
 
 
 def documented_operations(spec: dict) -> set[tuple[str, str]]:
-    return {(method.upper(), path) for path, item in spec["paths"].items()
-            for method in item if method in HTTP_METHODS}
+    return {(method.upper(), path) for path, item in spec["paths"].items() for method in item if method in HTTP_METHODS}
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -42,9 +42,13 @@ def test_swagger_ui_lists_the_service_api(stack, page, screenshot, failed_reques
     page.wait_for_load_state("networkidle")
     screenshot("loaded")
 
-    shown = {(block.locator(".opblock-summary-method").inner_text().strip().upper(),
-              block.locator(".opblock-summary-path").get_attribute("data-path"))
-             for block in operations.all()}
+    shown = {
+        (
+            block.locator(".opblock-summary-method").inner_text().strip().upper(),
+            block.locator(".opblock-summary-path").get_attribute("data-path"),
+        )
+        for block in operations.all()
+    }
     assert shown == expected
     expect(page.locator(".swagger-ui .errors-wrapper")).to_have_count(0)
 

@@ -4,11 +4,12 @@ Sign in → work queue → register (by keyboard) → PHQ-9 with item 9 = 2 → 
 the top of the queue → interpersonal inventory → treatment consent → admission; then the sessions
 service shows the episode active, having heard of it through Kafka.
 """
+
 from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -34,16 +35,22 @@ PASSWORD = "browser-test-password-1"
 @pytest.fixture
 def staff_user(stack):
     """A fresh account in the stack's identity database: (username, password)."""
+
     def make(role: str = "intake") -> tuple[str, str]:
         username = f"{role}-{secrets.token_hex(4)}"
         UserStore(identity_database(stack.env)).add(username, role, PASSWORD)
         return username, PASSWORD
+
     return make
 
 
 def episodes(stack, client_id: str) -> list[dict]:
-    response = requests.get(f"{stack.url('sessions')}/api/v1/episodes", params={"client_id": client_id},
-                            headers=stack.headers("clinician"), timeout=10)
+    response = requests.get(
+        f"{stack.url('sessions')}/api/v1/episodes",
+        params={"client_id": client_id},
+        headers=stack.headers("clinician"),
+        timeout=10,
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -52,7 +59,7 @@ def test_a_referral_goes_from_registration_to_admission(stack, page: Page, scree
     base = stack.url("intake")
     username, password = staff_user("intake")
     family = f"Tester{secrets.token_hex(3)}"
-    yesterday = (datetime.now(timezone.utc) - timedelta(days=1)).date().isoformat()
+    yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
 
     # Sign in: every page needs a session, so the queue sends us to the login page first.
     page.goto(f"{base}/ui/")
@@ -107,8 +114,9 @@ def test_a_referral_goes_from_registration_to_admission(stack, page: Page, scree
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     expect(question(page, 9).get_by_label("More than half the days", exact=True)).to_be_checked()
-    page.get_by_role("group", name=re.compile(r"^If you checked off any problems")) \
-        .get_by_label("Somewhat difficult").check()
+    page.get_by_role("group", name=re.compile(r"^If you checked off any problems")).get_by_label(
+        "Somewhat difficult"
+    ).check()
     screenshot("05-phq9-answered")
     page.get_by_role("button", name="Submit answers").click()
 
@@ -176,8 +184,11 @@ def test_a_referral_goes_from_registration_to_admission(stack, page: Page, scree
     screenshot("11-client-admitted")
 
     # Sessions heard about it through Kafka: the episode becomes active.
-    found = wait_for(lambda: [e for e in episodes(stack, client_id) if e["status"] == "active"], 30,
-                     "the sessions service to show the episode active")
+    found = wait_for(
+        lambda: [e for e in episodes(stack, client_id) if e["status"] == "active"],
+        30,
+        "the sessions service to show the episode active",
+    )
     assert found[0]["admission"]["track"] == "individual"
     assert found[0]["admission"]["preferred_days"] == ["tuesday"]
 

@@ -1,4 +1,5 @@
 """Page helpers for the intake staff UI in a real browser: find things the way a person would."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Intake over HTTP on the running platform: screening, risk on Kafka, alert, admission."""
+
 from __future__ import annotations
 
 import uuid
@@ -23,8 +24,11 @@ def events_for(infra, client_id: str, expect: int) -> list:
 
 def test_phq9_item9_positive_publishes_risk_flagged(stack, infra):
     client = register(stack, new_client())
-    response = post(stack, f"/clients/{client['id']}/screenings",
-                    {"instrument": "phq9", "answers": [1, 1, 1, 0, 0, 1, 0, 0, 2], "difficulty": 1})
+    response = post(
+        stack,
+        f"/clients/{client['id']}/screenings",
+        {"instrument": "phq9", "answers": [1, 1, 1, 0, 0, 1, 0, 0, 2], "difficulty": 1},
+    )
     assert response.status_code == 201, response.text
     screening = response.json()
     assert screening["total"] == 6 and screening["severity"] == "mild"
@@ -43,8 +47,11 @@ def test_phq9_item9_positive_publishes_risk_flagged(stack, infra):
 
 def test_a_risk_flag_becomes_a_staff_alert_that_clears_with_the_flag(stack):
     client = register(stack, new_client())
-    flag = post(stack, f"/clients/{client['id']}/screenings",
-                {"instrument": "cssrs_screen", "answers": [True, True, True, False, False, False]}).json()["risk_flag"]
+    flag = post(
+        stack,
+        f"/clients/{client['id']}/screenings",
+        {"instrument": "cssrs_screen", "answers": [True, True, True, False, False, False]},
+    ).json()["risk_flag"]
     assert flag["urgency"] == "high"  # C-SSRS moderate
     alerts_url = f"{stack.url('notifications')}/api/v1/alerts"
 
@@ -54,8 +61,12 @@ def test_a_risk_flag_becomes_a_staff_alert_that_clears_with_the_flag(stack):
 
     alert = wait_for(alert_for_flag, 30, "the clinical alert")
     assert alert["status"] == "open" and alert["audience"] == "on_call_clinician"
-    cleared = post(stack, f"/clients/{client['id']}/risk-flags/{flag['id']}/clear",
-                   {"reason": "Assessed in person; safety plan in place."}, role="clinician")
+    cleared = post(
+        stack,
+        f"/clients/{client['id']}/risk-flags/{flag['id']}/clear",
+        {"reason": "Assessed in person; safety plan in place."},
+        role="clinician",
+    )
     assert cleared.status_code == 200 and cleared.json()["open"] is False
     wait_for(lambda: alert_for_flag() is None, 30, "the alert to resolve")
 
@@ -66,8 +77,9 @@ def test_item9_zero_later_does_not_clear_the_flag(stack):
     reassuring = post(stack, f"/clients/{client['id']}/screenings", {"instrument": "phq9", "answers": [0] * 9})
     assert (worrying.status_code, reassuring.status_code) == (201, 201)
     assert worrying.json()["risk_flag"] is not None and reassuring.json()["risk_flag"] is None
-    record = requests.get(f"{stack.url('intake')}/api/v1/clients/{client['id']}", headers=stack.headers("intake"),
-                          timeout=5).json()
+    record = requests.get(
+        f"{stack.url('intake')}/api/v1/clients/{client['id']}", headers=stack.headers("intake"), timeout=5
+    ).json()
     assert record["open_risk_flags"] == 1
 
 
@@ -82,20 +94,34 @@ def test_admission_activates_the_episode(stack):
     body = new_client() | {"treatment_consent": {"signed_on": "2026-11-20"}}
     client = register(stack, body)
     areas = {"primary": {"area": "role_transition"}, "secondary": {"area": "grief"}}
-    assessment = {"relationships": [{"person": "partner", "relationship": "spouse", "closeness": 3,
-                                     "conflictual": "arguments about money"}],
-                  "life_events": [{"description": "lost job", "when": "2026-09-01"}], "problem_areas": areas}
-    put = requests.put(f"{stack.url('intake')}/api/v1/clients/{client['id']}/assessment", json=assessment,
-                       headers=stack.headers("intake"), timeout=10)
+    assessment = {
+        "relationships": [
+            {"person": "partner", "relationship": "spouse", "closeness": 3, "conflictual": "arguments about money"}
+        ],
+        "life_events": [{"description": "lost job", "when": "2026-09-01"}],
+        "problem_areas": areas,
+    }
+    put = requests.put(
+        f"{stack.url('intake')}/api/v1/clients/{client['id']}/assessment",
+        json=assessment,
+        headers=stack.headers("intake"),
+        timeout=10,
+    )
     assert put.status_code == 200, put.text
-    admitted = post(stack, f"/clients/{client['id']}/admission",
-                    {"track": "group", "problem_areas": areas, "preferred_days": ["tuesday"],
-                     "preferred_times": ["evening"]})
+    admitted = post(
+        stack,
+        f"/clients/{client['id']}/admission",
+        {"track": "group", "problem_areas": areas, "preferred_days": ["tuesday"], "preferred_times": ["evening"]},
+    )
     assert admitted.status_code == 201 and admitted.json()["status"] == "admitted"
 
     def active_episode():
-        episodes = requests.get(f"{stack.url('sessions')}/api/v1/episodes", params={"client_id": client["id"]},
-                                headers=stack.headers("clinician"), timeout=5).json()
+        episodes = requests.get(
+            f"{stack.url('sessions')}/api/v1/episodes",
+            params={"client_id": client["id"]},
+            headers=stack.headers("clinician"),
+            timeout=5,
+        ).json()
         return next((e for e in episodes if e["status"] == "active"), None)
 
     episode = wait_for(active_episode, 30, "the episode to become active")
@@ -115,6 +141,9 @@ def test_screening_scores_reach_outcomes(stack):
     client = register(stack, new_client())
     post(stack, f"/clients/{client['id']}/screenings", {"instrument": "gad7", "answers": [2, 2, 2, 1, 1, 1, 1]})
     url = f"{stack.url('outcomes')}/api/v1/clients/{client['id']}/measures"
-    measures = wait_for(lambda: requests.get(url, headers=stack.headers("clinician"), timeout=5).json(), 30,
-                        "outcomes to record the measure")
+    measures = wait_for(
+        lambda: requests.get(url, headers=stack.headers("clinician"), timeout=5).json(),
+        30,
+        "outcomes to record the measure",
+    )
     assert [(m["instrument"], m["total"], m["severity"]) for m in measures] == [("gad7", 10, "moderate")]

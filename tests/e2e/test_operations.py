@@ -1,4 +1,5 @@
 """Operational surface of every running service: health, readiness, metrics, docs, auth, logs."""
+
 from __future__ import annotations
 
 import re
@@ -49,8 +50,16 @@ def test_metrics_count_requests_across_all_gunicorn_workers(stack):
 def test_event_flow_is_measured(stack):
     register(stack, new_client())
     worker = f"http://127.0.0.1:{stack.ports['sessions'] + 100}/metrics"
-    wait_for(lambda: counter_total(requests.get(worker, timeout=5).text, "events_consumed_total",
-                                   type="intake.client.registered") >= 1, 20, "sessions to count consumption")
+    wait_for(
+        lambda: (
+            counter_total(
+                requests.get(worker, timeout=5).text, "events_consumed_total", type="intake.client.registered"
+            )
+            >= 1
+        ),
+        20,
+        "sessions to count consumption",
+    )
     intake_worker = f"http://127.0.0.1:{stack.ports['intake'] + 100}/metrics"
     text = requests.get(intake_worker, timeout=5).text
     assert counter_total(text, "events_published_total", type="intake.client.registered") >= 1
@@ -69,8 +78,16 @@ def test_api_requires_a_valid_token(stack):
 def test_logs_carry_no_client_details(stack):
     body = new_client("Zq" + "x" * 6)
     client = register(stack, body)
-    wait_for(lambda: requests.get(f"{stack.url('sessions')}/api/v1/episodes", params={"client_id": client["id"]},
-                                  headers=stack.headers("clinician"), timeout=5).json(), 20, "the episode")
+    wait_for(
+        lambda: requests.get(
+            f"{stack.url('sessions')}/api/v1/episodes",
+            params={"client_id": client["id"]},
+            headers=stack.headers("clinician"),
+            timeout=5,
+        ).json(),
+        20,
+        "the episode",
+    )
     logs = stack.logs()
     for secret in (body["given_name"], body["family_name"], body["contact"]["email"], body["date_of_birth"]):
         assert secret not in logs

@@ -1,4 +1,5 @@
 """The consumer runner on the real broker and database: once-only effects, DLQ, retries."""
+
 from __future__ import annotations
 
 import threading
@@ -20,10 +21,11 @@ EVENT = "intake.client.registered"
 
 def record_effect(db):
     """A handler whose every run leaves a visible effect, so a second run would show."""
+
     def handle(event: Envelope, data: dict, uow) -> None:
-        uow.stage(lambda s: db.effects.insert_one({"event_id": event.id, "client_id": data["client_id"]},
-                                                  session=s))
+        uow.stage(lambda s: db.effects.insert_one({"event_id": event.id, "client_id": data["client_id"]}, session=s))
         uow.commit()
+
     return handle
 
 
@@ -36,10 +38,15 @@ def run_consumer(infra, db, private_topic_name):
     def start(handler) -> None:
         group = f"test-{uuid.uuid4().hex[:8]}"
         consumer = make_consumer(infra.kafka_bootstrap, group, [private_topic_name], group)
-        runner = ConsumerRunner(service="test", group=group, db=db, consumer=consumer,
-                                producer_factory=lambda: make_producer(infra.kafka_bootstrap, "dlq"),
-                                handlers={EVENT: handler},
-                                retry=RetryPolicy(handler_attempts=3, initial_backoff=0.05))
+        runner = ConsumerRunner(
+            service="test",
+            group=group,
+            db=db,
+            consumer=consumer,
+            producer_factory=lambda: make_producer(infra.kafka_bootstrap, "dlq"),
+            handlers={EVENT: handler},
+            retry=RetryPolicy(handler_attempts=3, initial_backoff=0.05),
+        )
         stop = threading.Event()
         thread = threading.Thread(target=runner.run, args=(stop, 200), daemon=True)
         thread.start()
@@ -53,8 +60,7 @@ def run_consumer(infra, db, private_topic_name):
 
 
 def send(infra, topic: str, event: Envelope) -> None:
-    send_raw(infra.kafka_bootstrap, topic, event.to_bytes(), key=event.subject.encode(),
-             headers=event.kafka_headers())
+    send_raw(infra.kafka_bootstrap, topic, event.to_bytes(), key=event.subject.encode(), headers=event.kafka_headers())
 
 
 def effects_of(db, event: Envelope) -> int:
@@ -152,8 +158,13 @@ def test_a_replayed_message_is_only_for_the_group_that_parked_it(infra, db, priv
     from shared.consumer import REPLAY_HEADER
 
     event = registered_event()
-    send_raw(infra.kafka_bootstrap, private_topic_name, event.to_bytes(), key=event.subject.encode(),
-             headers=event.kafka_headers() + [(REPLAY_HEADER, b"some-other-group")])
+    send_raw(
+        infra.kafka_bootstrap,
+        private_topic_name,
+        event.to_bytes(),
+        key=event.subject.encode(),
+        headers=event.kafka_headers() + [(REPLAY_HEADER, b"some-other-group")],
+    )
     sentinel = registered_event()
     send(infra, private_topic_name, sentinel)
     run_consumer(record_effect(db))

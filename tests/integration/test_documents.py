@@ -1,13 +1,13 @@
 """The document store on the real database, and a domain event's way from an aggregate to Kafka."""
+
 from __future__ import annotations
 
 import pytest
 
-from shared.mongo_store import MongoDocuments, ensure_indexes
 from shared.envelope import parse_envelope
 from shared.kafka import make_producer
+from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
 from shared.outbox import OUTBOX, OutboxRelay, ensure_outbox_indexes
-from shared.mongo_store import mongo_unit_of_work
 from tests.support.kafka_tools import read_all
 from tests.support.store_contract import CASES, CHECKS, Case, check_commit_is_atomic_with_the_events, commit
 

@@ -1,4 +1,5 @@
 """Intake's MongoDB repositories on the real database: round trips, search, concurrency."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,10 +7,9 @@ import pytest
 from services.intake import handlers
 from services.intake.adapters import COLLECTIONS
 from services.intake.adapters.clients import ClientRepository, ScreeningRepository
-from shared.mongo_store import MongoDocuments, ensure_indexes
 from shared.errors import Conflict
+from shared.mongo_store import MongoDocuments, MongoUnitOfWork, ensure_indexes
 from shared.outbox import OUTBOX
-from shared.mongo_store import MongoUnitOfWork
 from tests.unit.domain.conftest import NOW, registration
 
 
@@ -21,14 +21,21 @@ def repos(db):
 
 
 def register(db, repos, **changes):
-    return handlers.register_client(registration(**changes), "staff", NOW, MongoUnitOfWork(db, "intake"), repos,
-                                    treatment_consent={"signed_on": NOW.date(), "signed_by": "client"})
+    return handlers.register_client(
+        registration(**changes),
+        "staff",
+        NOW,
+        MongoUnitOfWork(db, "intake"),
+        repos,
+        treatment_consent={"signed_on": NOW.date(), "signed_by": "client"},
+    )
 
 
 def test_client_round_trips_with_flags_and_consents(db, repos):
     client = register(db, repos)
-    handlers.administer_screening(client.id, "phq9", [1] * 8 + [2], {"difficulty": 2}, "s", NOW,
-                                  MongoUnitOfWork(db, "intake"), repos)
+    handlers.administer_screening(
+        client.id, "phq9", [1] * 8 + [2], {"difficulty": 2}, "s", NOW, MongoUnitOfWork(db, "intake"), repos
+    )
     loaded = repos.clients.get(client.id)
     assert loaded.registration == client.registration
     assert loaded.open_risk_flags[0].urgency == "urgent" and loaded.version == 1
@@ -36,8 +43,12 @@ def test_client_round_trips_with_flags_and_consents(db, repos):
     [screening] = repos.screenings.for_client(client.id)
     assert screening.extras == {"difficulty": 2} and screening.total == 10
     types = [doc["type"] for doc in db[OUTBOX].find().sort([("created_at", 1), ("seq", 1)])]
-    assert types == ["intake.client.registered", "intake.consent.recorded", "intake.screening.completed",
-                     "intake.risk.flagged"]
+    assert types == [
+        "intake.client.registered",
+        "intake.consent.recorded",
+        "intake.screening.completed",
+        "intake.risk.flagged",
+    ]
 
 
 def test_search_by_name_prefixes_and_duplicates_by_name_and_birth_date(db, repos):
@@ -82,8 +93,9 @@ def test_the_work_queue_never_drops_a_client_at_risk(db, repos, monkeypatch):
 
 
 def test_a_request_key_stores_one_client_even_when_both_copies_race(db, repos, monkeypatch):
-    first = handlers.register_client(registration(given_name="Once"), "s", NOW, MongoUnitOfWork(db, "intake"), repos,
-                                     request_key="race-key-1")
+    first = handlers.register_client(
+        registration(given_name="Once"), "s", NOW, MongoUnitOfWork(db, "intake"), repos, request_key="race-key-1"
+    )
     real_lookup = repos.clients.registered_by_request
     looked_up: list[str] = []
 
@@ -93,7 +105,14 @@ def test_a_request_key_stores_one_client_even_when_both_copies_race(db, repos, m
         return None if len(looked_up) == 1 else real_lookup(key)
 
     monkeypatch.setattr(repos.clients, "registered_by_request", lookup_before_the_other_commit)
-    second = handlers.register_client(registration(given_name="Once"), "s", NOW, MongoUnitOfWork(db, "intake"), repos,
-                                      request_key="race-key-1", allow_duplicate=True)
+    second = handlers.register_client(
+        registration(given_name="Once"),
+        "s",
+        NOW,
+        MongoUnitOfWork(db, "intake"),
+        repos,
+        request_key="race-key-1",
+        allow_duplicate=True,
+    )
     assert second.id == first.id
     assert db.clients.count_documents({"registration.given_name": "Once"}) == 1

@@ -1,4 +1,5 @@
 """A real service worker stopped mid-stream resumes where it left off: every event once, none twice."""
+
 from __future__ import annotations
 
 import re
@@ -19,9 +20,14 @@ EVENTS = 400
 
 
 def start_worker(env: dict[str, str], log_name: str) -> subprocess.Popen:
-    log = open(LOG_DIR / log_name, "ab")
-    return subprocess.Popen([sys.executable, "-m", "services.sessions.worker"],
-                            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log = open(LOG_DIR / log_name, "ab")  # noqa: SIM115 - handed to the child process
+    return subprocess.Popen(
+        [sys.executable, "-m", "services.sessions.worker"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def duplicates_skipped(metrics_url: str) -> float:
@@ -35,8 +41,11 @@ def test_sessions_worker_resumes_after_sigterm(infra, db):
     port = free_port_block((0, 100))
     prefix = f"rs{uuid.uuid4().hex[:6]}"
     env = base_env() | {
-        "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap, "MONGO_URI": infra.mongo_uri,
-        "MONGO_DB_PREFIX": prefix, "KAFKA_GROUP_PREFIX": f"{prefix}-", "SESSIONS_PORT": str(port),
+        "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
+        "MONGO_URI": infra.mongo_uri,
+        "MONGO_DB_PREFIX": prefix,
+        "KAFKA_GROUP_PREFIX": f"{prefix}-",
+        "SESSIONS_PORT": str(port),
     }
     episodes = db.client[f"{prefix}_sessions"].episodes
     events = [registered_event() for _ in range(EVENTS)]
@@ -45,8 +54,7 @@ def test_sessions_worker_resumes_after_sigterm(infra, db):
 
     first = start_worker(env, f"restart-{port}.log")
     try:
-        wait_for(lambda: episodes.count_documents(ours) >= 5, 60, "the worker to handle some events",
-                 interval=0.02)
+        wait_for(lambda: episodes.count_documents(ours) >= 5, 60, "the worker to handle some events", interval=0.02)
         first.send_signal(signal.SIGTERM)
         assert first.wait(30) == 0, "the worker did not exit cleanly on SIGTERM"
     finally:

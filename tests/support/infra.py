@@ -2,6 +2,7 @@
 
 They run on their own ports, so a `make run` stack on the default ports is left alone.
 """
+
 from __future__ import annotations
 
 import os
@@ -85,9 +86,10 @@ class ManagedProcess:
 
     def start(self) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
-        log = open(LOG_DIR / f"{self.name}-{self.port}.log", "ab")
-        self.process = subprocess.Popen(self.command, cwd=PROJECT_ROOT, env=self.env, stdout=log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        log = open(LOG_DIR / f"{self.name}-{self.port}.log", "ab")  # noqa: SIM115 - the child keeps it
+        self.process = subprocess.Popen(
+            self.command, cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         wait_for(lambda: self._alive() and port_open(self.port), self.start_timeout, f"{self.name} to listen")
 
     def _alive(self) -> bool:
@@ -115,8 +117,11 @@ def base_env() -> dict[str, str]:
 
 
 def kafka_process(data_dir: Path, port: int, controller_port: int) -> ManagedProcess:
-    env = base_env() | {"KAFKA_DATA_DIR": str(data_dir), "KAFKA_PORT": str(port),
-                        "KAFKA_CONTROLLER_PORT": str(controller_port)}
+    env = base_env() | {
+        "KAFKA_DATA_DIR": str(data_dir),
+        "KAFKA_PORT": str(port),
+        "KAFKA_CONTROLLER_PORT": str(controller_port),
+    }
     return ManagedProcess("kafka", ["bash", "deploy/local/kafka.sh"], env, port)
 
 

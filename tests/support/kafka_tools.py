@@ -1,4 +1,5 @@
 """Small Kafka helpers for tests: make a private topic, read what is on a topic."""
+
 from __future__ import annotations
 
 import time
@@ -19,9 +20,14 @@ def private_topic(bootstrap: str, partitions: int = 1) -> str:
 
 def read_all(bootstrap: str, topic: str, expect: int, timeout: float = 20.0) -> list:
     """Reads from the start of `topic` until `expect` records arrived or `timeout` passed."""
-    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                             auto_offset_reset="earliest", enable_auto_commit=False,
-                             allow_auto_create_topics=False)
+    consumer = KafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        allow_auto_create_topics=False,
+    )
     records: list = []
     deadline = time.monotonic() + timeout
     try:
@@ -48,8 +54,9 @@ def send_events(bootstrap: str, topic: str, events) -> None:
     """Publishes envelopes as the relay would: keyed by subject, with the type/id headers."""
     producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
     try:
-        futures = [producer.send(topic, key=e.subject.encode(), value=e.to_bytes(),
-                                 headers=e.kafka_headers()) for e in events]
+        futures = [
+            producer.send(topic, key=e.subject.encode(), value=e.to_bytes(), headers=e.kafka_headers()) for e in events
+        ]
         for future in futures:
             future.get(timeout=20)
     finally:

@@ -1,4 +1,5 @@
 """The four services, started by honcho from the same Procfile as `make run`, against test infra."""
+
 from __future__ import annotations
 
 import os
@@ -35,10 +36,15 @@ class Stack:
 
     def start(self, timeout: float = 120.0) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "wb")
+        log = open(self.log_path, "wb")  # noqa: SIM115 - handed to honcho
         self.process = subprocess.Popen(
             ["honcho", "start", "-f", "deploy/local/Procfile", "-d", ".", *SERVICE_PROCESSES],
-            cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         wait_for(self._all_ready, timeout, "every service's /readyz to answer 200", interval=0.5)
 
     def _all_ready(self) -> bool:

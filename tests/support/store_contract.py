@@ -3,11 +3,12 @@
 A fake that drifts from the real store would let handler tests pass on behaviour production
 does not have; running one suite on both keeps them the same.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,7 +17,7 @@ from shared.domain import Aggregate, DomainEvent
 from shared.errors import AlreadyExists, StaleWrite
 from shared.uow import UnitOfWork
 
-T0 = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,23 @@ class Case(Aggregate):
     version: int = 0
 
     def note(self) -> None:
-        self.raise_event(CaseNoted(episode_id=self.id, client_id=self.owner, status="pending",
-                                   program="mental_health", opened_at=self.opened_at))
+        self.raise_event(
+            CaseNoted(
+                episode_id=self.id,
+                client_id=self.owner,
+                status="pending",
+                program="mental_health",
+                opened_at=self.opened_at,
+            )
+        )
 
 
-CASES = DocumentKind("cases", Case, indexes=(Index.on("owner", "status", unique=True),),
-                     index_keys=lambda case: {"tag_count": len(case.tags)})
+CASES = DocumentKind(
+    "cases",
+    Case,
+    indexes=(Index.on("owner", "status", unique=True),),
+    index_keys=lambda case: {"tag_count": len(case.tags)},
+)
 
 StoreMaker = Callable[[DocumentKind[Case]], Documents[Case]]
 UowMaker = Callable[[], UnitOfWork]
@@ -59,17 +71,22 @@ def commit(uow_maker: UowMaker, *writes: Callable[[UnitOfWork], None]) -> UnitOf
 
 
 def check_round_trip_and_queries(store: Documents[Case], uow: UowMaker) -> None:
-    cases = [Case("a", "c1", ["grief", "sleep"], T0), Case("b", "c1", [], T0 + timedelta(hours=1), "closed"),
-             Case("c", "c2", ["grief"], T0 + timedelta(hours=2))]
+    cases = [
+        Case("a", "c1", ["grief", "sleep"], T0),
+        Case("b", "c1", [], T0 + timedelta(hours=1), "closed"),
+        Case("c", "c2", ["grief"], T0 + timedelta(hours=2)),
+    ]
     commit(uow, *[(lambda u, case=case: store.add(case, u)) for case in cases])
     assert store.get("a") == cases[0] and store.get("zzz") is None
     assert [c.id for c in store.find({"owner": "c1"}, sort=[("opened_at", -1)])] == ["b", "a"]
     assert [c.id for c in store.find({"tags": "grief"}, sort=[("opened_at", 1)])] == ["a", "c"]
     assert [c.id for c in store.find({"tags": {"$regex": "^sl"}})] == ["a"]
-    assert [c.id for c in store.find({"status": {"$ne": "closed"}, "opened_at": {"$lte": T0 + timedelta(hours=1)}})
-            ] == ["a"]
-    assert [c.id for c in store.find({"$or": [{"_id": "c"}, {"status": {"$in": ["closed"]}}]},
-                                     sort=[("opened_at", 1)])] == ["b", "c"]
+    assert [
+        c.id for c in store.find({"status": {"$ne": "closed"}, "opened_at": {"$lte": T0 + timedelta(hours=1)}})
+    ] == ["a"]
+    assert [
+        c.id for c in store.find({"$or": [{"_id": "c"}, {"status": {"$in": ["closed"]}}]}, sort=[("opened_at", 1)])
+    ] == ["b", "c"]
     assert [c.id for c in store.find({"tag_count": {"$gte": 1}}, sort=[("opened_at", 1)], limit=1)] == ["a"]
     assert store.count({"owner": "c1"}) == 2
     assert sorted(row["owner"] for row in store.values({"tags": "grief"}, ("owner",))) == ["c1", "c2"]

@@ -4,6 +4,7 @@ Pure and fast: parses YAML/JSON and imports shared.config and shared.topics only
 Docker; the expected values are built from the code's own configuration, so renaming a service or
 changing a port there without updating the deployment files fails this test.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -106,7 +107,7 @@ def option(argv: list[str], *flags: str) -> str | None:
             if arg == flag and index + 1 < len(argv):
                 return argv[index + 1]
             if arg.startswith(flag + "="):
-                return arg[len(flag) + 1:]
+                return arg[len(flag) + 1 :]
     return None
 
 
@@ -120,6 +121,7 @@ def environment(spec: dict) -> dict[str, object]:
 
 def interpolate(value: str, given: dict[str, str]) -> str:
     """Compose-style ${VAR}, ${VAR:-default}, ${VAR:?error}: values from `given`, else the default."""
+
     def substitute(match: re.Match) -> str:
         name, op, arg = match.groups()
         if name in given:
@@ -129,6 +131,7 @@ def interpolate(value: str, given: dict[str, str]) -> str:
         if op in (":?", "?"):
             raise AssertionError(f"${{{name}}} is required and the test supplied no value")
         return ""
+
     return INTERPOLATION.sub(substitute, value)
 
 
@@ -344,8 +347,7 @@ def test_kafka_init_creates_the_topics_once_the_broker_is_healthy(services):
     assert depends_on(spec).get("kafka") == "service_healthy"
     assert str(spec.get("restart", "no")) == "no"
     env = environment(spec)
-    assert env.get("KAFKA_BOOTSTRAP_SERVERS") == environment(services[web_name(SERVICES[0])])[
-        "KAFKA_BOOTSTRAP_SERVERS"]
+    assert env.get("KAFKA_BOOTSTRAP_SERVERS") == environment(services[web_name(SERVICES[0])])["KAFKA_BOOTSTRAP_SERVERS"]
     # `ipt` reads Settings.from_env, which writes a key file under PROJECT_ROOT when IPT_JWT_SECRET is
     # unset; the image's /app is read-only to the service user, so the variable must be there.
     assert REQUIRED_INTERPOLATION.match(str(env.get("IPT_JWT_SECRET", "")))
@@ -388,8 +390,12 @@ def test_kafka_is_a_single_kraft_node_without_auto_topic_creation(compose, servi
     assert env["KAFKA_CONTROLLER_QUORUM_VOTERS"].startswith(f"{node_id}@")
     assert "PLAINTEXT://" in env["KAFKA_LISTENERS"] and ":9092" in env["KAFKA_LISTENERS"]
     assert env["CLUSTER_ID"]
-    for key in ("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
-                "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR", "KAFKA_DEFAULT_REPLICATION_FACTOR"):
+    for key in (
+        "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
+        "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+        "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR",
+        "KAFKA_DEFAULT_REPLICATION_FACTOR",
+    ):
         assert env[key] == "1", f"{key} must be 1 on a single broker"
     assert (kafka.get("healthcheck") or {}).get("test")
     volumes = {volume_source(v) for v in kafka.get("volumes", [])}
@@ -404,7 +410,8 @@ def test_every_topic_fits_a_single_broker(services):
     for spec in TOPICS:
         assert spec.partitions >= 1
         assert int(spec.config.get("min.insync.replicas", "1")) <= replication, (
-            f"{spec.name}: min.insync.replicas above the broker's replication factor makes acks=all fail")
+            f"{spec.name}: min.insync.replicas above the broker's replication factor makes acks=all fail"
+        )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -425,7 +432,8 @@ def test_prometheus_scrapes_every_web_and_worker_container(services):
     targets = _scrape_targets()
     app_targets = {t for job, ts in targets.items() for t in ts if t.split(":")[0] != "localhost"}
     expected = {f"{web_name(s)}:{DEFAULT_PORTS[s]}" for s in SERVICES} | {
-        f"{worker_name(s)}:{worker_port(s)}" for s in SERVICES}
+        f"{worker_name(s)}:{worker_port(s)}" for s in SERVICES
+    }
     assert app_targets == expected
     for target in app_targets:
         assert target.split(":")[0] in services, f"{target} is not a compose service"

@@ -2,6 +2,7 @@
 
 Checked in a fresh interpreter, so what other tests imported cannot hide a dependency.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -16,11 +17,12 @@ DRIVERS = ("pymongo", "bson", "kafka")
 
 
 def imported_by(modules: list[str]) -> set[str]:
-    code = ("import importlib, sys\n"
-            f"for name in {modules!r}: importlib.import_module(name)\n"
-            "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                            check=True)
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
     return set(result.stdout.split())
 
 

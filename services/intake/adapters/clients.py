@@ -3,6 +3,7 @@
 Built on the shared document store, so the same code runs on MongoDB and, in unit tests, on
 the in-memory store.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,18 +39,31 @@ def search_terms(*names: str) -> list[str]:
 def _index_keys(client: Client) -> dict[str, Any]:
     """Denormalised keys so search, duplicate checks and the queue use indexes, not scans."""
     reg = client.registration
-    return {"name_key": name_key(reg.given_name, reg.family_name),
-            "search_terms": search_terms(reg.given_name, reg.family_name),
-            "open_risk": bool(client.open_risk_flags)}
+    return {
+        "name_key": name_key(reg.given_name, reg.family_name),
+        "search_terms": search_terms(reg.given_name, reg.family_name),
+        "open_risk": bool(client.open_risk_flags),
+    }
 
 
-CLIENTS = DocumentKind("clients", Client, index_keys=_index_keys, indexes=(
-    Index.on("name_key", "registration.date_of_birth"), Index.on("search_terms"), Index.on("open_risk"),
-    Index.on("status"), Index.on("registered_at")))
-SCREENINGS = DocumentKind("screenings", Screening, indexes=(
-    Index.on("client_id", ("administered_at", DESCENDING)),))
-REGISTRATION_REQUESTS = DocumentKind("registration_requests", RegistrationRequest, indexes=(
-    Index.on("at", expire_after_seconds=REQUEST_KEY_DAYS * 24 * 3600),))
+CLIENTS = DocumentKind(
+    "clients",
+    Client,
+    index_keys=_index_keys,
+    indexes=(
+        Index.on("name_key", "registration.date_of_birth"),
+        Index.on("search_terms"),
+        Index.on("open_risk"),
+        Index.on("status"),
+        Index.on("registered_at"),
+    ),
+)
+SCREENINGS = DocumentKind("screenings", Screening, indexes=(Index.on("client_id", ("administered_at", DESCENDING)),))
+REGISTRATION_REQUESTS = DocumentKind(
+    "registration_requests",
+    RegistrationRequest,
+    indexes=(Index.on("at", expire_after_seconds=REQUEST_KEY_DAYS * 24 * 3600),),
+)
 
 
 class ClientRepository:
@@ -74,8 +88,12 @@ class ClientRepository:
 
     def possible_duplicates(self, client: Client) -> list[Client]:
         reg = client.registration
-        found = self.documents.find({"name_key": name_key(reg.given_name, reg.family_name),
-                                     "registration.date_of_birth": reg.date_of_birth.isoformat()})
+        found = self.documents.find(
+            {
+                "name_key": name_key(reg.given_name, reg.family_name),
+                "registration.date_of_birth": reg.date_of_birth.isoformat(),
+            }
+        )
         return [c for c in found if c.id != client.id]
 
     def search(self, query: str) -> list[Client]:
@@ -84,14 +102,18 @@ class ClientRepository:
             return []
         # Every word must start one of the names: "ann lee" finds Ann Lee and Lee Ann.
         by_name = {"$and": [{"search_terms": {"$regex": f"^{re.escape(w)}"}} for w in words]}
-        return self.documents.find({"$or": [{"_id": query.strip()}, by_name]},
-                                   sort=[("registered_at", DESCENDING)], limit=SEARCH_LIMIT)
+        return self.documents.find(
+            {"$or": [{"_id": query.strip()}, by_name]}, sort=[("registered_at", DESCENDING)], limit=SEARCH_LIMIT
+        )
 
     def needing_attention(self) -> list[Client]:
         # Every client with an open risk flag, however many; the rest fill up to a limit, oldest first.
         at_risk = self.documents.find({"open_risk": True})
-        waiting = self.documents.find({"open_risk": {"$ne": True}, "status": {"$ne": ADMITTED}},
-                                      sort=[("registered_at", ASCENDING)], limit=QUEUE_LIMIT)
+        waiting = self.documents.find(
+            {"open_risk": {"$ne": True}, "status": {"$ne": ADMITTED}},
+            sort=[("registered_at", ASCENDING)],
+            limit=QUEUE_LIMIT,
+        )
         return at_risk + waiting
 
 

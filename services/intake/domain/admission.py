@@ -1,4 +1,5 @@
 """Admission of an assessed client to an IPT track."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

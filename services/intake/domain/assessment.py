@@ -1,4 +1,5 @@
 """The IPT intake assessment: interpersonal inventory, life events, proposed problem areas."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,6 +46,10 @@ class ProblemAreaPolicy:
         if self.deficits_programs is None or program in self.deficits_programs:
             return PROBLEM_AREAS
         return tuple(area for area in PROBLEM_AREAS if area != DEFICITS)
+
+
+# The default policy: every program may choose every problem area.
+EVERY_AREA_ALLOWED = ProblemAreaPolicy()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 """A referred client, from registration to admission: the intake aggregate."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -8,7 +9,13 @@ from datetime import date, datetime
 
 from services.intake.domain import events
 from services.intake.domain.admission import Admission, check_admission
-from services.intake.domain.assessment import Assessment, ProblemArea, ProblemAreaPolicy, ProblemAreas
+from services.intake.domain.assessment import (
+    EVERY_AREA_ALLOWED,
+    Assessment,
+    ProblemArea,
+    ProblemAreaPolicy,
+    ProblemAreas,
+)
 from services.intake.domain.consent import Consent, check_consent
 from services.intake.domain.risk import RiskFlag, risk_from_screening
 from shared.domain import Aggregate
@@ -62,11 +69,19 @@ class Client(Aggregate):
         check_registration(registration, today=now.date())
         client = cls(id=str(uuid.uuid4()), registration=registration, registered_at=now, registered_by=by)
         reg = registration
-        client.raise_event(events.ClientRegistered(
-            client_id=client.id, given_name=reg.given_name, family_name=reg.family_name,
-            date_of_birth=reg.date_of_birth, program=reg.program,
-            contact=events.ContactDetails(email=reg.contact.email, phone=reg.contact.phone),
-            preferred_channel=reg.preferred_channel, registered_at=now, registered_by=by))
+        client.raise_event(
+            events.ClientRegistered(
+                client_id=client.id,
+                given_name=reg.given_name,
+                family_name=reg.family_name,
+                date_of_birth=reg.date_of_birth,
+                program=reg.program,
+                contact=events.ContactDetails(email=reg.contact.email, phone=reg.contact.phone),
+                preferred_channel=reg.preferred_channel,
+                registered_at=now,
+                registered_by=by,
+            )
+        )
         return client
 
     # -- risk ---------------------------------------------------------------------------------
@@ -74,15 +89,15 @@ class Client(Aggregate):
     def open_risk_flags(self) -> list[RiskFlag]:
         return [flag for flag in self.risk_flags if flag.is_open]
 
-    def screening_recorded(self, screening_id: str, result: ScreeningResult, by: str,
-                           now: datetime) -> RiskFlag | None:
+    def screening_recorded(self, screening_id: str, result: ScreeningResult, by: str, now: datetime) -> RiskFlag | None:
         """Raises a flag when the result shows risk; a reassuring result never clears one."""
         finding = risk_from_screening(result)
         if finding is None:
             return None
         urgency, source = finding
-        return self._raise_flag(RiskFlag.raise_new(source, urgency, by, now, screening_id=screening_id,
-                                                   instrument=result.instrument))
+        return self._raise_flag(
+            RiskFlag.raise_new(source, urgency, by, now, screening_id=screening_id, instrument=result.instrument)
+        )
 
     def flag_risk(self, urgency: str, by: str, now: datetime, note: str | None) -> RiskFlag:
         return self._raise_flag(RiskFlag.raise_new("manual", urgency, by, now, note=note))
@@ -90,10 +105,18 @@ class Client(Aggregate):
     def _raise_flag(self, flag: RiskFlag) -> RiskFlag:
         self.risk_flags.append(flag)
         # The staff note stays in intake: alerts carry only what a clinician needs to act.
-        self.raise_event(events.RiskFlagged(
-            client_id=self.id, flag_id=flag.id, urgency=flag.urgency, source=flag.source,
-            instrument=flag.instrument, screening_id=flag.screening_id, raised_at=flag.raised_at,
-            raised_by=flag.raised_by))
+        self.raise_event(
+            events.RiskFlagged(
+                client_id=self.id,
+                flag_id=flag.id,
+                urgency=flag.urgency,
+                source=flag.source,
+                instrument=flag.instrument,
+                screening_id=flag.screening_id,
+                raised_at=flag.raised_at,
+                raised_by=flag.raised_by,
+            )
+        )
         return flag
 
     def clear_risk(self, flag_id: str, by: str, role: str, reason: str, now: datetime) -> RiskFlag:
@@ -116,10 +139,18 @@ class Client(Aggregate):
     def record_consent(self, consent: Consent) -> Consent:
         check_consent(consent, program=self.registration.program)
         self.consents.append(consent)
-        self.raise_event(events.ConsentRecorded(
-            client_id=self.id, consent_id=consent.id, kind=consent.kind, signed_on=consent.signed_on,
-            scope=consent.scope, recipients=tuple(consent.recipients), purpose=consent.purpose,
-            expires_on=consent.expires_on))
+        self.raise_event(
+            events.ConsentRecorded(
+                client_id=self.id,
+                consent_id=consent.id,
+                kind=consent.kind,
+                signed_on=consent.signed_on,
+                scope=consent.scope,
+                recipients=tuple(consent.recipients),
+                purpose=consent.purpose,
+                expires_on=consent.expires_on,
+            )
+        )
         return consent
 
     def revoke_consent(self, consent_id: str, by: str, now: datetime) -> Consent:
@@ -129,20 +160,21 @@ class Client(Aggregate):
         if consent.revoked_at is not None:
             raise Conflict("This consent was already revoked.")
         consent.revoke(by, now)
-        self.raise_event(events.ConsentRevoked(client_id=self.id, consent_id=consent.id, kind=consent.kind,
-                                               revoked_at=now))
+        self.raise_event(
+            events.ConsentRevoked(client_id=self.id, consent_id=consent.id, kind=consent.kind, revoked_at=now)
+        )
         return consent
 
     def has_treatment_consent(self, today: date) -> bool:
         return any(c.kind == TREATMENT_CONSENT and c.in_force(today) for c in self.consents)
 
-    def record_assessment(self, assessment: Assessment, policy: ProblemAreaPolicy = ProblemAreaPolicy()) -> None:
+    def record_assessment(self, assessment: Assessment, policy: ProblemAreaPolicy = EVERY_AREA_ALLOWED) -> None:
         if self.status == ADMITTED:
             raise Conflict("The client is already admitted; the assessment is closed.")
         self._check_areas(assessment.problem_areas, policy)
         self.assessment = assessment
 
-    def admit(self, admission: Admission, now: datetime, policy: ProblemAreaPolicy = ProblemAreaPolicy()) -> None:
+    def admit(self, admission: Admission, now: datetime, policy: ProblemAreaPolicy = EVERY_AREA_ALLOWED) -> None:
         if self.status == ADMITTED:
             raise Conflict("The client is already admitted.")
         self._check_areas(admission.problem_areas, policy)
@@ -150,11 +182,19 @@ class Client(Aggregate):
         self.admission = admission
         self.status = ADMITTED
         areas = admission.problem_areas
-        self.raise_event(events.ClientAdmitted(
-            client_id=self.id, program=self.registration.program, track=admission.track,
-            primary_problem_area=_focus(areas.primary), secondary_problem_area=_focus(areas.secondary),
-            preferred_days=admission.preferred_days, preferred_times=admission.preferred_times,
-            clinician_preference=admission.clinician_preference, admitted_at=admission.admitted_at))
+        self.raise_event(
+            events.ClientAdmitted(
+                client_id=self.id,
+                program=self.registration.program,
+                track=admission.track,
+                primary_problem_area=_focus(areas.primary),
+                secondary_problem_area=_focus(areas.secondary),
+                preferred_days=admission.preferred_days,
+                preferred_times=admission.preferred_times,
+                clinician_preference=admission.clinician_preference,
+                admitted_at=admission.admitted_at,
+            )
+        )
 
     def _check_areas(self, areas: ProblemAreas, policy: ProblemAreaPolicy) -> None:
         errors = areas.check(policy.allowed(self.registration.program))
@@ -191,6 +231,7 @@ def check_registration(registration: Registration, today: date) -> None:
 
 def name_key(given_name: str, family_name: str) -> str:
     """Case-, accent-space-insensitive key for duplicate detection."""
+
     def fold(text: str) -> str:
         decomposed = unicodedata.normalize("NFKD", text.casefold())
         return "".join(ch for ch in decomposed if ch.isalnum())

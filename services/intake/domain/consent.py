@@ -1,4 +1,5 @@
 """Consents: to treatment, and 42 CFR Part 2 consents to disclose substance-use records."""
+
 from __future__ import annotations
 
 import uuid

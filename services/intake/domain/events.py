@@ -3,6 +3,7 @@
 The staff note on a risk flag, the reason a flag was cleared and the screening answers stay in
 intake: none of them is a field here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

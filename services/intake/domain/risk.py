@@ -1,4 +1,5 @@
 """Suicide-risk flags: raised at once by screenings or staff, cleared only by clinicians."""
+
 from __future__ import annotations
 
 import uuid
@@ -25,10 +26,27 @@ class RiskFlag:
     clear_reason: str | None = None
 
     @classmethod
-    def raise_new(cls, source: str, urgency: str, by: str, now: datetime, *, screening_id: str | None = None,
-                  instrument: str | None = None, note: str | None = None) -> "RiskFlag":
-        return cls(id=str(uuid.uuid4()), source=source, urgency=urgency, raised_at=now, raised_by=by,
-                   screening_id=screening_id, instrument=instrument, note=note)
+    def raise_new(
+        cls,
+        source: str,
+        urgency: str,
+        by: str,
+        now: datetime,
+        *,
+        screening_id: str | None = None,
+        instrument: str | None = None,
+        note: str | None = None,
+    ) -> RiskFlag:
+        return cls(
+            id=str(uuid.uuid4()),
+            source=source,
+            urgency=urgency,
+            raised_at=now,
+            raised_by=by,
+            screening_id=screening_id,
+            instrument=instrument,
+            note=note,
+        )
 
     @property
     def is_open(self) -> bool:

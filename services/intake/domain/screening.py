@@ -1,4 +1,5 @@
 """A screening given to a client: the raw answers and the result the instrument computed."""
+
 from __future__ import annotations
 
 import uuid
@@ -31,13 +32,28 @@ class Screening(Aggregate):
 
     @property
     def result(self) -> ScreeningResult:
-        return ScreeningResult(instrument=self.instrument, version=self.version, total=self.total,
-                               severity=self.severity, positive=self.positive, flags=tuple(self.flags),
-                               risk_level=self.risk_level, details=dict(self.details))
+        return ScreeningResult(
+            instrument=self.instrument,
+            version=self.version,
+            total=self.total,
+            severity=self.severity,
+            positive=self.positive,
+            flags=tuple(self.flags),
+            risk_level=self.risk_level,
+            details=dict(self.details),
+        )
 
 
-def administer(client_id: str, code: str, answers: list, extras: dict[str, Any], sex_at_birth: str | None,
-               by: str, now: datetime, cutoffs: Mapping[str, int] | None = None) -> Screening:
+def administer(
+    client_id: str,
+    code: str,
+    answers: list,
+    extras: dict[str, Any],
+    sex_at_birth: str | None,
+    by: str,
+    now: datetime,
+    cutoffs: Mapping[str, int] | None = None,
+) -> Screening:
     """Scores the answers (raising InvalidAnswers naming each bad item) into a screening record."""
     instrument = get_instrument(code)
     extras = dict(extras)
@@ -48,13 +64,33 @@ def administer(client_id: str, code: str, answers: list, extras: dict[str, Any],
             del extras["sex_at_birth"]
     result = instrument.score(list(answers), extras, cutoffs)
     screening = Screening(
-        id=str(uuid.uuid4()), client_id=client_id, instrument=result.instrument, version=result.version,
-        answers=list(answers), extras=extras, total=result.total, severity=result.severity,
-        positive=result.positive, flags=list(result.flags), risk_level=result.risk_level,
-        details=dict(result.details), administered_by=by, administered_at=now)
-    screening.raise_event(ScreeningCompleted(
-        client_id=client_id, screening_id=screening.id, instrument=screening.instrument,
-        version=screening.version, total=screening.total, severity=screening.severity,
-        positive=screening.positive, risk_level=screening.risk_level, flags=tuple(screening.flags),
-        administered_at=now))
+        id=str(uuid.uuid4()),
+        client_id=client_id,
+        instrument=result.instrument,
+        version=result.version,
+        answers=list(answers),
+        extras=extras,
+        total=result.total,
+        severity=result.severity,
+        positive=result.positive,
+        flags=list(result.flags),
+        risk_level=result.risk_level,
+        details=dict(result.details),
+        administered_by=by,
+        administered_at=now,
+    )
+    screening.raise_event(
+        ScreeningCompleted(
+            client_id=client_id,
+            screening_id=screening.id,
+            instrument=screening.instrument,
+            version=screening.version,
+            total=screening.total,
+            severity=screening.severity,
+            positive=screening.positive,
+            risk_level=screening.risk_level,
+            flags=tuple(screening.flags),
+            administered_at=now,
+        )
+    )
     return screening

@@ -1,4 +1,5 @@
 """The intake work queue: open risk flags first, then screenings due, then new referrals."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

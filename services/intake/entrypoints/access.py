@@ -3,6 +3,7 @@
 Every /api route must appear here (the app refuses to start otherwise); a method missing from
 a route's entry is closed to everyone.
 """
+
 from __future__ import annotations
 
 from shared.auth import RouteRoles

@@ -1,10 +1,9 @@
 """HTTP API of the intake service: clients, screenings, risk, consents, assessment, admission."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
-
-from shared.instruments import INSTRUMENTS
 
 from services.intake import handlers
 from services.intake.entrypoints import commands
@@ -16,22 +15,24 @@ from services.intake.entrypoints.schemas import (
     ClientSchema,
     ClientSummarySchema,
     ConsentSchema,
+    InstrumentSchema,
+    InstrumentSummarySchema,
     ManualFlagSchema,
     QueueEntrySchema,
     RegisterClientSchema,
     RiskFlagSchema,
     ScreeningRequestSchema,
     ScreeningSchema,
-    InstrumentSchema,
-    InstrumentSummarySchema,
 )
 from shared.auth import current_principal
 from shared.envelope import utcnow
+from shared.instruments import INSTRUMENTS
 from shared.service import dependencies
 
 clients_api = Blueprint("clients", __name__, url_prefix="/api/v1", description="Referred clients and their intake")
-instruments_api = Blueprint("instruments", __name__, url_prefix="/api/v1/instruments",
-                            description="Screening instruments")
+instruments_api = Blueprint(
+    "instruments", __name__, url_prefix="/api/v1/instruments", description="Screening instruments"
+)
 
 
 @clients_api.route("/clients")
@@ -87,8 +88,9 @@ class RiskFlags(MethodView):
     def post(self, body: dict, client_id: str):
         """Raise a risk flag by hand (staff judgement needs no screening)."""
         deps = dependencies()
-        return handlers.flag_risk(client_id, body["urgency"], body["note"], current_principal().sub, utcnow(),
-                                  deps.uow(), deps.repos)
+        return handlers.flag_risk(
+            client_id, body["urgency"], body["note"], current_principal().sub, utcnow(), deps.uow(), deps.repos
+        )
 
     @clients_api.response(200, RiskFlagSchema(many=True))
     def get(self, client_id: str):
@@ -103,8 +105,9 @@ class ClearRiskFlag(MethodView):
     def post(self, body: dict, client_id: str, flag_id: str):
         """Clear a risk flag, with the reason (clinicians and supervisors only)."""
         deps = dependencies()
-        return handlers.clear_risk(client_id, flag_id, body["reason"], current_principal(), utcnow(),
-                                   deps.uow(), deps.repos)
+        return handlers.clear_risk(
+            client_id, flag_id, body["reason"], current_principal(), utcnow(), deps.uow(), deps.repos
+        )
 
 
 @clients_api.route("/clients/<client_id>/consents")
@@ -128,8 +131,7 @@ class RevokeConsent(MethodView):
     def post(self, client_id: str, consent_id: str):
         """Record that the client revoked a consent."""
         deps = dependencies()
-        return handlers.revoke_consent(client_id, consent_id, current_principal().sub, utcnow(),
-                                       deps.uow(), deps.repos)
+        return handlers.revoke_consent(client_id, consent_id, current_principal().sub, utcnow(), deps.uow(), deps.repos)
 
 
 @clients_api.route("/clients/<client_id>/assessment")
@@ -165,8 +167,10 @@ class WorkQueue(MethodView):
     @clients_api.response(200, QueueEntrySchema(many=True))
     def get(self):
         """What needs doing: open risk flags first, then new referrals and screenings due."""
-        return [{"kind": e.kind, "urgency": e.urgency, "since": e.since, "due": list(e.due), "client": c}
-                for e, c in handlers.work_queue_entries(dependencies().repos)]
+        return [
+            {"kind": e.kind, "urgency": e.urgency, "since": e.since, "due": list(e.due), "client": c}
+            for e, c in handlers.work_queue_entries(dependencies().repos)
+        ]
 
 
 @instruments_api.route("")

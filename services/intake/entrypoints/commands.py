@@ -2,6 +2,7 @@
 
 Shared by the JSON API and the staff UI, so both apply exactly the same rules.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -25,14 +26,25 @@ EXTRA_FIELDS = ("difficulty", "q6_recent", "same_period", "problem_level", "sex_
 
 def register(body: dict[str, Any], deps: Dependencies) -> Client:
     registration = Registration(
-        given_name=body["given_name"].strip(), family_name=body["family_name"].strip(),
-        date_of_birth=body["date_of_birth"], program=body["program"],
-        contact=Contact(**body["contact"]), preferred_channel=body["preferred_channel"],
-        sex_at_birth=body.get("sex_at_birth"), referral=Referral(**(body.get("referral") or {})))
-    return handlers.register_client(registration, by=current_principal().sub, now=utcnow(), uow=deps.uow(),
-                                    repos=deps.repos, allow_duplicate=body.get("allow_duplicate", False),
-                                    treatment_consent=body.get("treatment_consent"),
-                                    request_key=body.get("request_key"))
+        given_name=body["given_name"].strip(),
+        family_name=body["family_name"].strip(),
+        date_of_birth=body["date_of_birth"],
+        program=body["program"],
+        contact=Contact(**body["contact"]),
+        preferred_channel=body["preferred_channel"],
+        sex_at_birth=body.get("sex_at_birth"),
+        referral=Referral(**(body.get("referral") or {})),
+    )
+    return handlers.register_client(
+        registration,
+        by=current_principal().sub,
+        now=utcnow(),
+        uow=deps.uow(),
+        repos=deps.repos,
+        allow_duplicate=body.get("allow_duplicate", False),
+        treatment_consent=body.get("treatment_consent"),
+        request_key=body.get("request_key"),
+    )
 
 
 def screen(client_id: str, body: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
@@ -42,9 +54,21 @@ def screen(client_id: str, body: dict[str, Any], deps: Dependencies) -> dict[str
     by = current_principal().sub
     # Recording a screening commutes with any other change to the client, so a concurrent edit
     # (someone recording a consent) is retried on fresh data instead of losing the answers.
-    screening, flag = retry(lambda: handlers.administer_screening(
-        client_id, body["instrument"], body["answers"], extras, by, utcnow(), deps.uow(), deps.repos,
-        deps.screening_cutoffs), should_retry=on_conflict((StaleWrite,), SCREENING_ATTEMPTS), backoff=IMMEDIATE)
+    screening, flag = retry(
+        lambda: handlers.administer_screening(
+            client_id,
+            body["instrument"],
+            body["answers"],
+            extras,
+            by,
+            utcnow(),
+            deps.uow(),
+            deps.repos,
+            deps.screening_cutoffs,
+        ),
+        should_retry=on_conflict((StaleWrite,), SCREENING_ATTEMPTS),
+        backoff=IMMEDIATE,
+    )
     return {**vars(screening), "risk_flag": flag}
 
 
@@ -60,8 +84,11 @@ def assessment(body: dict[str, Any]) -> Assessment:
     return Assessment(
         relationships=tuple(Relationship(**r) for r in body["relationships"]),
         life_events=tuple(LifeEvent(**e) for e in body.get("life_events", [])),
-        problem_areas=problem_areas(body["problem_areas"]), notes=body.get("notes", ""),
-        assessed_by=current_principal().sub, assessed_at=utcnow())
+        problem_areas=problem_areas(body["problem_areas"]),
+        notes=body.get("notes", ""),
+        assessed_by=current_principal().sub,
+        assessed_at=utcnow(),
+    )
 
 
 def record_assessment(client_id: str, body: dict[str, Any], deps: Dependencies) -> Assessment:
@@ -74,7 +101,11 @@ def admit(client_id: str, body: dict[str, Any], deps: Dependencies) -> Client:
 
 def admission(body: dict[str, Any]) -> Admission:
     return Admission(
-        track=body["track"], problem_areas=problem_areas(body["problem_areas"]),
-        preferred_days=tuple(body.get("preferred_days", [])), preferred_times=tuple(body.get("preferred_times", [])),
-        clinician_preference=body.get("clinician_preference"), admitted_by=current_principal().sub,
-        admitted_at=utcnow())
+        track=body["track"],
+        problem_areas=problem_areas(body["problem_areas"]),
+        preferred_days=tuple(body.get("preferred_days", [])),
+        preferred_times=tuple(body.get("preferred_times", [])),
+        clinician_preference=body.get("clinician_preference"),
+        admitted_by=current_principal().sub,
+        admitted_at=utcnow(),
+    )

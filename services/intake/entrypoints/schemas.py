@@ -1,4 +1,5 @@
 """Request and response shapes of the intake API (OpenAPI is generated from these)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -46,11 +47,19 @@ class RegisterClientSchema(Schema):
     sex_at_birth = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SEXES_AT_BIRTH))
     referral = fields.Nested(ReferralSchema, load_default=dict)
     treatment_consent = fields.Nested(TreatmentConsentSchema, load_default=None, allow_none=True)
-    allow_duplicate = fields.Boolean(load_default=False, metadata={
-        "description": "Register even though a client with the same name and date of birth exists."})
-    request_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=8, max=64),
-                                metadata={"description": "A key the caller makes once per registration; "
-                                          "resending the same key returns the client already registered."})
+    allow_duplicate = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Register even though a client with the same name and date of birth exists."},
+    )
+    request_key = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=8, max=64),
+        metadata={
+            "description": "A key the caller makes once per registration; "
+            "resending the same key returns the client already registered."
+        },
+    )
 
 
 class RiskFlagSchema(Schema):
@@ -109,8 +118,9 @@ class LifeEventSchema(Schema):
 
 
 class AssessmentSchema(Schema):
-    relationships = fields.List(fields.Nested(RelationshipSchema), required=True,
-                                validate=validate.Length(min=1, max=30))
+    relationships = fields.List(
+        fields.Nested(RelationshipSchema), required=True, validate=validate.Length(min=1, max=30)
+    )
     life_events = fields.List(fields.Nested(LifeEventSchema), load_default=list, validate=validate.Length(max=30))
     problem_areas = fields.Nested(ProblemAreasSchema, required=True)
     notes = fields.String(load_default="", validate=TEXT)
@@ -155,14 +165,20 @@ class ClientSchema(ClientSummarySchema):
 
 
 class ClientQuerySchema(Schema):
-    query = fields.String(required=True, validate=validate.Length(min=1, max=100),
-                          metadata={"description": "Start of a name (each word), or a client id"})
+    query = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Start of a name (each word), or a client id"},
+    )
 
 
 class ScreeningRequestSchema(Schema):
     instrument = fields.String(required=True, metadata={"description": "Instrument code, e.g. phq9"})
-    answers = fields.List(fields.Raw(allow_none=True), required=True, metadata={
-        "description": "Answers in the instrument's item order: integers for scales, booleans for yes/no"})
+    answers = fields.List(
+        fields.Raw(allow_none=True),
+        required=True,
+        metadata={"description": "Answers in the instrument's item order: integers for scales, booleans for yes/no"},
+    )
     # Instrument-specific extra answers; unknown ones are rejected by the instrument itself.
     difficulty = fields.Raw(load_default=None)
     q6_recent = fields.Raw(load_default=None)
@@ -195,8 +211,10 @@ class ManualFlagSchema(Schema):
 
 
 class ClearFlagSchema(Schema):
-    reason = fields.String(required=True, validate=[validate.Length(min=1, max=2000),
-                                                    validate.Regexp(r"\s*\S", error="Must not be blank.")])
+    reason = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=2000), validate.Regexp(r"\s*\S", error="Must not be blank.")],
+    )
 
 
 class QueueEntrySchema(Schema):

@@ -1,4 +1,5 @@
 """Storage of the notifications service: every collection it keeps, for index creation at start."""
+
 from services.notifications.adapters.alerts import ALERTS, CLEARED_FLAGS
 from services.notifications.adapters.recipients import RECIPIENTS
 

@@ -1,4 +1,5 @@
 """Where alerts, and the flags known to be cleared, are kept."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,8 +10,11 @@ from shared.documents import ASCENDING, DocumentKind, Index, StoreFactory
 from shared.uow import UnitOfWork
 
 # One alert per risk flag, even if the flag event is delivered twice by two paths.
-ALERTS = DocumentKind("alerts", Alert, indexes=(
-    Index.on("flag_id", unique=True), Index.on("status", ("escalate_at", ASCENDING)), Index.on("raised_at")))
+ALERTS = DocumentKind(
+    "alerts",
+    Alert,
+    indexes=(Index.on("flag_id", unique=True), Index.on("status", ("escalate_at", ASCENDING)), Index.on("raised_at")),
+)
 CLEARED_FLAGS = DocumentKind("cleared_flags", ClearedFlag, id_field="flag_id")
 
 

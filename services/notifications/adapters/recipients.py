@@ -1,4 +1,5 @@
 """Where recipients are kept: a projection of registrations (upserted, so redelivery is harmless)."""
+
 from __future__ import annotations
 
 from services.notifications.domain.recipient import Recipient

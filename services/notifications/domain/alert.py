@@ -1,4 +1,5 @@
 """A clinical alert to staff about a client's suicide risk: raised, acknowledged, escalated, resolved."""
+
 from __future__ import annotations
 
 import uuid
@@ -38,8 +39,17 @@ class Alert(Aggregate):
 
     @classmethod
     def for_risk_flag(cls, client_id: str, flag_id: str, urgency: str, source: str, now: datetime) -> Alert:
-        alert = cls(id=str(uuid.uuid4()), client_id=client_id, flag_id=flag_id, urgency=urgency, source=source,
-                    raised_at=now, status=OPEN, escalation_level=0, escalate_at=now + interval(urgency))
+        alert = cls(
+            id=str(uuid.uuid4()),
+            client_id=client_id,
+            flag_id=flag_id,
+            urgency=urgency,
+            source=source,
+            raised_at=now,
+            status=OPEN,
+            escalation_level=0,
+            escalate_at=now + interval(urgency),
+        )
         alert._raise(AlertRaised)
         return alert
 
@@ -68,9 +78,17 @@ class Alert(Aggregate):
 
     def _raise(self, kind: type[AlertEvent]) -> None:
         """Every alert event carries the state the alert reached."""
-        self.raise_event(kind(alert_id=self.id, client_id=self.client_id, flag_id=self.flag_id,
-                              urgency=self.urgency, status=self.status,
-                              escalation_level=self.escalation_level, audience=self.audience))
+        self.raise_event(
+            kind(
+                alert_id=self.id,
+                client_id=self.client_id,
+                flag_id=self.flag_id,
+                urgency=self.urgency,
+                status=self.status,
+                escalation_level=self.escalation_level,
+                audience=self.audience,
+            )
+        )
 
 
 def interval(urgency: str) -> timedelta:

@@ -1,5 +1,6 @@
 """A risk flag known to be cleared, so a flag event that arrives late (a replayed dead letter)
 opens no alert."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

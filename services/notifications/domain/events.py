@@ -1,4 +1,5 @@
 """What happens to a clinical alert, as typed domain events: each carries the alert's state."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

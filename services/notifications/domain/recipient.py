@@ -1,4 +1,5 @@
 """A client as a message recipient: where to reach them, and whether we may."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

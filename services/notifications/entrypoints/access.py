@@ -1,4 +1,5 @@
 """Who may call which route of the notifications API: one table, checked before a body is parsed."""
+
 from __future__ import annotations
 
 from shared.auth import RouteRoles

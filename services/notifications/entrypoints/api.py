@@ -1,4 +1,5 @@
 """HTTP API of the notifications service: thin views that call one handler each."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,8 +14,9 @@ from shared.auth import current_principal
 from shared.envelope import utcnow
 from shared.service import dependencies
 
-recipients_api = Blueprint("recipients", __name__, url_prefix="/api/v1/recipients",
-                           description="Who can be reached, and how")
+recipients_api = Blueprint(
+    "recipients", __name__, url_prefix="/api/v1/recipients", description="Who can be reached, and how"
+)
 alerts_api = Blueprint("alerts", __name__, url_prefix="/api/v1/alerts", description="Clinical alerts to staff")
 
 

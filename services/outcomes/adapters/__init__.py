@@ -1,4 +1,5 @@
 """Storage of the outcomes service: every collection it keeps, for index creation at start."""
+
 from services.outcomes.adapters.projections import ENROLMENTS, MEASURES
 
 COLLECTIONS = (ENROLMENTS, MEASURES)

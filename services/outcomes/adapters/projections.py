@@ -2,6 +2,7 @@
 
 Both are projections: `put` upserts by id, so an event delivered twice changes nothing.
 """
+
 from __future__ import annotations
 
 from services.outcomes.domain.enrolment import Enrolment
@@ -11,8 +12,9 @@ from shared.uow import UnitOfWork
 
 ENROLMENTS = DocumentKind("enrolments", Enrolment, id_field="client_id", indexes=(Index.on("program"),))
 # One measure per screening: the same screening reported twice is one measure.
-MEASURES = DocumentKind("measures", Measure, id_field="screening_id",
-                        indexes=(Index.on("client_id", ("administered_at", ASCENDING)),))
+MEASURES = DocumentKind(
+    "measures", Measure, id_field="screening_id", indexes=(Index.on("client_id", ("administered_at", ASCENDING)),)
+)
 
 
 class EnrolmentRepository:

@@ -1,4 +1,5 @@
 """What outcomes keeps about a client: de-identified, enough to group measures by program."""
+
 from __future__ import annotations
 
 from collections import Counter

@@ -1,4 +1,5 @@
 """A scored measure in a client's course: the raw material of measurement-based care."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

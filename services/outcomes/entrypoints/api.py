@@ -1,4 +1,5 @@
 """HTTP API of the outcomes service: thin views that call one handler each."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,8 +13,7 @@ from services.outcomes.entrypoints.schemas import MeasureSchema, ProgramReportSc
 from shared.service import dependencies
 
 measures_api = Blueprint("measures", __name__, url_prefix="/api/v1/clients", description="Scores over time")
-reports_api = Blueprint("reports", __name__, url_prefix="/api/v1/reports",
-                        description="De-identified program reports")
+reports_api = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="De-identified program reports")
 
 
 @reports_api.route("/programs")

@@ -1,4 +1,5 @@
 """Response shapes of the outcomes API (OpenAPI is generated from these)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields

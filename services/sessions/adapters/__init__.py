@@ -1,4 +1,5 @@
 """Storage of the sessions service: every collection it keeps, for index creation at start."""
+
 from services.sessions.adapters.episodes import EPISODES
 
 COLLECTIONS = (EPISODES,)

@@ -1,4 +1,5 @@
 """Where episodes are kept (MongoDB in the service, the in-memory store in unit tests)."""
+
 from __future__ import annotations
 
 from services.sessions.domain.episode import OPEN_STATUSES, Episode
@@ -22,5 +23,6 @@ class EpisodeRepository:
         return self.documents.find({"client_id": client_id}, sort=[("opened_at", ASCENDING)])
 
     def open_for_client(self, client_id: str) -> Episode | None:
-        return self.documents.find_one({"client_id": client_id, "status": {"$in": list(OPEN_STATUSES)}},
-                                       sort=[("opened_at", DESCENDING)])
+        return self.documents.find_one(
+            {"client_id": client_id, "status": {"$in": list(OPEN_STATUSES)}}, sort=[("opened_at", DESCENDING)]
+        )

@@ -1,4 +1,5 @@
 """A treatment episode: one client's IPT course, from referral to completion."""
+
 from __future__ import annotations
 
 import uuid
@@ -40,13 +41,21 @@ class Episode(Aggregate):
     def open_pending(cls, client_id: str, program: str, now: datetime) -> Episode:
         """A registered client waits in a pending episode until intake admits them to a track."""
         episode = cls(id=str(uuid.uuid4()), client_id=client_id, program=program, status=PENDING, opened_at=now)
-        episode.raise_event(EpisodeOpened(episode_id=episode.id, client_id=client_id, status=PENDING,
-                                          program=program, opened_at=now))
+        episode.raise_event(
+            EpisodeOpened(episode_id=episode.id, client_id=client_id, status=PENDING, program=program, opened_at=now)
+        )
         return episode
 
     def admit(self, admission: Admission) -> None:
         """Admission makes the episode active; a repeated admission updates the agreed details."""
         self.admission = admission
         self.status = ACTIVE
-        self.raise_event(EpisodeActivated(episode_id=self.id, client_id=self.client_id, program=self.program,
-                                          track=admission.track, activated_at=admission.admitted_at))
+        self.raise_event(
+            EpisodeActivated(
+                episode_id=self.id,
+                client_id=self.client_id,
+                program=self.program,
+                track=admission.track,
+                activated_at=admission.admitted_at,
+            )
+        )

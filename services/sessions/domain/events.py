@@ -1,4 +1,5 @@
 """What happens to a treatment episode, as typed domain events (each its contract's fields)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """HTTP API of the sessions service: thin views that call one handler each."""
+
 from __future__ import annotations
 
 from flask.views import MethodView

@@ -1,4 +1,5 @@
 """Request and response shapes of the sessions API (OpenAPI is generated from these)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields

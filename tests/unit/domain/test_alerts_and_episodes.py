@@ -1,4 +1,5 @@
 """Clinical alert escalation and episode activation, on the in-memory store."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,4 +1,5 @@
 """Every signed-in request that names or lists clients leaves one audit line, with ids only."""
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,14 @@ def audit_lines(caplog) -> list[logging.LogRecord]:
 
 def test_reads_and_changes_of_a_record_are_audited(api, caplog):
     client, headers = api
-    body = {"given_name": "Quentin", "family_name": "Zebulon", "date_of_birth": "1970-01-02",
-            "program": "mental_health", "contact": {"email": "q@example.org"}, "preferred_channel": "email"}
+    body = {
+        "given_name": "Quentin",
+        "family_name": "Zebulon",
+        "date_of_birth": "1970-01-02",
+        "program": "mental_health",
+        "contact": {"email": "q@example.org"},
+        "preferred_channel": "email",
+    }
     created = client.post("/api/v1/clients", json=body, headers=headers).json["id"]
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="audit"):
@@ -37,7 +44,9 @@ def test_reads_and_changes_of_a_record_are_audited(api, caplog):
         client.get("/api/v1/instruments", headers=headers)
     lines = audit_lines(caplog)
     assert [(r.action, r.client_id, r.actor) for r in lines] == [
-        ("GET clients.Consents", created, "nurse-7"), ("GET clients.Clients", None, "nurse-7")]
+        ("GET clients.Consents", created, "nurse-7"),
+        ("GET clients.Clients", None, "nurse-7"),
+    ]
     assert all("Quentin" not in str(vars(r)) and "quen" not in str(vars(r)) for r in lines)
 
 

@@ -1,4 +1,5 @@
 """Registration, consent, assessment and admission rules of the intake aggregate."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -6,11 +7,11 @@ from datetime import date, timedelta
 
 import pytest
 
+from services.intake.domain import events
 from services.intake.domain.admission import Admission
 from services.intake.domain.assessment import Assessment, LifeEvent, ProblemArea, ProblemAreas, Relationship
 from services.intake.domain.client import Client, Contact, name_key
 from services.intake.domain.consent import Consent
-from services.intake.domain import events
 from shared.errors import Conflict, Invalid
 from tests.unit.domain.conftest import NOW, registration
 
@@ -28,14 +29,17 @@ def test_registration_raises_one_registered_event():
     assert (registered.client_id, registered.program, registered.registered_by) == (client.id, "co_occurring", "staff")
 
 
-@pytest.mark.parametrize("changes, field", [
-    ({"date_of_birth": NOW.date() + timedelta(days=1)}, "date_of_birth"),
-    ({"date_of_birth": date(1890, 1, 1)}, "date_of_birth"),
-    ({"preferred_channel": "sms", "contact": Contact(email="a@b.org")}, "contact.phone"),
-    ({"preferred_channel": "email", "contact": Contact(phone="+15550100")}, "contact.email"),
-    ({"sex_at_birth": "x"}, "sex_at_birth"),
-    ({"program": "detox"}, "program"),
-])
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"date_of_birth": NOW.date() + timedelta(days=1)}, "date_of_birth"),
+        ({"date_of_birth": date(1890, 1, 1)}, "date_of_birth"),
+        ({"preferred_channel": "sms", "contact": Contact(email="a@b.org")}, "contact.phone"),
+        ({"preferred_channel": "email", "contact": Contact(phone="+15550100")}, "contact.email"),
+        ({"sex_at_birth": "x"}, "sex_at_birth"),
+        ({"program": "detox"}, "program"),
+    ],
+)
 def test_registration_rules(changes, field):
     assert field in violations(lambda: Client.register(registration(**changes), by="s", now=NOW))
 
@@ -46,16 +50,23 @@ def test_name_key_ignores_case_accents_and_spacing():
 
 
 def consent(**changes) -> Consent:
-    fields = dict(kind="part2_disclosure", signed_on=date(2026, 11, 20), signed_by="client", recorded_by="s",
-                  recorded_at=NOW, scope="attendance", recipients=["Probation office"], purpose="court order",
-                  expires_on=date(2027, 11, 20))
+    fields = dict(
+        kind="part2_disclosure",
+        signed_on=date(2026, 11, 20),
+        signed_by="client",
+        recorded_by="s",
+        recorded_at=NOW,
+        scope="attendance",
+        recipients=["Probation office"],
+        purpose="court order",
+        expires_on=date(2027, 11, 20),
+    )
     fields.update(changes)
     return Consent.new(**fields)
 
 
 def test_part2_consent_needs_its_required_elements(client):
-    errors = violations(lambda: client.record_consent(consent(scope=" ", recipients=[], purpose=None,
-                                                              expires_on=None)))
+    errors = violations(lambda: client.record_consent(consent(scope=" ", recipients=[], purpose=None, expires_on=None)))
     assert set(errors) == {"scope", "recipients", "purpose", "expires_on"}
 
 
@@ -65,8 +76,9 @@ def test_part2_consent_only_for_substance_use_programs():
 
 
 def test_revoked_consent_is_no_longer_in_force_and_revokes_once(client):
-    recorded = client.record_consent(consent(kind="treatment", scope=None, recipients=[], purpose=None,
-                                             expires_on=None))
+    recorded = client.record_consent(
+        consent(kind="treatment", scope=None, recipients=[], purpose=None, expires_on=None)
+    )
     assert client.has_treatment_consent(NOW.date())
     client.revoke_consent(recorded.id, "s", NOW)
     assert not client.has_treatment_consent(NOW.date())
@@ -86,15 +98,27 @@ def test_problem_area_rules():
 
 
 def test_assessment_needs_people_rated_one_to_five():
-    errors = violations(lambda: Assessment(relationships=(Relationship("", "sister", 7),),
-                                           life_events=(LifeEvent("move", NOW.date() + timedelta(days=3)),),
-                                           problem_areas=areas(), assessed_by="s", assessed_at=NOW))
+    errors = violations(
+        lambda: Assessment(
+            relationships=(Relationship("", "sister", 7),),
+            life_events=(LifeEvent("move", NOW.date() + timedelta(days=3)),),
+            problem_areas=areas(),
+            assessed_by="s",
+            assessed_at=NOW,
+        )
+    )
     assert set(errors) == {"relationships.0.closeness", "relationships.0.person", "life_events.0.when"}
 
 
 def admission(**changes) -> Admission:
-    fields = dict(track="individual", problem_areas=areas(), preferred_days=("tuesday",),
-                  preferred_times=("morning",), admitted_by="s", admitted_at=NOW)
+    fields = dict(
+        track="individual",
+        problem_areas=areas(),
+        preferred_days=("tuesday",),
+        preferred_times=("morning",),
+        admitted_by="s",
+        admitted_at=NOW,
+    )
     fields.update(changes)
     return Admission(**fields)
 
@@ -113,8 +137,11 @@ def test_admission_with_consent_admits_once(client):
 
 
 def test_admission_rejects_unknown_days_and_tracks(client):
-    errors = violations(lambda: client.admit(replace(admission(), track="couples", preferred_days=("funday",),
-                                                     preferred_times=("noon",)), NOW))
+    errors = violations(
+        lambda: client.admit(
+            replace(admission(), track="couples", preferred_days=("funday",), preferred_times=("noon",)), NOW
+        )
+    )
     assert {"track", "preferred_days", "preferred_times"} <= set(errors)
 
 
@@ -124,9 +151,13 @@ def test_interpersonal_deficits_can_be_switched_off_per_program(client):
     policy = problem_area_policy({"DEFICITS_PROGRAMS": "mental_health"})
     assert policy.allowed("mental_health")[-1] == "interpersonal_deficits"
     assert "interpersonal_deficits" not in policy.allowed("co_occurring")
-    deficits = Assessment(relationships=(Relationship("friend", "friend", 2),), life_events=(),
-                          problem_areas=areas(primary="interpersonal_deficits", stage=None),
-                          assessed_by="s", assessed_at=NOW)
+    deficits = Assessment(
+        relationships=(Relationship("friend", "friend", 2),),
+        life_events=(),
+        problem_areas=areas(primary="interpersonal_deficits", stage=None),
+        assessed_by="s",
+        assessed_at=NOW,
+    )
     assert "primary.area" in violations(lambda: client.record_assessment(deficits, policy))  # co_occurring
     client.record_assessment(deficits)  # the default policy allows it everywhere
     with pytest.raises(ValueError):

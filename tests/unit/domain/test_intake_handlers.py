@@ -1,4 +1,5 @@
 """Intake use cases with in-memory adapters: what is stored and published together."""
+
 from __future__ import annotations
 
 import pytest
@@ -54,8 +55,9 @@ def test_auditc_uses_the_registered_sex_for_its_cutoff(repos):
     male, _ = register(repos, sex_at_birth="male")
     female, _ = register(repos, sex_at_birth="female", given_name="Ana")
     for client, expected_cutoff, positive in ((male, 4, False), (female, 3, True)):
-        screening, _ = handlers.administer_screening(client.id, "auditc", [1, 1, 1], {}, "s", NOW,
-                                                     new_uow(repos), repos)
+        screening, _ = handlers.administer_screening(
+            client.id, "auditc", [1, 1, 1], {}, "s", NOW, new_uow(repos), repos
+        )
         assert screening.details["cutoff"] == expected_cutoff and screening.positive is positive
 
 
@@ -87,8 +89,9 @@ def test_cutoff_settings_are_checked_and_applied(repos):
     with pytest.raises(ValueError):
         screening_cutoffs({"SCREENING_CUTOFFS": "phq9=12"})  # PHQ-9's cut-off is not a setting
     client, _ = register(repos)
-    screening, _ = handlers.administer_screening(client.id, "phq2", [1, 1], {}, "s", NOW, new_uow(repos),
-                                                 repos, cutoffs={"phq2": 2})
+    screening, _ = handlers.administer_screening(
+        client.id, "phq2", [1, 1], {}, "s", NOW, new_uow(repos), repos, cutoffs={"phq2": 2}
+    )
     assert screening.positive and screening.details["cutoff"] == 2
 
 
@@ -102,7 +105,11 @@ def test_a_resent_registration_returns_the_first_client(repos):
     first = handlers.register_client(registration(), "s", NOW, new_uow(repos), repos, request_key="k-123456")
     again_uow = new_uow(repos)
     again = handlers.register_client(registration(), "s", NOW, again_uow, repos, request_key="k-123456")
-    assert again.id == first.id and again_uow.events == [] and len(repos.clients.documents.memory.collection("clients")) == 1
+    assert (
+        again.id == first.id
+        and again_uow.events == []
+        and len(repos.clients.documents.memory.collection("clients")) == 1
+    )
 
 
 def test_two_copies_of_one_request_at_once_store_one_client(repos, monkeypatch):
@@ -115,6 +122,7 @@ def test_two_copies_of_one_request_at_once_store_one_client(repos, monkeypatch):
         return None if len(looked_up) == 1 else real_lookup(key)
 
     monkeypatch.setattr(repos.clients, "registered_by_request", lookup_before_the_other_commit)
-    second = handlers.register_client(registration(), "s", NOW, new_uow(repos), repos,
-                                      request_key="k-654321", allow_duplicate=True)
+    second = handlers.register_client(
+        registration(), "s", NOW, new_uow(repos), repos, request_key="k-654321", allow_duplicate=True
+    )
     assert second.id == first.id and list(repos.clients.documents.memory.collection("clients")) == [first.id]

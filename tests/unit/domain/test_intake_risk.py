@@ -1,11 +1,12 @@
 """Risk triage rules: which screenings raise a flag, how urgent, and who may clear it."""
+
 from __future__ import annotations
 
 import pytest
 
 from services.intake.domain import events
-from shared.errors import Conflict, Invalid
 from services.intake.domain.risk import risk_from_screening
+from shared.errors import Conflict, Invalid
 from shared.instruments import get_instrument
 from tests.unit.domain.conftest import NOW
 
@@ -19,8 +20,10 @@ def cssrs(answers, recent=None):
     return get_instrument("cssrs_screen").score(answers, extras)
 
 
-@pytest.mark.parametrize("item9, expected", [(0, None), (1, ("high", "phq9_item9")),
-                                              (2, ("urgent", "phq9_item9")), (3, ("urgent", "phq9_item9"))])
+@pytest.mark.parametrize(
+    "item9, expected",
+    [(0, None), (1, ("high", "phq9_item9")), (2, ("urgent", "phq9_item9")), (3, ("urgent", "phq9_item9"))],
+)
 def test_phq9_item9_sets_the_urgency_whatever_the_total(item9, expected):
     assert risk_from_screening(phq9(item9)) == expected
 
@@ -30,14 +33,17 @@ def test_a_high_phq9_total_with_item9_zero_raises_no_flag():
     assert risk_from_screening(phq9(0, others=3)) is None
 
 
-@pytest.mark.parametrize("answers, recent, expected", [
-    ([False, False, None, None, None, False], None, None),                   # none
-    ([True, False, None, None, None, False], None, None),                    # low
-    ([True, True, True, False, False, False], None, ("high", "cssrs")),      # moderate: Q3
-    ([False, False, None, None, None, True], False, ("high", "cssrs")),      # moderate: old behaviour
-    ([True, True, False, True, False, False], None, ("urgent", "cssrs")),    # high: Q4
-    ([False, False, None, None, None, True], True, ("urgent", "cssrs")),     # high: recent behaviour
-])
+@pytest.mark.parametrize(
+    "answers, recent, expected",
+    [
+        ([False, False, None, None, None, False], None, None),  # none
+        ([True, False, None, None, None, False], None, None),  # low
+        ([True, True, True, False, False, False], None, ("high", "cssrs")),  # moderate: Q3
+        ([False, False, None, None, None, True], False, ("high", "cssrs")),  # moderate: old behaviour
+        ([True, True, False, True, False, False], None, ("urgent", "cssrs")),  # high: Q4
+        ([False, False, None, None, None, True], True, ("urgent", "cssrs")),  # high: recent behaviour
+    ],
+)
 def test_cssrs_moderate_is_high_urgency_and_high_is_urgent(answers, recent, expected):
     assert risk_from_screening(cssrs(answers, recent)) == expected
 
@@ -65,8 +71,9 @@ def test_clinicians_and_supervisors_clear_flags_with_a_reason(client, role):
     flag = client.flag_risk("high", "staff", NOW, note=None)
     cleared = client.clear_risk(flag.id, "dr-1", role, "  assessed, safety plan agreed ", NOW)
     assert not cleared.is_open and cleared.clear_reason == "assessed, safety plan agreed"
-    assert client.pending_events[-1] == events.RiskCleared(client_id=client.id, flag_id=flag.id, cleared_at=NOW,
-                                                           cleared_by="dr-1")
+    assert client.pending_events[-1] == events.RiskCleared(
+        client_id=client.id, flag_id=flag.id, cleared_at=NOW, cleared_by="dr-1"
+    )
 
 
 @pytest.mark.parametrize("role", ["intake", "ops", "admin"])

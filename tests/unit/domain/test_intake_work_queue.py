@@ -1,4 +1,5 @@
 """The work queue puts open risk first (urgent before high), then referrals and due screenings."""
+
 from __future__ import annotations
 
 from datetime import timedelta

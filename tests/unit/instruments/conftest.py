@@ -1,4 +1,5 @@
 """Helpers shared by the instrument tests, offered as fixtures so no package is needed."""
+
 from __future__ import annotations
 
 import pytest

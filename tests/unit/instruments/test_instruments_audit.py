@@ -1,4 +1,5 @@
 """AUDIT zones, Q9/Q10 answer values and escalation; AUDIT-C cut-off by sex at birth."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """C-SSRS screener: skip logic, q6 timing, every risk level and the flags."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """DAST-10: the reversed item 3 and band edges."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """GAD-7 and GAD-2: band edges and cut-offs."""
+
 from __future__ import annotations
 
 import pytest

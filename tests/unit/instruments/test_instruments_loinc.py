@@ -1,4 +1,5 @@
 """LOINC codes checked against the clinical reference (section 2), written out here by hand."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """MDQ: positive only when all three parts hold; each part failing alone makes it negative."""
+
 from __future__ import annotations
 
 import pytest

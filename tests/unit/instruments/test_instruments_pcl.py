@@ -1,4 +1,5 @@
 """PCL-5: cut-off (and its override), DSM-5 cluster rule and cluster severities."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """PHQ-9 and PHQ-2: band edges, cut-offs, item 9, item 10 and the PHQ-2 setting."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The registry and the properties every instrument shares."""
+
 from __future__ import annotations
 
 import pytest

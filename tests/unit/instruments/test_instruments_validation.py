@@ -1,4 +1,5 @@
 """Incomplete, out-of-range and wrong-type answers: one error per bad item, never a total."""
+
 from __future__ import annotations
 
 import pytest

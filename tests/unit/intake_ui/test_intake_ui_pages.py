@@ -1,4 +1,5 @@
 """The intake staff UI through Flask's test client, with fake repositories and an in-memory user store."""
+
 from __future__ import annotations
 
 import html
@@ -20,9 +21,17 @@ from tests.unit.intake_ui.conftest import Clock
 
 SECRET = "unit-test-secret-that-is-long-enough-for-hs256"
 PASSWORD = "correct horse battery staple"
-REGISTRATION = {"given_name": "Alex", "family_name": "Example", "date_of_birth": "1990-04-01",
-                "program": "co_occurring", "contact.email": "alex@example.org", "contact.phone": "+15550100",
-                "preferred_channel": "sms", "referral.source": "GP", "referral.date": "2024-03-01"}
+REGISTRATION = {
+    "given_name": "Alex",
+    "family_name": "Example",
+    "date_of_birth": "1990-04-01",
+    "program": "co_occurring",
+    "contact.email": "alex@example.org",
+    "contact.phone": "+15550100",
+    "preferred_channel": "sms",
+    "referral.source": "GP",
+    "referral.date": "2024-03-01",
+}
 
 
 @pytest.fixture
@@ -88,7 +97,7 @@ def error_for(page: str, field_id: str) -> str:
     described = re.search(r'aria-describedby="([^"]+)"', tag.group(0))
     if described is None:  # a radio: its group's fieldset carries the description
         fieldset = page.rfind("<fieldset", 0, tag.start())
-        described = re.search(r'aria-describedby="([^"]+)"', page[fieldset:page.index(">", fieldset)])
+        described = re.search(r'aria-describedby="([^"]+)"', page[fieldset : page.index(">", fieldset)])
     assert described, f"{field_id} has no aria-describedby"
     error_id = [i for i in described.group(1).split() if i.startswith("e-")][0]
     message = re.search(rf'<p class="error-message" id="{error_id}">(.*?)</p>', page, re.S)
@@ -245,7 +254,7 @@ def test_registration_errors_are_shown_inline_and_the_values_kept(staff, deps):
     assert error_for(page, "f-date-of-birth") == "Error: Enter the date of birth."
     assert error_for(page, "f-contact-email").startswith("Error: Enter an email address")
     assert summary_links(page) == ["f-date-of-birth", "f-contact-email"]
-    assert 'data-autofocus' in page and "There is a problem" in page
+    assert "data-autofocus" in page and "There is a problem" in page
     assert 'value="Robin"' in page and 'value="not-an-email"' in page and 'value="+15550100"' in page
     assert re.search(r'value="co_occurring" selected', page)
     assert re.search(r'id="f-preferred-channel"[^>]*value="sms"\s+checked', page)
@@ -274,8 +283,11 @@ def test_possible_duplicate_lists_the_existing_client_and_can_be_overridden(staf
 def test_treatment_consent_can_be_recorded_at_registration(staff, deps):
     client_id = register(staff, **{"treatment_consent.signed_on": "2024-03-02"})
     [consent] = deps.repos.clients.get(client_id).consents
-    assert (consent.kind, consent.signed_on.isoformat(), consent.recorded_by) == ("treatment", "2024-03-02",
-                                                                                 "intake-user")
+    assert (consent.kind, consent.signed_on.isoformat(), consent.recorded_by) == (
+        "treatment",
+        "2024-03-02",
+        "intake-user",
+    )
 
 
 # -- search and the work queue --------------------------------------------------------------------
@@ -331,8 +343,9 @@ def test_phq9_item_9_answered_2_shows_the_risk_banner_on_the_result(staff, deps)
 
 def test_a_negative_screen_without_risk_has_no_banner(staff):
     client_id = register(staff)
-    result = staff.get(post(staff, f"/ui/clients/{client_id}/screenings/new/phq9",
-                            phq9(item9=0)).headers["Location"]).text
+    result = staff.get(
+        post(staff, f"/ui/clients/{client_id}/screenings/new/phq9", phq9(item9=0)).headers["Location"]
+    ).text
     assert 'role="alert"' not in result
     assert "Negative" in text_of(result)
 
@@ -378,7 +391,9 @@ def test_unknown_instrument_or_client_is_a_404_page(staff):
 def test_staff_raise_a_flag_and_only_clinicians_see_the_clear_form(web, deps):
     sign_in(web)
     client_id = register(web)
-    assert post(web, f"/ui/clients/{client_id}/risk-flags", {"urgency": "high", "note": "said goodbye"}).status_code == 302
+    assert (
+        post(web, f"/ui/clients/{client_id}/risk-flags", {"urgency": "high", "note": "said goodbye"}).status_code == 302
+    )
     page = web.get(f"/ui/clients/{client_id}").text
     assert "Suicide risk flagged — high" in text_of(page) and "Clear this flag" not in page
     [flag] = deps.repos.clients.get(client_id).risk_flags
@@ -399,13 +414,26 @@ def test_staff_raise_a_flag_and_only_clinicians_see_the_clear_form(web, deps):
 # -- consents -------------------------------------------------------------------------------------
 def test_part2_consent_needs_its_elements_and_recipients_one_per_line(staff, deps):
     client_id = register(staff)
-    bad = post(staff, f"/ui/clients/{client_id}/consents", {"kind": "part2_disclosure", "signed_on": "2024-03-02",
-                                                             "signed_by": "client"})
+    bad = post(
+        staff,
+        f"/ui/clients/{client_id}/consents",
+        {"kind": "part2_disclosure", "signed_on": "2024-03-02", "signed_by": "client"},
+    )
     assert bad.status_code == 422
     assert error_for(bad.text, "f-consent-part2-disclosure-scope") == "Error: Say what information may be disclosed."
-    good = post(staff, f"/ui/clients/{client_id}/consents", {
-        "kind": "part2_disclosure", "signed_on": "2024-03-02", "signed_by": "client", "scope": "Attendance",
-        "recipients": "Dr Jones\r\n\r\nCounty court\r\n", "purpose": "Care coordination", "expires_on": "2025-12-31"})
+    good = post(
+        staff,
+        f"/ui/clients/{client_id}/consents",
+        {
+            "kind": "part2_disclosure",
+            "signed_on": "2024-03-02",
+            "signed_by": "client",
+            "scope": "Attendance",
+            "recipients": "Dr Jones\r\n\r\nCounty court\r\n",
+            "purpose": "Care coordination",
+            "expires_on": "2025-12-31",
+        },
+    )
     assert good.status_code == 302
     [consent] = deps.repos.clients.get(client_id).consents
     assert consent.recipients == ["Dr Jones", "County court"]
@@ -428,20 +456,26 @@ def inventory(**values: str) -> dict[str, str]:
 def test_inventory_starts_with_three_people_and_two_events(staff):
     client_id = register(staff)
     page = staff.get(f"/ui/clients/{client_id}/assessment").text
-    assert page.count("<legend class=\"legend\">Person ") == 3
-    assert page.count("<legend class=\"legend\">Life event ") == 2
+    assert page.count('<legend class="legend">Person ') == 3
+    assert page.count('<legend class="legend">Life event ') == 2
     assert 'id="f-relationships-0-closeness"' in page
 
 
 def test_add_another_person_keeps_what_was_typed(staff, deps):
     client_id = register(staff)
-    typed = inventory(**{"relationships.0.person": "my sister", "relationships.0.relationship": "sister",
-                         "relationships.0.closeness": "4", "life_events.0.description": "Moved city"},
-                      action="add_person")
+    typed = inventory(
+        **{
+            "relationships.0.person": "my sister",
+            "relationships.0.relationship": "sister",
+            "relationships.0.closeness": "4",
+            "life_events.0.description": "Moved city",
+        },
+        action="add_person",
+    )
     response = post(staff, f"/ui/clients/{client_id}/assessment", typed)
     assert response.status_code == 200
     page = response.text
-    assert page.count("<legend class=\"legend\">Person ") == 4
+    assert page.count('<legend class="legend">Person ') == 4
     assert 'name="relationship_rows" value="4"' in page
     assert 'value="my sister"' in page and 'value="Moved city"' in page
     assert re.search(r'id="f-relationships-0-closeness".*?<option value="4" selected>', page, re.S)
@@ -451,8 +485,13 @@ def test_add_another_person_keeps_what_was_typed(staff, deps):
 def test_inventory_errors_point_at_the_row_on_screen(staff):
     client_id = register(staff)
     # Rows 0 and 1 are left empty (ignored); row 2 lacks its closeness; the dispute lacks its stage.
-    form = inventory(**{"relationships.2.person": "my boss", "relationships.2.relationship": "manager",
-                        "problem_areas.primary.area": "role_dispute"})
+    form = inventory(
+        **{
+            "relationships.2.person": "my boss",
+            "relationships.2.relationship": "manager",
+            "problem_areas.primary.area": "role_dispute",
+        }
+    )
     response = post(staff, f"/ui/clients/{client_id}/assessment", form)
     assert response.status_code == 422
     assert error_for(response.text, "f-relationships-2-closeness") == "Error: Choose how close they are, from 1 to 5."
@@ -464,26 +503,40 @@ def test_inventory_errors_point_at_the_row_on_screen(staff):
 
 def test_secondary_area_must_differ(staff):
     client_id = register(staff)
-    form = inventory(**{"relationships.0.person": "mum", "relationships.0.relationship": "mother",
-                        "relationships.0.closeness": "5", "problem_areas.primary.area": "grief",
-                        "problem_areas.secondary.area": "grief"})
+    form = inventory(
+        **{
+            "relationships.0.person": "mum",
+            "relationships.0.relationship": "mother",
+            "relationships.0.closeness": "5",
+            "problem_areas.primary.area": "grief",
+            "problem_areas.secondary.area": "grief",
+        }
+    )
     page = post(staff, f"/ui/clients/{client_id}/assessment", form).text
-    assert error_for(page, "f-problem-areas-secondary-area") == \
-        "Error: The secondary problem area must differ from the primary one."
+    assert (
+        error_for(page, "f-problem-areas-secondary-area")
+        == "Error: The secondary problem area must differ from the primary one."
+    )
 
 
 def test_an_inventory_needs_one_person(staff):
     client_id = register(staff)
-    page = post(staff, f"/ui/clients/{client_id}/assessment",
-                inventory(**{"problem_areas.primary.area": "grief"})).text
+    page = post(staff, f"/ui/clients/{client_id}/assessment", inventory(**{"problem_areas.primary.area": "grief"})).text
     assert "people" in summary_links(page)
 
 
 def test_inventory_is_saved_and_prefills_admission(staff, deps):
     client_id = register(staff)
-    form = inventory(**{"relationships.0.person": "my partner", "relationships.0.relationship": "partner",
-                        "relationships.0.closeness": "3", "relationships.0.conflictual": "Money",
-                        "problem_areas.primary.area": "role_dispute", "problem_areas.primary.stage": "impasse"})
+    form = inventory(
+        **{
+            "relationships.0.person": "my partner",
+            "relationships.0.relationship": "partner",
+            "relationships.0.closeness": "3",
+            "relationships.0.conflictual": "Money",
+            "problem_areas.primary.area": "role_dispute",
+            "problem_areas.primary.stage": "impasse",
+        }
+    )
     assert post(staff, f"/ui/clients/{client_id}/assessment", form).status_code == 302
     saved = deps.repos.clients.get(client_id).assessment
     assert [r.person for r in saved.relationships] == ["my partner"]
@@ -494,8 +547,12 @@ def test_inventory_is_saved_and_prefills_admission(staff, deps):
 
 
 # -- admission ------------------------------------------------------------------------------------
-ADMISSION = {"track": "individual", "problem_areas.primary.area": "role_transition",
-             "preferred_days": "tuesday", "preferred_times": "morning"}
+ADMISSION = {
+    "track": "individual",
+    "problem_areas.primary.area": "role_transition",
+    "preferred_days": "tuesday",
+    "preferred_times": "morning",
+}
 
 
 def test_admission_requires_treatment_consent_first(staff, deps):
@@ -509,8 +566,11 @@ def test_admission_requires_treatment_consent_first(staff, deps):
     assert re.search(r'value="tuesday"\s+checked', page) and re.search(r'value="individual"\s+checked', page)
     assert deps.repos.clients.get(client_id).status == "referred"
 
-    consent = post(staff, f"/ui/clients/{client_id}/consents",
-                   {"kind": "treatment", "signed_on": "2024-03-02", "signed_by": "client"})
+    consent = post(
+        staff,
+        f"/ui/clients/{client_id}/consents",
+        {"kind": "treatment", "signed_on": "2024-03-02", "signed_by": "client"},
+    )
     assert consent.status_code == 302
     admitted = post(staff, f"/ui/clients/{client_id}/admission", ADMISSION)
     assert admitted.status_code == 302 and admitted.headers["Location"] == f"/ui/clients/{client_id}"

@@ -1,4 +1,5 @@
 """Staff accounts (shared/users.py) and the `ipt user` command, with the in-memory store."""
+
 from __future__ import annotations
 
 import argparse
@@ -46,12 +47,15 @@ def test_the_mongo_store_hashes_with_scrypt_by_default():
     assert HASH_METHOD == "scrypt"
 
 
-@pytest.mark.parametrize("username, role, password, problem", [
-    ("kim", "intake", "short", "at least 10 characters"),
-    ("kim", "receptionist", PASSWORD, "role must be one of"),
-    ("k", "intake", PASSWORD, "username"),
-    ("kim smith", "intake", PASSWORD, "username"),
-])
+@pytest.mark.parametrize(
+    "username, role, password, problem",
+    [
+        ("kim", "intake", "short", "at least 10 characters"),
+        ("kim", "receptionist", PASSWORD, "role must be one of"),
+        ("k", "intake", PASSWORD, "username"),
+        ("kim smith", "intake", PASSWORD, "username"),
+    ],
+)
 def test_bad_accounts_are_refused_in_words(store, username, role, password, problem):
     with pytest.raises(UserError, match=problem):
         store.add(username, role, password)
@@ -93,8 +97,10 @@ def test_is_active_needs_the_same_role(store):
 
 
 def test_the_identity_database_is_named_by_the_prefix():
-    assert identity_database({"MONGO_URI": "mongodb://127.0.0.1:1/", "MONGO_DB_PREFIX": "e2eabc"}).name == \
-        "e2eabc_identity"
+    assert (
+        identity_database({"MONGO_URI": "mongodb://127.0.0.1:1/", "MONGO_DB_PREFIX": "e2eabc"}).name
+        == "e2eabc_identity"
+    )
     assert identity_database({"MONGO_URI": "mongodb://127.0.0.1:1/"}).name == "ipt_identity"
 
 

@@ -3,6 +3,7 @@
 Apps are built by the composition roots with their fake dependencies: nothing here talks to
 MongoDB or Kafka (creating an app only builds a lazy database handle).
 """
+
 from __future__ import annotations
 
 import re
@@ -77,19 +78,28 @@ def url_for_rule() -> Callable[[str], str]:
 @pytest.fixture
 def auth() -> Callable[..., dict[str, str]]:
     """Headers carrying a valid bearer token for `role`."""
+
     def headers(role: str, sub: str = "user-1") -> dict[str, str]:
         return {"Authorization": f"Bearer {issue_token(SECRET, sub, role)}"}
+
     return headers
 
 
 @pytest.fixture
 def registration() -> Callable[..., dict[str, Any]]:
     """A valid registration body; keyword arguments override fields."""
+
     def body(**overrides: Any) -> dict[str, Any]:
-        base = {"given_name": "Alex", "family_name": "Example", "date_of_birth": "1990-04-01",
-                "program": "co_occurring", "contact": {"email": "alex@example.org", "phone": "+15550100"},
-                "preferred_channel": "sms"}
+        base = {
+            "given_name": "Alex",
+            "family_name": "Example",
+            "date_of_birth": "1990-04-01",
+            "program": "co_occurring",
+            "contact": {"email": "alex@example.org", "phone": "+15550100"},
+            "preferred_channel": "sms",
+        }
         return {**base, **overrides}
+
     return body
 
 

@@ -1,4 +1,5 @@
 """Every /api route of every service demands a token and a role, checked through the real apps."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,13 @@ BAD_AUTH = [None, "Bearer not-a-jwt", "Basic dXNlcjpwYXNz", "Bearer ", "bearer"]
 
 def call(client, method: str, url: str, headers: dict | None = None, body: dict | None = None):
     # A well-formed request (body for writes, client_id for queries), so only auth can refuse it.
-    return client.open(url, method=method, headers=headers or {}, query_string={"client_id": "c-1"},
-                       json=body if method != "GET" else None)
+    return client.open(
+        url,
+        method=method,
+        headers=headers or {},
+        query_string={"client_id": "c-1"},
+        json=body if method != "GET" else None,
+    )
 
 
 def allowed(app, rule: str, method: str) -> tuple[str, ...]:
@@ -35,14 +41,22 @@ def test_a_route_missing_from_the_table_stops_the_service_at_start(settings_for)
     from shared.service import build_service_app
 
     with pytest.raises(ValueError, match="GET episodes.Episodes has no roles"):
-        build_service_app(settings_for("sessions"), title="T", blueprints=[episodes_api], route_roles={},
-                          dependencies=fake_dependencies())
+        build_service_app(
+            settings_for("sessions"),
+            title="T",
+            blueprints=[episodes_api],
+            route_roles={},
+            dependencies=fake_dependencies(),
+        )
 
 
 def test_the_table_finds_listed_routes_that_do_not_exist_and_unknown_roles():
     table = {"a.A": {"GET": ("clinician",), "POST": ("nurse",)}, "b.Gone": {"GET": ("admin",)}}
     assert unlisted_routes(table, [("a.A", "GET"), ("a.A", "POST"), ("c.C", "PUT")]) == [
-        "PUT c.C has no roles", "GET b.Gone is listed but is no route", "POST a.A names unknown roles"]
+        "PUT c.C has no roles",
+        "GET b.Gone is listed but is no route",
+        "POST a.A names unknown roles",
+    ]
 
 
 @pytest.mark.parametrize("authorization", BAD_AUTH)
@@ -63,8 +77,9 @@ def test_token_signed_with_another_secret_gets_401(any_app, routes_of, url_for_r
         assert call(any_app.test_client(), method, url_for_rule(rule), forged).status_code == 401
 
 
-def test_roles_outside_required_roles_get_403_and_inside_get_through(any_app, routes_of, url_for_rule,
-                                                                     auth, registration):
+def test_roles_outside_required_roles_get_403_and_inside_get_through(
+    any_app, routes_of, url_for_rule, auth, registration
+):
     client = any_app.test_client()
     for rule, method, _view in routes_of(any_app):
         for role in ROLES:

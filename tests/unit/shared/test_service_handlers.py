@@ -1,8 +1,9 @@
 """Use cases with fake adapters: what each service stores and which events it publishes."""
+
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -17,20 +18,32 @@ from services.sessions import bootstrap as sessions
 from shared.contracts import contract_for, read_incoming
 from shared.envelope import Envelope
 
-NOW = datetime(2026, 5, 4, 10, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 REGISTERED = contract_for("intake.client.registered", 1)
 
 
 def registered_event() -> tuple[Envelope, dict]:
-    event = Envelope(type=REGISTERED.type, version=1, source="intake", subject=REGISTERED.example["client_id"],
-                     data=REGISTERED.example, time=NOW, correlation_id="chain-5")
+    event = Envelope(
+        type=REGISTERED.type,
+        version=1,
+        source="intake",
+        subject=REGISTERED.example["client_id"],
+        data=REGISTERED.example,
+        time=NOW,
+        correlation_id="chain-5",
+    )
     return event, read_incoming(event.type, event.version, event.data)
 
 
 def test_register_client_publishes_one_registered_event_and_commits():
-    registration = Registration(given_name="Sam", family_name="Rivera", date_of_birth=date(1985, 2, 3),
-                                program="substance_use", contact=Contact(email="s@example.org"),
-                                preferred_channel="email")
+    registration = Registration(
+        given_name="Sam",
+        family_name="Rivera",
+        date_of_birth=date(1985, 2, 3),
+        program="substance_use",
+        contact=Contact(email="s@example.org"),
+        preferred_channel="email",
+    )
     deps = intake.fake_dependencies()
     uow, repos = deps.uow(), deps.repos
     client = register_client(registration, by="staff-1", now=NOW, uow=uow, repos=repos)
@@ -39,9 +52,16 @@ def test_register_client_publishes_one_registered_event_and_commits():
     [event] = uow.events
     assert (event.type, event.version, event.subject, event.source) == (REGISTERED.type, 1, client.id, "intake")
     assert event.data == {
-        "client_id": client.id, "given_name": "Sam", "family_name": "Rivera", "date_of_birth": "1985-02-03",
-        "program": "substance_use", "contact": {"email": "s@example.org", "phone": None},
-        "preferred_channel": "email", "registered_at": NOW.isoformat(), "registered_by": "staff-1"}
+        "client_id": client.id,
+        "given_name": "Sam",
+        "family_name": "Rivera",
+        "date_of_birth": "1985-02-03",
+        "program": "substance_use",
+        "contact": {"email": "s@example.org", "phone": None},
+        "preferred_channel": "email",
+        "registered_at": NOW.isoformat(),
+        "registered_by": "staff-1",
+    }
 
 
 def test_sessions_opens_a_pending_episode_caused_by_the_registration():
@@ -56,8 +76,13 @@ def test_sessions_opens_a_pending_episode_caused_by_the_registration():
     assert (opened.type, opened.subject, opened.source) == ("sessions.episode.opened", data["client_id"], "sessions")
     assert opened.causation_id == event.id
     assert opened.correlation_id == "chain-5"
-    assert opened.data == {"episode_id": episode.id, "client_id": data["client_id"], "status": "pending",
-                           "program": "co_occurring", "opened_at": NOW.isoformat()}
+    assert opened.data == {
+        "episode_id": episode.id,
+        "client_id": data["client_id"],
+        "status": "pending",
+        "program": "co_occurring",
+        "opened_at": NOW.isoformat(),
+    }
 
 
 def test_outcomes_keeps_only_de_identified_fields():
@@ -67,8 +92,11 @@ def test_outcomes_keeps_only_de_identified_fields():
     outcomes.event_handlers(deps)[REGISTERED.type](event, data, uow)
     assert uow.committed and uow.events == []
     [enrolment] = deps.enrolments.all()
-    assert asdict(enrolment) == {"client_id": data["client_id"], "program": "co_occurring",
-                                 "registered_at": data["registered_at"]}
+    assert asdict(enrolment) == {
+        "client_id": data["client_id"],
+        "program": "co_occurring",
+        "registered_at": data["registered_at"],
+    }
     assert "Alex" not in repr(deps.memory.collections)
 
 
@@ -82,15 +110,18 @@ def test_notifications_remembers_the_recipient():
     assert status == {"client_id": data["client_id"], "preferred_channel": "sms", "reachable": True}
 
 
-@pytest.mark.parametrize("channel, email, phone, reachable", [
-    ("sms", None, "+15550100", True),
-    ("sms", "a@example.org", None, False),
-    ("sms", None, "", False),
-    ("email", "a@example.org", None, True),
-    ("email", None, "+15550100", False),
-    ("none", "a@example.org", "+15550100", False),
-    ("none", None, None, False),
-])
+@pytest.mark.parametrize(
+    "channel, email, phone, reachable",
+    [
+        ("sms", None, "+15550100", True),
+        ("sms", "a@example.org", None, False),
+        ("sms", None, "", False),
+        ("email", "a@example.org", None, True),
+        ("email", None, "+15550100", False),
+        ("none", "a@example.org", "+15550100", False),
+        ("none", None, None, False),
+    ],
+)
 def test_recipient_is_reachable_only_on_its_chosen_channel(channel, email, phone, reachable):
     recipient = Recipient(client_id="c", given_name="A", preferred_channel=channel, email=email, phone=phone)
     assert recipient.reachable is reachable

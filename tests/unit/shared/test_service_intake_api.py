@@ -1,4 +1,5 @@
 """The intake API through its Flask test client with fake adapters: bodies, errors, status codes."""
+
 from __future__ import annotations
 
 import pytest
@@ -31,19 +32,21 @@ def test_registration_answers_201_with_the_new_client(client, auth, registration
 
 def test_missing_fields_are_named_one_by_one(client, auth):
     errors = field_errors(register(client, auth("intake"), {}))
-    assert set(errors) == {"given_name", "family_name", "date_of_birth", "program", "contact",
-                           "preferred_channel"}
+    assert set(errors) == {"given_name", "family_name", "date_of_birth", "program", "contact", "preferred_channel"}
     assert errors["program"] == ["Missing data for required field."]
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"date_of_birth": "1990-13-45"}, "date_of_birth"),
-    ({"date_of_birth": "01/04/1990"}, "date_of_birth"),
-    ({"program": "astrology"}, "program"),
-    ({"given_name": "   "}, "given_name"),
-    ({"family_name": ""}, "family_name"),
-    ({"preferred_channel": "pigeon"}, "preferred_channel"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"date_of_birth": "1990-13-45"}, "date_of_birth"),
+        ({"date_of_birth": "01/04/1990"}, "date_of_birth"),
+        ({"program": "astrology"}, "program"),
+        ({"given_name": "   "}, "given_name"),
+        ({"family_name": ""}, "family_name"),
+        ({"preferred_channel": "pigeon"}, "preferred_channel"),
+    ],
+)
 def test_invalid_fields_get_a_field_level_422(client, auth, registration, intake, overrides, field):
     errors = field_errors(register(client, auth("intake"), registration(**overrides)))
     assert list(errors) == [field]
@@ -104,6 +107,9 @@ def test_openapi_lists_api_paths_with_bearer_auth(client):
     assert spec["openapi"].startswith("3.")
     assert {"/api/v1/clients", "/api/v1/clients/{client_id}"} <= set(spec["paths"])
     assert spec["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
     assert {"bearerAuth": []} in spec["security"]
     assert "422" in spec["paths"]["/api/v1/clients"]["post"]["responses"]

@@ -1,4 +1,5 @@
 """Bearer tokens: what a valid token carries, and every way a token can be rejected."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,8 +13,7 @@ from shared.envelope import utcnow
 
 def signed(secret: str, **claims) -> str:
     base = {"sub": "user-1", "role": "intake", "iss": ISSUER, "exp": utcnow() + timedelta(minutes=5)}
-    return jwt.encode({k: v for k, v in {**base, **claims}.items() if v is not None}, secret,
-                      algorithm=ALGORITHM)
+    return jwt.encode({k: v for k, v in {**base, **claims}.items() if v is not None}, secret, algorithm=ALGORITHM)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -49,8 +49,9 @@ def test_wrong_issuer_is_rejected(secret):
 
 
 def test_unsigned_token_is_rejected(secret):
-    token = jwt.encode({"sub": "u", "role": "admin", "iss": ISSUER,
-                        "exp": utcnow() + timedelta(minutes=5)}, None, algorithm="none")
+    token = jwt.encode(
+        {"sub": "u", "role": "admin", "iss": ISSUER, "exp": utcnow() + timedelta(minutes=5)}, None, algorithm="none"
+    )
     with pytest.raises(InvalidToken):
         decode_token(secret, token)
 

@@ -1,4 +1,5 @@
 """docs/events.md is the current rendering of the contracts, and it describes them correctly."""
+
 from __future__ import annotations
 
 import inspect
@@ -28,8 +29,14 @@ def test_rendering_is_deterministic():
 
 
 def test_module_prints_the_rendering(project_root):
-    done = subprocess.run([sys.executable, "-m", "shared.catalog"], cwd=project_root,
-                          capture_output=True, text=True, check=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "shared.catalog"],
+        cwd=project_root,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     assert done.stdout == catalog.render()
 
 
@@ -43,7 +50,7 @@ def test_every_contract_has_a_section(doc):
 def test_example_envelopes_are_valid_events(doc):
     blocks = re.findall(r"```json\n(.*?)\n```", doc, flags=re.S)
     assert len(blocks) == len(all_contracts())
-    for block, contract in zip(blocks, all_contracts()):
+    for block, contract in zip(blocks, all_contracts(), strict=True):
         event = parse_envelope(block.encode())
         assert (event.type, event.version) == (contract.type, contract.version)
         assert event.subject == contract.example["client_id"]
@@ -73,7 +80,22 @@ def test_every_dead_letter_header_the_consumer_adds_is_documented(doc):
         assert f"| `{header}` |" in doc
 
 
-@pytest.mark.parametrize("name", ["id", "type", "version", "time", "source", "subject",
-                                  "correlation_id", "causation_id", "data", "ce_type", "ce_id", "ce_version"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "id",
+        "type",
+        "version",
+        "time",
+        "source",
+        "subject",
+        "correlation_id",
+        "causation_id",
+        "data",
+        "ce_type",
+        "ce_id",
+        "ce_version",
+    ],
+)
 def test_header_explains_every_envelope_field_and_kafka_header(doc, name):
     assert f"| `{name}` |" in doc

@@ -1,4 +1,5 @@
 """Event contracts: strict producers, tolerant consumers, and topics that exist."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,19 +1,26 @@
 """The event envelope: byte round trip, tolerant but safe parsing, correlation and causation."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from shared.envelope import Envelope, MalformedEnvelope, parse_envelope
 
-WHEN = datetime(2026, 3, 1, 12, 30, tzinfo=timezone.utc)
+WHEN = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
 
 
 def envelope(**overrides) -> Envelope:
-    fields = dict(type="intake.client.registered", version=1, source="intake", subject="client-1",
-                  data={"client_id": "client-1", "nested": {"a": [1, 2]}}, time=WHEN)
+    fields = dict(
+        type="intake.client.registered",
+        version=1,
+        source="intake",
+        subject="client-1",
+        data={"client_id": "client-1", "nested": {"a": [1, 2]}},
+        time=WHEN,
+    )
     return Envelope(**{**fields, **overrides})
 
 
@@ -84,11 +91,13 @@ def test_caused_carries_correlation_and_sets_causation():
     assert child.correlation_id == "chain-9"
     assert child.causation_id == parent.id
     assert child.id != parent.id
-    assert (child.type, child.version, child.source, child.data) == ("sessions.episode.opened", 1,
-                                                                     "sessions", {"x": 1})
+    assert (child.type, child.version, child.source, child.data) == ("sessions.episode.opened", 1, "sessions", {"x": 1})
 
 
 def test_kafka_headers_repeat_type_id_and_version():
     event = envelope(version=3)
-    assert event.kafka_headers() == [("ce_type", b"intake.client.registered"),
-                                     ("ce_id", event.id.encode()), ("ce_version", b"3")]
+    assert event.kafka_headers() == [
+        ("ce_type", b"intake.client.registered"),
+        ("ce_id", event.id.encode()),
+        ("ce_version", b"3"),
+    ]

@@ -1,4 +1,5 @@
 """Request metrics are labelled by route template, never by the concrete id in the URL."""
+
 from __future__ import annotations
 
 from prometheus_client.parser import text_string_to_metric_families

@@ -1,4 +1,5 @@
 """Series are declared at start, so a fresh process's /metrics already shows them, at zero."""
+
 from __future__ import annotations
 
 import uuid

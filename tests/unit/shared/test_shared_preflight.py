@@ -1,4 +1,5 @@
 """`make run` refuses at once, naming the port, when something already listens where it would."""
+
 from __future__ import annotations
 
 import socket
@@ -11,8 +12,15 @@ from shared import cli, preflight
 from shared.config import SERVICES
 from shared.worker import WORKER_METRICS_OFFSET
 
-ALL_PORT_VARIABLES = ("KAFKA_PORT", "KAFKA_CONTROLLER_PORT", "MONGO_PORT", "INTAKE_PORT", "SESSIONS_PORT",
-                      "OUTCOMES_PORT", "NOTIFICATIONS_PORT")
+ALL_PORT_VARIABLES = (
+    "KAFKA_PORT",
+    "KAFKA_CONTROLLER_PORT",
+    "MONGO_PORT",
+    "INTAKE_PORT",
+    "SESSIONS_PORT",
+    "OUTCOMES_PORT",
+    "NOTIFICATIONS_PORT",
+)
 
 
 @pytest.fixture
@@ -74,11 +82,17 @@ def test_connections_left_in_time_wait_by_a_stopped_run_do_not_block_a_restart()
 def test_required_ports_names_every_port_make_run_listens_on():
     ports = preflight.required_ports({})
     assert ports == {
-        "kafka": 9092, "kafka controller": 9093, "mongo": 27017,
-        "intake web": 8001, "intake worker metrics": 8001 + WORKER_METRICS_OFFSET,
-        "sessions web": 8002, "sessions worker metrics": 8002 + WORKER_METRICS_OFFSET,
-        "outcomes web": 8003, "outcomes worker metrics": 8003 + WORKER_METRICS_OFFSET,
-        "notifications web": 8004, "notifications worker metrics": 8004 + WORKER_METRICS_OFFSET,
+        "kafka": 9092,
+        "kafka controller": 9093,
+        "mongo": 27017,
+        "intake web": 8001,
+        "intake worker metrics": 8001 + WORKER_METRICS_OFFSET,
+        "sessions web": 8002,
+        "sessions worker metrics": 8002 + WORKER_METRICS_OFFSET,
+        "outcomes web": 8003,
+        "outcomes worker metrics": 8003 + WORKER_METRICS_OFFSET,
+        "notifications web": 8004,
+        "notifications worker metrics": 8004 + WORKER_METRICS_OFFSET,
     }
 
 
@@ -102,11 +116,17 @@ def test_a_web_port_must_leave_room_for_its_worker_metrics_port():
 
 def test_each_port_names_the_variable_that_moves_it():
     assert {name: preflight.variable_for(name) for name in preflight.required_ports({})} == {
-        "kafka": "KAFKA_PORT", "kafka controller": "KAFKA_CONTROLLER_PORT", "mongo": "MONGO_PORT",
-        "intake web": "INTAKE_PORT", "intake worker metrics": "INTAKE_PORT",
-        "sessions web": "SESSIONS_PORT", "sessions worker metrics": "SESSIONS_PORT",
-        "outcomes web": "OUTCOMES_PORT", "outcomes worker metrics": "OUTCOMES_PORT",
-        "notifications web": "NOTIFICATIONS_PORT", "notifications worker metrics": "NOTIFICATIONS_PORT",
+        "kafka": "KAFKA_PORT",
+        "kafka controller": "KAFKA_CONTROLLER_PORT",
+        "mongo": "MONGO_PORT",
+        "intake web": "INTAKE_PORT",
+        "intake worker metrics": "INTAKE_PORT",
+        "sessions web": "SESSIONS_PORT",
+        "sessions worker metrics": "SESSIONS_PORT",
+        "outcomes web": "OUTCOMES_PORT",
+        "outcomes worker metrics": "OUTCOMES_PORT",
+        "notifications web": "NOTIFICATIONS_PORT",
+        "notifications worker metrics": "NOTIFICATIONS_PORT",
     }
 
 
@@ -161,8 +181,10 @@ def test_check_ports_fails_naming_a_taken_port_and_what_to_do(free_stack, listen
     assert cli.main(["check-ports"]) == 1
 
     err = capsys.readouterr().err
-    assert (f"port {port} (intake web) is already in use — is the platform already running? "
-            "Stop it, or set INTAKE_PORT to another port.") in err.splitlines()
+    assert (
+        f"port {port} (intake web) is already in use — is the platform already running? "
+        "Stop it, or set INTAKE_PORT to another port."
+    ) in err.splitlines()
     assert "sessions" not in err
 
 
@@ -183,7 +205,8 @@ def test_check_ports_refuses_one_port_given_to_two_processes(free_stack, monkeyp
     assert cli.main(["check-ports"]) == 1
 
     assert f"port {free_stack['KAFKA_PORT']} is set for more than one process: kafka, sessions web" in (
-        capsys.readouterr().err)
+        capsys.readouterr().err
+    )
 
 
 def test_check_ports_is_silent_and_succeeds_when_every_port_is_free(free_stack, capsys):

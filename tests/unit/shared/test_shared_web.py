@@ -1,4 +1,5 @@
 """The base app every service starts from: health, readiness and correlation ids."""
+
 from __future__ import annotations
 
 import uuid
@@ -19,8 +20,13 @@ def test_healthz_is_200(client):
 
 
 def test_readyz_names_the_failing_dependency(settings_for):
-    app = create_base_app(settings_for("intake"), title="T", blueprints=[], route_roles={},
-                          readiness={"mongodb": unavailable, "kafka": lambda: None})
+    app = create_base_app(
+        settings_for("intake"),
+        title="T",
+        blueprints=[],
+        route_roles={},
+        readiness={"mongodb": unavailable, "kafka": lambda: None},
+    )
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     body = response.get_json()
@@ -29,8 +35,13 @@ def test_readyz_names_the_failing_dependency(settings_for):
 
 
 def test_readyz_is_200_when_every_check_passes(settings_for):
-    app = create_base_app(settings_for("intake"), title="T", blueprints=[], route_roles={},
-                          readiness={"mongodb": lambda: None, "kafka": lambda: None})
+    app = create_base_app(
+        settings_for("intake"),
+        title="T",
+        blueprints=[],
+        route_roles={},
+        readiness={"mongodb": lambda: None, "kafka": lambda: None},
+    )
     response = app.test_client().get("/readyz")
     assert response.status_code == 200
     assert response.get_json()["checks"] == ["kafka", "mongodb"]
@@ -67,8 +78,9 @@ def test_malformed_correlation_id_is_replaced(client, bad):
 
 
 def test_correlation_id_reaches_the_published_event(client, auth, registration, intake):
-    response = client.post("/api/v1/clients", json=registration(), headers={
-        **auth("intake"), CORRELATION_HEADER: "chain-77"})
+    response = client.post(
+        "/api/v1/clients", json=registration(), headers={**auth("intake"), CORRELATION_HEADER: "chain-77"}
+    )
     assert response.status_code == 201
     assert [event.correlation_id for event in intake.events] == ["chain-77"]
     assert response.headers[CORRELATION_HEADER] == "chain-77"
@@ -82,6 +94,6 @@ def test_a_fresh_app_shows_every_route_series_at_zero_before_any_request(setting
     settings = replace(settings_for("sessions"), service="fresh-sessions-app")
     app = create_app(settings, deps=fake_dependencies())
     body = app.test_client().get("/metrics").get_data(as_text=True)
-    series = 'http_request_duration_seconds_count{endpoint="/api/v1/episodes",method="GET",service="fresh-sessions-app"}'
-    assert f"{series} 0.0" in body
-    assert 'http_errors_total{endpoint="/api/v1/episodes",method="GET",service="fresh-sessions-app"} 0.0' in body
+    labels = '{endpoint="/api/v1/episodes",method="GET",service="fresh-sessions-app"}'
+    assert f"http_request_duration_seconds_count{labels} 0.0" in body
+    assert f"http_errors_total{labels} 0.0" in body

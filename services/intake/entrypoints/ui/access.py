@@ -1,14 +1,15 @@
 """Who may use the staff pages: the check before every request, and what those refused are shown."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from flask import flash, g, redirect, request, session, url_for
 
-from shared.roles import STAFF
 from services.intake.entrypoints.ui.blueprint import error_page, ui
 from services.intake.entrypoints.ui.security import IDLE_SECONDS, csrf_ok, expired, signed_in, touch, user_store
 from shared.auth import Principal
+from shared.roles import STAFF
 
 UI_ROLES = STAFF  # the roles the intake API serves; ops sees de-identified aggregates only
 
@@ -22,9 +23,12 @@ def guard() -> Any:
         if refused is not None:
             return refused
     if request.method == "POST" and not csrf_ok():
-        return error_page(400, "This form has expired",
-                          "The form was open too long or was sent from somewhere else, so nothing was "
-                          "saved. Go back, reload the page and try again.")
+        return error_page(
+            400,
+            "This form has expired",
+            "The form was open too long or was sent from somewhere else, so nothing was "
+            "saved. Go back, reload the page and try again.",
+        )
     return None
 
 
@@ -36,8 +40,9 @@ def _refuse_without_a_live_session() -> Any:
             session["next"] = request.path  # a path of ids only, never the query string
         return redirect(url_for("ui.login"))
     if expired():
-        return sign_out(f"You were signed out after {IDLE_SECONDS // 60} minutes without activity. "
-                        "Sign in again to continue.")
+        return sign_out(
+            f"You were signed out after {IDLE_SECONDS // 60} minutes without activity. Sign in again to continue."
+        )
     username, role = who
     if not user_store().is_active(username, role):
         return sign_out("Your account can no longer sign in here. Ask an administrator.")
@@ -56,6 +61,9 @@ def sign_out(message: str) -> Any:
 
 
 def forbidden(role: str) -> tuple[str, int]:
-    return error_page(403, "You cannot use these pages",
-                      f"Accounts with the role “{role}” cannot use the intake staff pages. "
-                      "The operations dashboards show de-identified figures instead.")
+    return error_page(
+        403,
+        "You cannot use these pages",
+        f"Accounts with the role “{role}” cannot use the intake staff pages. "
+        "The operations dashboards show de-identified figures instead.",
+    )

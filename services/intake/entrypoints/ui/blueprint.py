@@ -3,6 +3,7 @@
 A plain Flask blueprint under /ui (not flask-smorest), so it stays out of /api and the OpenAPI
 document. Pages name clients by id in URLs, never by name, and nothing typed is logged.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,8 +15,14 @@ from services.intake.entrypoints.ui.security import configure_app, secure_header
 
 INTAKE_DIR = Path(__file__).resolve().parents[2]
 
-ui = Blueprint("ui", __name__, url_prefix="/ui", template_folder=str(INTAKE_DIR / "templates"),
-               static_folder=str(INTAKE_DIR / "static" / "ui"), static_url_path="/static")
+ui = Blueprint(
+    "ui",
+    __name__,
+    url_prefix="/ui",
+    template_folder=str(INTAKE_DIR / "templates"),
+    static_folder=str(INTAKE_DIR / "static" / "ui"),
+    static_url_path="/static",
+)
 
 
 @ui.record_once

@@ -4,6 +4,7 @@ The session lives in Flask's signed cookie and holds only the username, role, CS
 timestamps (never client data: the cookie is signed, not encrypted). Its key is derived from the
 service's JWT secret, so no new secret has to be configured.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,9 +25,11 @@ IDLE_SECONDS = 15 * 60
 MAX_SESSION_SECONDS = 12 * 60 * 60
 CSRF_FIELD = "csrf_token"
 
-CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
-                           "connect-src 'self'; "
-                           "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 
 
 def configure_app(app: Flask) -> None:

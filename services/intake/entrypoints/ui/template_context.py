@@ -1,17 +1,18 @@
 """The names every staff-page template can use besides what its view passes."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from flask import g
 
-from shared.roles import REGISTRARS, RISK_CLEARERS
 from services.intake.entrypoints.ui import forms
 from services.intake.entrypoints.ui.blueprint import ui
 from services.intake.entrypoints.ui.forms.fields import error_id, field_id, hint_id
 from services.intake.entrypoints.ui.security import IDLE_SECONDS, csrf_token
 from services.intake.entrypoints.ui.wording import fmt_date, fmt_dt, word
 from shared.instruments import INSTRUMENTS
+from shared.roles import REGISTRARS, RISK_CLEARERS
 from shared.service import dependencies
 
 
@@ -19,10 +20,22 @@ from shared.service import dependencies
 def helpers() -> dict[str, Any]:
     principal = g.get("principal")
     role = principal.role if principal else None
-    return {"principal": principal, "csrf_token": csrf_token, "fid": field_id, "eid": error_id,
-            "hid": hint_id, "fmt_dt": fmt_dt, "fmt_date": fmt_date, "f": forms, "word": word,
-            "can_register": role in REGISTRARS, "can_clear": role in RISK_CLEARERS,
-            "idle_minutes": IDLE_SECONDS // 60, "instruments": INSTRUMENTS, "area_options": area_options}
+    return {
+        "principal": principal,
+        "csrf_token": csrf_token,
+        "fid": field_id,
+        "eid": error_id,
+        "hid": hint_id,
+        "fmt_dt": fmt_dt,
+        "fmt_date": fmt_date,
+        "f": forms,
+        "word": word,
+        "can_register": role in REGISTRARS,
+        "can_clear": role in RISK_CLEARERS,
+        "idle_minutes": IDLE_SECONDS // 60,
+        "instruments": INSTRUMENTS,
+        "area_options": area_options,
+    }
 
 
 def area_options(program: str) -> list[tuple[str, str]]:

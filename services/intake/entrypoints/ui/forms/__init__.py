@@ -5,6 +5,7 @@ Form fields are named by the dotted key the schemas and the domain use in their 
 input and its error message. Each page group has its own module here; this package itself is what
 the templates see as `f`, so it names what they use.
 """
+
 from services.intake.entrypoints.ui.forms.admission import ADMISSION_LABELS
 from services.intake.entrypoints.ui.forms.consent import CONSENT_LABELS
 from services.intake.entrypoints.ui.forms.labels import (
@@ -27,7 +28,22 @@ from services.intake.entrypoints.ui.forms.screening import (
     shown_extra_fields,
 )
 
-__all__ = ["ADMISSION_LABELS", "AREA_OPTIONS", "CHANNEL_OPTIONS", "CLOSENESS_OPTIONS", "CONSENT_LABELS",
-           "DAY_OPTIONS", "PROGRAM_OPTIONS", "REGISTRATION_LABELS", "SEX_OPTIONS", "STAGE_OPTIONS",
-           "TIME_OPTIONS", "TRACK_OPTIONS", "URGENCY_OPTIONS", "answer_key", "form_value", "screening_labels",
-           "shown_extra_fields"]
+__all__ = [
+    "ADMISSION_LABELS",
+    "AREA_OPTIONS",
+    "CHANNEL_OPTIONS",
+    "CLOSENESS_OPTIONS",
+    "CONSENT_LABELS",
+    "DAY_OPTIONS",
+    "PROGRAM_OPTIONS",
+    "REGISTRATION_LABELS",
+    "SEX_OPTIONS",
+    "STAGE_OPTIONS",
+    "TIME_OPTIONS",
+    "TRACK_OPTIONS",
+    "URGENCY_OPTIONS",
+    "answer_key",
+    "form_value",
+    "screening_labels",
+    "shown_extra_fields",
+]

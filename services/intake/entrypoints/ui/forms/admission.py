@@ -1,4 +1,5 @@
 """The admission form: the IPT track, the problem areas to treat and the scheduling preferences."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,16 +14,22 @@ from services.intake.entrypoints.ui.forms.problem_areas import (
 )
 
 CHECKBOX_GROUPS = ("preferred_days", "preferred_times")
-ADMISSION_ORDER = ["consent", "track", *PROBLEM_AREA_ORDER, "preferred_days", "preferred_times",
-                   "clinician_preference"]
-ADMISSION_LABELS = {"consent": "Treatment consent", "track": "Track", "preferred_days": "Preferred days",
-                    "preferred_times": "Preferred times", "clinician_preference": "Clinician preference",
-                    **PROBLEM_AREA_LABELS}
+ADMISSION_ORDER = ["consent", "track", *PROBLEM_AREA_ORDER, "preferred_days", "preferred_times", "clinician_preference"]
+ADMISSION_LABELS = {
+    "consent": "Treatment consent",
+    "track": "Track",
+    "preferred_days": "Preferred days",
+    "preferred_times": "Preferred times",
+    "clinician_preference": "Clinician preference",
+    **PROBLEM_AREA_LABELS,
+}
 
 
 def admission_body(form: MultiDict) -> dict[str, Any]:
-    return {"problem_areas": problem_areas_body(form),
-            "preferred_days": form.getlist("preferred_days"),
-            "preferred_times": form.getlist("preferred_times"),
-            "clinician_preference": optional(form, "clinician_preference"),
-            **given(form, "track")}
+    return {
+        "problem_areas": problem_areas_body(form),
+        "preferred_days": form.getlist("preferred_days"),
+        "preferred_times": form.getlist("preferred_times"),
+        "clinician_preference": optional(form, "clinician_preference"),
+        **given(form, "track"),
+    }

@@ -1,4 +1,5 @@
 """The interpersonal inventory form: important people, recent life events, problem areas and notes."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,12 +15,25 @@ from services.intake.entrypoints.ui.forms.problem_areas import (
 )
 from services.intake.entrypoints.ui.forms.rows import filled_rows
 
-RELATIONSHIP_FIELDS = ("person", "relationship", "closeness", "supportive", "conflictual", "recent_changes",
-                       "wished_changes")
+RELATIONSHIP_FIELDS = (
+    "person",
+    "relationship",
+    "closeness",
+    "supportive",
+    "conflictual",
+    "recent_changes",
+    "wished_changes",
+)
 EVENT_FIELDS = ("description", "when")
-RELATIONSHIP_LABELS = {"person": "Who", "relationship": "Relationship", "closeness": "Closeness",
-                       "supportive": "Supportive aspects", "conflictual": "Conflicts",
-                       "recent_changes": "Recent changes", "wished_changes": "Changes wished for"}
+RELATIONSHIP_LABELS = {
+    "person": "Who",
+    "relationship": "Relationship",
+    "closeness": "Closeness",
+    "supportive": "Supportive aspects",
+    "conflictual": "Conflicts",
+    "recent_changes": "Recent changes",
+    "wished_changes": "Changes wished for",
+}
 EVENT_LABELS = {"description": "What happened", "when": "When"}
 NEW_PEOPLE, NEW_EVENTS = 3, 2  # the empty rows a new inventory starts with
 
@@ -36,8 +50,12 @@ def assessment_body(form: MultiDict, people: int, events: int) -> tuple[dict[str
         if not event["description"]:
             del event["description"]
         event["when"] = event["when"] or None
-    body = {"relationships": relationships, "life_events": life_events,
-            "problem_areas": problem_areas_body(form), "notes": text(form, "notes")}
+    body = {
+        "relationships": relationships,
+        "life_events": life_events,
+        "problem_areas": problem_areas_body(form),
+        "notes": text(form, "notes"),
+    }
     return body, {"relationships": rel_rows, "life_events": event_rows}
 
 
@@ -52,8 +70,12 @@ def assessment_order(people: int, events: int) -> list[str]:
 
 
 def assessment_labels(people: int, events: int) -> dict[str, str]:
-    labels = {"relationships": "Important people", "life_events": "Recent life events", "notes": "Notes",
-              **PROBLEM_AREA_LABELS}
+    labels = {
+        "relationships": "Important people",
+        "life_events": "Recent life events",
+        "notes": "Notes",
+        **PROBLEM_AREA_LABELS,
+    }
     for index in range(people):
         for name, label in RELATIONSHIP_LABELS.items():
             labels[f"relationships.{index}.{name}"] = f"Person {index + 1}: {label.lower()}"
@@ -67,8 +89,11 @@ def editing(assessment) -> tuple[dict[str, Any], int, int]:
     """The form's values and row counts to start from: blank, or the recorded inventory plus an empty row."""
     if assessment is None:
         return {}, NEW_PEOPLE, NEW_EVENTS
-    return (assessment_values(assessment), max(NEW_PEOPLE, len(assessment.relationships) + 1),
-            max(NEW_EVENTS, len(assessment.life_events) + 1))
+    return (
+        assessment_values(assessment),
+        max(NEW_PEOPLE, len(assessment.relationships) + 1),
+        max(NEW_EVENTS, len(assessment.life_events) + 1),
+    )
 
 
 def assessment_values(assessment) -> dict[str, Any]:

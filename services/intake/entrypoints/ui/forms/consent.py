@@ -1,4 +1,5 @@
 """The consent forms of the client record: treatment consent and 42 CFR Part 2 disclosure consent."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,11 +7,17 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from services.intake.entrypoints.ui.forms.fields import given, optional, text
-
 from shared.vocabulary import CONSENT_KINDS  # each kind has its own form on the client record
-CONSENT_LABELS = {"kind": "Kind of consent", "signed_on": "Signed on", "signed_by": "Signed by",
-                  "scope": "What may be disclosed", "recipients": "Recipients", "purpose": "Purpose",
-                  "expires_on": "Expires on"}
+
+CONSENT_LABELS = {
+    "kind": "Kind of consent",
+    "signed_on": "Signed on",
+    "signed_by": "Signed by",
+    "scope": "What may be disclosed",
+    "recipients": "Recipients",
+    "purpose": "Purpose",
+    "expires_on": "Expires on",
+}
 CONSENT_ORDER = ("kind", "signed_on", "signed_by", "scope", "recipients", "purpose", "expires_on")
 
 
@@ -20,8 +27,11 @@ def consent_form(kind: str) -> str:
 
 
 def consent_body(form: MultiDict) -> dict[str, Any]:
-    body: dict[str, Any] = {"kind": text(form, "kind"), "signed_by": text(form, "signed_by") or "client",
-                            **given(form, "signed_on")}
+    body: dict[str, Any] = {
+        "kind": text(form, "kind"),
+        "signed_by": text(form, "signed_by") or "client",
+        **given(form, "signed_on"),
+    }
     if body["kind"] == "part2_disclosure":
         body["scope"] = optional(form, "scope")
         body["purpose"] = optional(form, "purpose")

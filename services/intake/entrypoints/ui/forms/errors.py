@@ -1,4 +1,5 @@
 """Error maps keyed by form field: from a refused save to the messages shown next to each input."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -6,8 +7,8 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from shared.errors import Invalid
 from services.intake.entrypoints.ui.forms.messages import plain
+from shared.errors import Invalid
 
 Errors = dict[str, list[str]]
 

@@ -1,4 +1,5 @@
 """Reading what was typed into a posted form, and the element ids that tie a field to its hint and error."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ def given(form: MultiDict, *keys: str) -> dict[str, str]:
 
 def form_values(form: MultiDict, multi: Iterable[str] = ()) -> dict[str, Any]:
     """What the person typed, to show again next to the errors (lists for checkbox groups)."""
-    values: dict[str, Any] = {key: form.get(key, "") for key in form.keys() if key != "csrf_token"}
+    values: dict[str, Any] = {key: form.get(key, "") for key in form if key != "csrf_token"}
     for key in multi:
         values[key] = form.getlist(key)
     return values

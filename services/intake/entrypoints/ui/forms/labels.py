@@ -1,4 +1,5 @@
 """Words for stored codes, shown to staff, and the (code, words) options of the choices on the forms."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -15,12 +16,19 @@ from shared.vocabulary import (
     WEEKDAYS,
 )
 
-PROGRAM_LABELS = {"mental_health": "Mental health", "substance_use": "Substance use",
-                  "co_occurring": "Co-occurring (mental health and substance use)"}
+PROGRAM_LABELS = {
+    "mental_health": "Mental health",
+    "substance_use": "Substance use",
+    "co_occurring": "Co-occurring (mental health and substance use)",
+}
 CHANNEL_LABELS = {"sms": "Text message (SMS)", "email": "Email", "none": "No reminders"}
 SEX_LABELS = {"male": "Male", "female": "Female", "other": "Other", "unknown": "Unknown"}
-AREA_LABELS = {"grief": "Grief", "role_dispute": "Role dispute", "role_transition": "Role transition",
-               "interpersonal_deficits": "Interpersonal deficits"}
+AREA_LABELS = {
+    "grief": "Grief",
+    "role_dispute": "Role dispute",
+    "role_transition": "Role transition",
+    "interpersonal_deficits": "Interpersonal deficits",
+}
 STAGE_LABELS = {"renegotiation": "Renegotiation", "impasse": "Impasse", "dissolution": "Dissolution"}
 TRACK_LABELS = {"individual": "Individual", "group": "Group"}
 DAY_LABELS = {day: day.capitalize() for day in WEEKDAYS}

@@ -1,4 +1,5 @@
 """The risk-flag forms of the client record: raising a flag, and clearing one."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Forms with a growing number of rows (people, life events): how many to show, and which were filled."""
+
 from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict

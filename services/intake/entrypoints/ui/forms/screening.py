@@ -1,4 +1,5 @@
 """The screening form: one radio group per instrument item, plus the extra questions it asks."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,8 +20,10 @@ def shown_extra_fields(instrument: Instrument) -> list:
 
 
 def screening_body(instrument: Instrument, form: MultiDict) -> dict[str, Any]:
-    body: dict[str, Any] = {"instrument": instrument.code, "answers": [
-        _typed(item.kind, form.get(answer_key(item.number))) for item in instrument.items]}
+    body: dict[str, Any] = {
+        "instrument": instrument.code,
+        "answers": [_typed(item.kind, form.get(answer_key(item.number))) for item in instrument.items],
+    }
     for extra in shown_extra_fields(instrument):
         body[extra.name] = _typed(extra.kind, form.get(extra.name))
     return body

@@ -1,4 +1,5 @@
 """The staff pages, one module per page group; importing them registers their routes on `ui`."""
+
 from services.intake.entrypoints.ui.pages import (  # noqa: F401
     admission,
     assessment,

@@ -1,4 +1,5 @@
 """Admitting a client to an IPT track, once consent to treatment is recorded."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,7 +34,5 @@ def admission(client_id: str) -> Any:
     except REFUSALS as refusal:
         errors = form_keys(refusal_errors(refusal))
     else:
-        return back_to_client(client_id,
-                              "Client admitted. Sessions will offer times that match the preferences.")
-    return page("admission.html", 422, client=client_record, values=values,
-                errors=ordered(errors, ADMISSION_ORDER))
+        return back_to_client(client_id, "Client admitted. Sessions will offer times that match the preferences.")
+    return page("admission.html", 422, client=client_record, values=values, errors=ordered(errors, ADMISSION_ORDER))

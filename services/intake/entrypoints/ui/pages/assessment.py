@@ -1,4 +1,5 @@
 """The interpersonal inventory (the IPT intake assessment): people, life events and problem areas."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -36,11 +37,13 @@ def assessment(client_id: str) -> Any:
     action = form.get("action", "save")
     # Adding a row sends the form without saving it, so what was typed so far stays on the page.
     if action == "add_person":
-        return _assessment_page(client_record, values, min(people + 1, MAX_ROWS), events, {},
-                                focus=f"relationships.{people}.person")
+        return _assessment_page(
+            client_record, values, min(people + 1, MAX_ROWS), events, {}, focus=f"relationships.{people}.person"
+        )
     if action == "add_event":
-        return _assessment_page(client_record, values, people, min(events + 1, MAX_ROWS), {},
-                                focus=f"life_events.{events}.description")
+        return _assessment_page(
+            client_record, values, people, min(events + 1, MAX_ROWS), {}, focus=f"life_events.{events}.description"
+        )
     body, positions = assessment_body(form, people, events)
     try:
         loaded = AssessmentSchema().load(body)
@@ -48,13 +51,27 @@ def assessment(client_id: str) -> Any:
     except REFUSALS as refusal:
         errors = form_keys(refusal_errors(refusal), positions)
     else:
-        return back_to_client(client_id, "Interpersonal inventory saved.",
-                              anchor="assessment")
+        return back_to_client(client_id, "Interpersonal inventory saved.", anchor="assessment")
     return _assessment_page(client_record, values, people, events, errors, status=422)
 
 
-def _assessment_page(client_record, values: dict[str, Any], people: int, events: int, errors: Errors,
-                     status: int = 200, focus: str | None = None) -> tuple[str, int]:
-    return page("assessment.html", status, client=client_record, values=values, people=people, events=events,
-                errors=ordered(errors, assessment_order(people, events)),
-                labels=assessment_labels(people, events), focus=focus)
+def _assessment_page(
+    client_record,
+    values: dict[str, Any],
+    people: int,
+    events: int,
+    errors: Errors,
+    status: int = 200,
+    focus: str | None = None,
+) -> tuple[str, int]:
+    return page(
+        "assessment.html",
+        status,
+        client=client_record,
+        values=values,
+        people=people,
+        events=events,
+        errors=ordered(errors, assessment_order(people, events)),
+        labels=assessment_labels(people, events),
+        focus=focus,
+    )

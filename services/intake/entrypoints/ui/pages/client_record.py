@@ -1,4 +1,5 @@
 """The client record page, and the two ways its forms end: back to it saved, or on it with errors."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -7,13 +8,13 @@ from typing import Any
 from flask import Response, flash, redirect, request, url_for
 
 from services.intake import handlers
-from shared.vocabulary import PART2_PROGRAMS
 from services.intake.domain.work_queue import BASELINE_SCREENINGS, due_screenings
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.errors import ordered, refusal_errors
 from services.intake.entrypoints.ui.forms.fields import form_values
 from shared.envelope import utcnow
 from shared.service import dependencies
+from shared.vocabulary import PART2_PROGRAMS
 
 
 @ui.get("/clients/<client_id>")
@@ -26,15 +27,20 @@ def render_client(client_id: str, status: int = 200, **forms_state: Any) -> tupl
     client = handlers.get_client(client_id, repos)
     screenings = handlers.list_screenings(client_id, repos)
     done = {s.instrument for s in screenings}
-    return page("client.html", status, client=client, screenings=screenings,
-                due=due_screenings(client.registration.program, done),
-                baseline=BASELINE_SCREENINGS.get(client.registration.program, ()),
-                part2_allowed=client.registration.program in PART2_PROGRAMS,
-                today=utcnow().date(), state=forms_state)
+    return page(
+        "client.html",
+        status,
+        client=client,
+        screenings=screenings,
+        due=due_screenings(client.registration.program, done),
+        baseline=BASELINE_SCREENINGS.get(client.registration.program, ()),
+        part2_allowed=client.registration.program in PART2_PROGRAMS,
+        today=utcnow().date(),
+        state=forms_state,
+    )
 
 
-def client_form_refused(client_id: str, form: str, refusal: Exception,
-                        order: Iterable[str] = ()) -> tuple[str, int]:
+def client_form_refused(client_id: str, form: str, refusal: Exception, order: Iterable[str] = ()) -> tuple[str, int]:
     """The client record again, with the errors and typed values of the one form on it that was refused."""
     values = form_values(request.form)
     errors = ordered(refusal_errors(refusal), order)

@@ -1,4 +1,5 @@
 """Recording a client's consents (treatment, 42 CFR Part 2 disclosure) and revoking them."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Registering a new client, with the check for someone already registered."""
+
 from __future__ import annotations
 
 import uuid
@@ -8,7 +9,6 @@ from flask import request
 
 from services.intake import handlers
 from services.intake.entrypoints import commands
-from shared.roles import REGISTRARS
 from services.intake.entrypoints.schemas import RegisterClientSchema
 from services.intake.entrypoints.ui.blueprint import error_page, page, ui
 from services.intake.entrypoints.ui.forms.errors import REFUSALS, Errors, ordered, refusal_errors
@@ -16,6 +16,7 @@ from services.intake.entrypoints.ui.forms.fields import form_values
 from services.intake.entrypoints.ui.forms.registration import REGISTRATION_ORDER, registration_body
 from services.intake.entrypoints.ui.pages.client_record import back_to_client
 from shared.auth import current_principal
+from shared.roles import REGISTRARS
 from shared.service import dependencies
 
 
@@ -37,7 +38,8 @@ def register() -> Any:
     except handlers.PossibleDuplicate as duplicate:
         duplicates = duplicate.candidates
     else:
-        return back_to_client(client.id,
-                              "Client registered. Next: screenings, the interpersonal inventory and consent.")
+        return back_to_client(
+            client.id, "Client registered. Next: screenings, the interpersonal inventory and consent."
+        )
     errors = ordered(errors, REGISTRATION_ORDER)
     return page("register.html", 409 if duplicates else 422, values=values, errors=errors, duplicates=duplicates)

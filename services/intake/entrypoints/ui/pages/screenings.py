@@ -1,4 +1,5 @@
 """Administering a screening instrument to a client, and showing its scored result."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,13 +7,13 @@ from typing import Any
 from flask import redirect, request, url_for
 
 from services.intake import handlers
-from shared.errors import NotFound as DomainNotFound
 from services.intake.entrypoints import commands
 from services.intake.entrypoints.schemas import ScreeningRequestSchema
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.errors import REFUSALS, ordered, refusal_errors
 from services.intake.entrypoints.ui.forms.fields import form_values
 from services.intake.entrypoints.ui.forms.screening import screening_body, screening_order
+from shared.errors import NotFound as DomainNotFound
 from shared.instruments import INSTRUMENTS, InvalidAnswers
 from shared.service import dependencies
 
@@ -35,8 +36,14 @@ def administer(client_id: str, code: str) -> Any:
         errors = refusal_errors(refusal)
     else:
         return redirect(url_for("ui.screening", client_id=client_id, screening_id=result["id"]))
-    return page("screening_form.html", 422, client=client_record, instrument=instrument, values=values,
-                errors=ordered(errors, screening_order(instrument)))
+    return page(
+        "screening_form.html",
+        422,
+        client=client_record,
+        instrument=instrument,
+        values=values,
+        errors=ordered(errors, screening_order(instrument)),
+    )
 
 
 @ui.get("/clients/<client_id>/screenings/<screening_id>")
@@ -45,5 +52,10 @@ def screening(client_id: str, screening_id: str) -> Any:
     found = handlers.get_screening(client_id, screening_id, repos)
     client_record = handlers.get_client(client_id, repos)
     raised = next((flag for flag in client_record.risk_flags if flag.screening_id == screening_id), None)
-    return page("screening_result.html", client=client_record, screening=found, raised=raised,
-                instrument=INSTRUMENTS.get(found.instrument))
+    return page(
+        "screening_result.html",
+        client=client_record,
+        screening=found,
+        raised=raised,
+        instrument=INSTRUMENTS.get(found.instrument),
+    )

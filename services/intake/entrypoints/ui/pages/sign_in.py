@@ -1,4 +1,5 @@
 """Signing in and out of the staff pages."""
+
 from __future__ import annotations
 
 import logging
@@ -27,16 +28,19 @@ def login() -> Any:
     if principal is None:
         # What was typed is not logged: a password typed into the username box would be.
         audit.info("staff sign-in failed", extra={"action": "ui.sign_in_failed"})
-        return page("login.html", 401, values={"username": username},
-                    error="The username or password is not right, or the account is locked. After "
-                          "5 failed attempts an account is locked for 15 minutes.")
+        return page(
+            "login.html",
+            401,
+            values={"username": username},
+            error="The username or password is not right, or the account is locked. After "
+            "5 failed attempts an account is locked for 15 minutes.",
+        )
     if principal.role not in UI_ROLES:
         session.clear()
         return forbidden(principal.role)
     next_path = session.get("next") or ""  # read before start_session clears the session
     start_session(principal.sub, principal.role)
-    audit.info("staff signed in", extra={"actor": principal.sub, "actor_role": principal.role,
-                                         "action": "ui.sign_in"})
+    audit.info("staff signed in", extra={"actor": principal.sub, "actor_role": principal.role, "action": "ui.sign_in"})
     return redirect(next_path if _safe_to_return_to(next_path) else url_for("ui.queue"))
 
 

@@ -1,4 +1,5 @@
 """The work queue, the start page of the staff UI, with the client search."""
+
 from __future__ import annotations
 
 from typing import Any
