@@ -25,12 +25,13 @@ export MONGO_URI ?= mongodb://127.0.0.1:$(MONGO_PORT)/
 export METRICS_DIR ?= $(CURDIR)/$(LOCAL)/run/metrics
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install lock kafka-jars run test test-unit test-integration test-e2e test-browser bench docs reset clean
+.PHONY: help install lock lint format kafka-jars run test test-unit test-integration test-e2e test-browser bench docs reset clean
 
 help:
 	@echo "make run    start the whole platform locally (Ctrl-C stops it)"
 	@echo "make test   run the whole test suite (starts its own Kafka and database)"
 	@echo "make reset  delete local data (Kafka logs and the database)"
+	@echo "make lint   ruff and mypy (part of make test); make format fixes what it can"
 
 install: $(STAMP_VENV) $(STAMP_JARS)
 
@@ -64,9 +65,19 @@ run: install
 	ipt check-ports
 	honcho start -f deploy/local/Procfile -d .
 
-test: install
+test: install lint
 	bash deploy/local/browser-deps.sh
 	pytest tests
+
+# Style and types: ruff (lint and format) everywhere, mypy (strict on shared/ and every domain/).
+lint: install
+	ruff check .
+	ruff format --check .
+	mypy
+
+format: install
+	ruff check --fix .
+	ruff format .
 
 test-unit: install
 	pytest tests/unit

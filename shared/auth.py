@@ -55,7 +55,7 @@ def decode_token(secret: str, token: str) -> Principal:
 def authenticate_request() -> Principal:
     """The caller of this request, or a 401 with a JSON body."""
     if "principal" in g:
-        return g.principal
+        return current_principal()
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
@@ -64,7 +64,7 @@ def authenticate_request() -> Principal:
         g.principal = decode_token(current_app.config["JWT_SECRET"], token.strip())
     except InvalidToken:
         abort(401, message="Invalid or expired token.")
-    return g.principal
+    return current_principal()
 
 
 def current_principal() -> Principal:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 from marshmallow import Schema, fields, validate
 
@@ -96,14 +97,14 @@ def schema_fields(schema: Schema, prefix: str = "") -> list[tuple[str, str, bool
     return rows
 
 
-def _type_name(field: fields.Field) -> str:
+def _type_name(field: fields.Field[Any]) -> str:
     if isinstance(field, fields.List):
         return f"List[{_type_name(field.inner)}]"
     name = type(field).__name__
     return f"{name} (nullable)" if field.allow_none else name
 
 
-def _allowed(field: fields.Field) -> str:
+def _allowed(field: fields.Field[Any]) -> str:
     validators = field.validators if hasattr(field, "validators") else []
     choices = [v.choices for v in validators if isinstance(v, validate.OneOf)]
     return ", ".join(f"`{c}`" for c in choices[0]) if choices else ""

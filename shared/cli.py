@@ -9,10 +9,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from datetime import timedelta
 
-from shared.auth import ROLES, issue_token
+from shared.auth import issue_token
 from shared.config import DEFAULT_PORTS, SERVICES, Settings, jwt_secret, kafka_bootstrap_servers
+from shared.roles import ROLES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
 
     register_user_commands(commands)
     args = parser.parse_args(argv)
-    return args.run(args)
+    run: Callable[[argparse.Namespace], int] = args.run
+    return run(args)
 
 
 def _token(args: argparse.Namespace) -> int:
@@ -122,7 +125,8 @@ def _wait_ready(args: argparse.Namespace) -> int:
 def _ready(url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{url}/readyz", timeout=3) as response:
-            return response.status == 200
+            status: int = response.status
+            return status == 200
     except (urllib.error.URLError, OSError):
         return False
 

@@ -11,14 +11,18 @@ import getpass
 import json
 import os
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from shared.auth import ROLES
+from shared.roles import ROLES
+
+if TYPE_CHECKING:
+    from shared.users import UserStore
 
 PASSWORD_ENV = "IPT_PASSWORD"
 
 
-def _database_errors(run):
+def _database_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     """A database that cannot be reached is one line on stderr and exit code 2, not a traceback."""
 
     def guarded(args: argparse.Namespace) -> int:
@@ -57,7 +61,7 @@ def register(commands: Any) -> None:
     disable.set_defaults(run=_database_errors(_disable))
 
 
-def _store():
+def _store() -> UserStore:
     from shared.users import UserStore, identity_database
 
     return UserStore(identity_database(dict(os.environ)))

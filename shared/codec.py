@@ -44,7 +44,7 @@ def decode(kind: Any, value: Any) -> Any:
         return tuple(items) if origin is tuple else items
     if origin is dict or kind is dict:
         return dict(value)
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = _hints(kind)
         known = {f.name for f in dataclasses.fields(kind) if f.init}
         return kind(**{name: decode(hints[name], item) for name, item in value.items() if name in known})

@@ -8,8 +8,9 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kafka import KafkaConsumer, KafkaProducer
 from kafka.errors import CommitFailedError
 from kafka.structs import OffsetAndMetadata, TopicPartition
 from marshmallow import ValidationError
@@ -20,7 +21,7 @@ from shared.contracts import UnknownEvent, read_incoming
 from shared.db import is_transient
 from shared.envelope import Envelope, MalformedEnvelope, parse_envelope, utcnow
 from shared.errors import AlreadyExists, StaleWrite
-from shared.kafka import TRANSIENT_KAFKA_ERRORS
+from shared.kafka import TRANSIENT_KAFKA_ERRORS, SendFuture
 from shared.metrics import (
     EVENTS_CONSUMED,
     EVENTS_DEAD_LETTERED,
@@ -35,11 +36,15 @@ from shared.retry import Backoff, Stopped, retry
 from shared.topics import dlq_topic
 from shared.uow import UnitOfWork
 
+if TYPE_CHECKING:
+    from kafka.consumer.fetcher import ConsumerRecord
+
 PROCESSED = "processed_events"
 REPLAY_HEADER = "dlq_replay_for_group"
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Envelope, dict[str, Any], UnitOfWork], None]
+# A handler's return value is ignored (some hand back the aggregate they changed).
+Handler = Callable[[Envelope, dict[str, Any], UnitOfWork], object]
 
 
 class PoisonMessage(Exception):
@@ -69,9 +74,9 @@ class ConsumerRunner:
         *,
         service: str,
         group: str,
-        db: Database,
-        consumer,
-        producer_factory,
+        db: Database[Any],
+        consumer: KafkaConsumer,
+        producer_factory: Callable[[], KafkaProducer],
         handlers: Mapping[str, Handler],
         retry: RetryPolicy | None = None,
     ) -> None:
@@ -82,7 +87,7 @@ class ConsumerRunner:
         self.producer_factory = producer_factory
         self.handlers = dict(handlers)
         self.retry = retry or RetryPolicy()
-        self._producer = None
+        self._producer: KafkaProducer | None = None
 
     # -- loop -------------------------------------------------------------------------------
     def run(self, stop: threading.Event, poll_ms: int = 500) -> None:
@@ -100,7 +105,7 @@ class ConsumerRunner:
             if self._producer is not None:
                 self._producer.close(timeout=5)
 
-    def process(self, record: Any, stop: threading.Event) -> bool:
+    def process(self, record: ConsumerRecord, stop: threading.Event) -> bool:
         """Handles one record fully (or parks it); commits its offset. False if interrupted."""
 
         def handle() -> None:
@@ -121,7 +126,7 @@ class ConsumerRunner:
             self._park_until_done(record, error, stop)
             return not stop.is_set()
 
-    def _should_retry(self, record: Any, error: BaseException, attempt: int) -> bool:
+    def _should_retry(self, record: ConsumerRecord, error: BaseException, attempt: int) -> bool:
         transient = is_passing_fault(error)
         log.warning(
             "event handling failed",
@@ -141,7 +146,7 @@ class ConsumerRunner:
             EVENTS_FAILED.labels(self.service, self.group, _header(record, "ce_type") or "unknown").inc()
         return transient or attempt < self.retry.handler_attempts
 
-    def _park_until_done(self, record: Any, error: BaseException, stop: threading.Event) -> None:
+    def _park_until_done(self, record: ConsumerRecord, error: BaseException, stop: threading.Event) -> None:
         def park() -> None:
             self._dead_letter(record, error)
             self._commit(record)
@@ -151,7 +156,7 @@ class ConsumerRunner:
             retry(park, backoff=self.retry.backoff, stop=stop)
 
     # -- one message ------------------------------------------------------------------------
-    def _handle_or_park(self, record) -> None:
+    def _handle_or_park(self, record: ConsumerRecord) -> None:
         try:
             event, data = self._decode(record)
         except PoisonMessage as poison:
@@ -165,7 +170,7 @@ class ConsumerRunner:
             return
         self._run_handler(event, data)
 
-    def _decode(self, record) -> tuple[Envelope | None, dict[str, Any]]:
+    def _decode(self, record: ConsumerRecord) -> tuple[Envelope | None, dict[str, Any]]:
         try:
             event = parse_envelope(record.value)
         except MalformedEnvelope as error:
@@ -181,7 +186,7 @@ class ConsumerRunner:
             raise PoisonMessage(f"{event.type} v{event.version} failed its schema: {sorted(error.messages)}") from error
         return event, data
 
-    def _meant_for_us(self, record) -> bool:
+    def _meant_for_us(self, record: ConsumerRecord) -> bool:
         """A replayed dead letter is for the group that parked it; the others handled it already."""
         target = _header(record, REPLAY_HEADER)
         return target is None or target == self.group
@@ -198,8 +203,12 @@ class ConsumerRunner:
                 "type": event.type,
                 "processed_at": utcnow(),
             }
+
+            def mark_processed(session: Any) -> None:
+                self.db[PROCESSED].insert_one(dict(marker), session=session)
+
             # Staged first, so the handler's own commit records the event as processed with its effects.
-            uow.stage(lambda session: self.db[PROCESSED].insert_one(dict(marker), session=session))
+            uow.stage(mark_processed)
             try:
                 self.handlers[event.type](event, data, uow)
                 if not uow.committed:
@@ -219,7 +228,7 @@ class ConsumerRunner:
         return f"{self.group}:{event.id}"
 
     # -- offsets and dead letters ----------------------------------------------------------
-    def _commit(self, record) -> None:
+    def _commit(self, record: ConsumerRecord) -> None:
         LAST_HANDLED.labels(self.service, self.group).set_to_current_time()
         try:
             self.consumer.commit(
@@ -233,7 +242,7 @@ class ConsumerRunner:
                 extra={"topic": record.topic, "partition": record.partition, "offset": record.offset},
             )
 
-    def _dead_letter(self, record, error: BaseException) -> None:
+    def _dead_letter(self, record: ConsumerRecord, error: BaseException) -> None:
         """Parks the original bytes with why, where from and who gave up on it."""
         if self._producer is None:
             self._producer = self.producer_factory()
@@ -248,7 +257,8 @@ class ConsumerRunner:
             ("dlq_offset", str(record.offset).encode()),
         ]
         target = dlq_topic(record.topic)
-        self._producer.send(target, key=record.key, value=record.value, headers=headers).get(timeout=30)
+        sent: SendFuture = self._producer.send(target, key=record.key, value=record.value, headers=headers)
+        sent.get(timeout=30)
         EVENTS_DEAD_LETTERED.labels(self.service, self.group, record.topic).inc()
         log.error(
             "message dead-lettered",
@@ -263,13 +273,13 @@ class ConsumerRunner:
         )
 
 
-def _header(record, name: str) -> str | None:
+def _header(record: ConsumerRecord, name: str) -> str | None:
     for key, value in record.headers or []:
         if key == name:
             return value.decode(errors="replace")
     return None
 
 
-def ensure_processed_indexes(db: Database) -> None:
+def ensure_processed_indexes(db: Database[Any]) -> None:
     # Kept past the longest retention (dead letters: 90 days), so any replayable event is recognised.
     db[PROCESSED].create_index("processed_at", expireAfterSeconds=120 * 24 * 3600)

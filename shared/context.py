@@ -17,9 +17,9 @@ def current_correlation_id() -> str:
     return _correlation_id.get()
 
 
-def set_correlation_id(value: str) -> contextvars.Token:
+def set_correlation_id(value: str) -> contextvars.Token[str]:
     return _correlation_id.set(value)
 
 
-def reset_correlation_id(token: contextvars.Token) -> None:
+def reset_correlation_id(token: contextvars.Token[str]) -> None:
     _correlation_id.reset(token)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import Any
 
 from pymongo import MongoClient
 from pymongo.database import Database
@@ -11,14 +12,14 @@ from pymongo.errors import AutoReconnect, ConnectionFailure, NetworkTimeout, Ope
 from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
-_clients: dict[tuple[int, str], MongoClient] = {}
+_clients: dict[tuple[int, str], MongoClient[dict[str, Any]]] = {}
 _lock = threading.Lock()
 
 # Errors worth retrying: the server or network hiccupped; the same request may succeed later.
 TRANSIENT_DB_ERRORS: tuple[type[BaseException], ...] = (AutoReconnect, ConnectionFailure, NetworkTimeout)
 
 
-def mongo_client(uri: str) -> MongoClient:
+def mongo_client(uri: str) -> MongoClient[dict[str, Any]]:
     """The process's client for `uri`; a forked child gets its own, never the parent's."""
     key = (os.getpid(), uri)
     with _lock:
@@ -35,13 +36,13 @@ def mongo_client(uri: str) -> MongoClient:
         return _clients[key]
 
 
-def database(uri: str, name: str) -> Database:
+def database(uri: str, name: str) -> Database[dict[str, Any]]:
     return mongo_client(uri).get_database(
         name, write_concern=WriteConcern("majority"), read_concern=ReadConcern("majority")
     )
 
 
-def ping(db: Database) -> None:
+def ping(db: Database[Any]) -> None:
     db.client.admin.command("ping")
 
 

@@ -9,7 +9,7 @@ from kafka import KafkaConsumer
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from shared.consumer import REPLAY_HEADER
-from shared.kafka import make_producer
+from shared.kafka import SendFuture, make_producer
 
 REPLAY_GROUP = "ipt-dlq-replay"
 
@@ -44,7 +44,13 @@ def _parked(bootstrap: str, dlq: str, group: str | None) -> Iterator[tuple[Kafka
         partitions = [TopicPartition(dlq, p) for p in sorted(consumer.partitions_for_topic(dlq) or [])]
         consumer.assign(partitions)
         end = consumer.end_offsets(partitions)
-        while any(consumer.position(tp) < end[tp] for tp in partitions):
+
+        def behind(tp: TopicPartition) -> bool:
+            position = consumer.position(tp)  # with no timeout it waits until the offset is known
+            assert position is not None
+            return position < end[tp]
+
+        while any(behind(tp) for tp in partitions):
             for records in consumer.poll(timeout_ms=1000).values():
                 for record in records:
                     if record.offset >= end[TopicPartition(record.topic, record.partition)]:
@@ -72,7 +78,10 @@ def replay(bootstrap: str, dlq: str) -> int:
                 (REPLAY_HEADER, message.headers.get("dlq_group", "").encode()),
                 ("dlq_replayed_from", f"{dlq}@{message.partition}:{message.offset}".encode()),
             ]
-            producer.send(message.original_topic, key=message.key, value=message.value, headers=headers).get(timeout=30)
+            sent: SendFuture = producer.send(
+                message.original_topic, key=message.key, value=message.value, headers=headers
+            )
+            sent.get(timeout=30)
             consumer.commit({TopicPartition(dlq, message.partition): OffsetAndMetadata(message.offset + 1, "", -1)})
             count += 1
     finally:

@@ -93,8 +93,11 @@ class StoreFactory(Protocol):
 
 def next_version(item: T) -> tuple[int, T]:
     """The version that was read, and the item as it will be stored (one version later)."""
-    expected = int(item.version)
-    return expected, replace(item, version=expected + 1)  # type: ignore[type-var]
+    # Whatever is saved (not put) is a dataclass with an integer `version` field; `T` itself stays
+    # unbounded because the same stores also keep read models, which have no version.
+    aggregate: Any = item
+    expected = int(aggregate.version)
+    return expected, replace(aggregate, version=expected + 1)
 
 
 def track(item: object, uow: UnitOfWork) -> None:

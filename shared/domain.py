@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 _PENDING = "_pending_events"
 
@@ -21,6 +21,12 @@ class DomainEvent:
 
     TYPE: ClassVar[str]
     VERSION: ClassVar[int] = 1
+
+    if TYPE_CHECKING:
+        # Every concrete event has a `client_id` field. Declared for the type checker only: a real
+        # annotation here would become the first dataclass field of every event and reorder them.
+        @property
+        def client_id(self) -> str: ...
 
     @property
     def subject(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import Protocol
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
@@ -13,6 +14,14 @@ from shared.topics import TOPICS, TopicSpec
 log = logging.getLogger(__name__)
 
 TRANSIENT_KAFKA_ERRORS: tuple[type[BaseException], ...] = (KafkaError,)
+
+
+class SendFuture(Protocol):
+    """What `KafkaProducer.send` returns, as far as the platform uses it: `get` waits for the
+    broker's acknowledgement and raises if the record was not written. (types-kafka-python leaves
+    `FutureRecordMetadata.get` unannotated.)"""
+
+    def get(self, timeout: float | None = None) -> object: ...
 
 
 def make_producer(bootstrap_servers: str, client_id: str) -> KafkaProducer:

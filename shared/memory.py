@@ -36,7 +36,7 @@ class InMemoryDatabase:
 
     @property
     def stores(self) -> StoreFactory:
-        return self.documents  # type: ignore[return-value]
+        return self.documents
 
     def unit_of_work(self, source: str) -> Callable[..., FakeUnitOfWork]:
         def make(cause: Envelope | None = None) -> FakeUnitOfWork:
@@ -147,7 +147,7 @@ class InMemoryDocuments(Generic[T]):
     def _matching(self, query: Query, sort: Sort | None, limit: int) -> list[Document]:
         found = [copy.deepcopy(d) for d in self._docs.values() if matches(d, query)]
         for name, direction in reversed(list(sort or [])):
-            found.sort(key=lambda d, n=name: _sort_key(_lookup(d, n)), reverse=direction < 0)
+            found.sort(key=_sort_key_of(name), reverse=direction < 0)
         return found[:limit] if limit else found
 
 
@@ -168,6 +168,10 @@ def _lookup(document: Any, path: str) -> Any:
 def _sort_key(value: Any) -> tuple[int, Any]:
     # MongoDB sorts missing and null values before everything else.
     return (0, 0) if value is _MISSING or value is None else (1, value)
+
+
+def _sort_key_of(path: str) -> Callable[[Document], tuple[int, Any]]:
+    return lambda document: _sort_key(_lookup(document, path))
 
 
 def matches(document: Document, query: Query) -> bool:

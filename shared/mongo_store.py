@@ -64,11 +64,11 @@ class MongoDocuments(Generic[T]):
 
     def put(self, item: T, uow: UnitOfWork) -> None:
         document = self.kind.to_document(item)
-        uow.stage(
-            lambda session: self.collection.replace_one(
-                {"_id": document["_id"]}, document, upsert=True, session=session
-            )
-        )
+
+        def write(session: Any) -> None:
+            self.collection.replace_one({"_id": document["_id"]}, document, upsert=True, session=session)
+
+        uow.stage(write)
         track(item, uow)
 
     def get(self, item_id: str) -> T | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pymongo import ASCENDING, UpdateMany
 from pymongo.database import Database
@@ -15,6 +16,11 @@ from shared.contracts import topic_for_type
 from shared.envelope import Envelope, utcnow
 from shared.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, PUBLISH_FAILURES
 from shared.retry import Backoff, Stopped, retry
+
+if TYPE_CHECKING:
+    from kafka import KafkaProducer
+
+    from shared.kafka import SendFuture
 
 OUTBOX = "outbox"
 PENDING, SENT = "pending", "sent"
@@ -38,12 +44,12 @@ def outbox_record(event: Envelope, seq: int) -> dict[str, Any]:
     }
 
 
-def ensure_outbox_indexes(db: Database) -> None:
+def ensure_outbox_indexes(db: Database[Any]) -> None:
     db[OUTBOX].create_index([("status", ASCENDING), ("created_at", ASCENDING), ("seq", ASCENDING)])
     db[OUTBOX].create_index("sent_at", expireAfterSeconds=int(SENT_RETENTION.total_seconds()))
 
 
-def pending_count(db: Database) -> int:
+def pending_count(db: Database[Any]) -> int:
     return db[OUTBOX].count_documents({"status": PENDING})
 
 
@@ -55,14 +61,19 @@ class OutboxRelay:
     """
 
     def __init__(
-        self, db: Database, producer_factory, service: str, batch_size: int = 200, send_timeout: float = 30.0
+        self,
+        db: Database[Any],
+        producer_factory: Callable[[], KafkaProducer],
+        service: str,
+        batch_size: int = 200,
+        send_timeout: float = 30.0,
     ) -> None:
         self.db = db
         self.producer_factory = producer_factory
         self.service = service
         self.batch_size = batch_size
         self.send_timeout = send_timeout
-        self._producer = None
+        self._producer: KafkaProducer | None = None
 
     def publish_pending(self) -> int:
         """One pass: publish up to a batch; returns how many were published."""
@@ -99,7 +110,7 @@ class OutboxRelay:
             raise PublishFailed(f"{len(records) - len(sent_ids)} outbox records not acknowledged")
         return len(sent_ids)
 
-    def _acknowledged(self, futures) -> list[str]:
+    def _acknowledged(self, futures: Sequence[tuple[dict[str, Any], SendFuture]]) -> list[str]:
         """The leading run of acknowledged records. Everything after the first failure stays
         pending and is sent again after it, so no event overtakes an earlier one for good;
         a record that did get through is then a duplicate, which consumers skip."""
@@ -119,7 +130,7 @@ class OutboxRelay:
             sent.append(record["_id"])
         return sent
 
-    def _get_producer(self):
+    def _get_producer(self) -> KafkaProducer:
         if self._producer is None:
             self._producer = self.producer_factory()
         return self._producer

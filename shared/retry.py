@@ -28,7 +28,9 @@ class Backoff:
     maximum: float = 30.0
 
     def delay(self, attempt: int) -> float:
-        return min(self.maximum, self.initial * 2 ** (attempt - 1))
+        # The exponent is capped: a relay retrying through a long outage counts thousands of
+        # attempts, and 2.0 ** 1024 overflows.
+        return min(self.maximum, self.initial * 2.0 ** min(attempt - 1, 64))
 
 
 IMMEDIATE = Backoff(0.0, 0.0)

@@ -47,7 +47,7 @@ def finish_service_app(app: Flask, settings: Settings) -> Flask:
     return app
 
 
-def service_database(settings: Settings) -> Database:
+def service_database(settings: Settings) -> Database[Any]:
     return database(settings.mongo_uri, settings.database)
 
 

@@ -20,8 +20,9 @@ from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from shared.auth import ROLES, Principal
+from shared.auth import Principal
 from shared.envelope import utcnow
+from shared.roles import ROLES
 
 COLLECTION = "staff_users"
 MIN_PASSWORD_LENGTH = 10
@@ -144,7 +145,9 @@ class _Accounts:
     def is_active(self, username: str, role: str) -> bool:
         """Whether a signed-in account still exists, is enabled and has the same role."""
         doc = self._load(normalise_username(username))
-        return bool(doc) and not doc.get("disabled") and doc.get("role") == role
+        if not doc:
+            return False
+        return not doc.get("disabled") and doc.get("role") == role
 
     def disable(self, username: str) -> None:
         if not self._set(normalise_username(username), {"disabled": True}):
@@ -163,7 +166,7 @@ def _aware(moment: datetime) -> datetime:
 class UserStore(_Accounts):
     """Accounts in MongoDB, collection `staff_users` of the identity database."""
 
-    def __init__(self, db: Database, clock: Clock = utcnow, hash_method: str = HASH_METHOD) -> None:
+    def __init__(self, db: Database[Any], clock: Clock = utcnow, hash_method: str = HASH_METHOD) -> None:
         super().__init__(clock, hash_method)
         self.collection = db[COLLECTION]
 
@@ -223,15 +226,16 @@ class InMemoryUserStore(_Accounts):
             doc = self.users.get(username)
             if doc is None:
                 return 0
-            doc["failed_attempts"] = doc.get("failed_attempts", 0) + 1
-            return doc["failed_attempts"]
+            failures: int = doc.get("failed_attempts", 0) + 1
+            doc["failed_attempts"] = failures
+            return failures
 
     def _all(self) -> list[dict[str, Any]]:
         with self._lock:
             return copy.deepcopy(list(self.users.values()))
 
 
-def identity_database(env: Mapping[str, str] | None = None) -> Database:
+def identity_database(env: Mapping[str, str] | None = None) -> Database[Any]:
     """`<MONGO_DB_PREFIX>_identity` on MONGO_URI: where staff accounts live, for every service."""
     from shared.db import database
 

@@ -7,7 +7,7 @@ import signal
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from prometheus_client import start_http_server
 from pymongo.database import Database
@@ -40,9 +40,9 @@ class PeriodicTask:
 class WorkerSpec:
     service: str
     # Built from the process's own database handle (clients are per process, never inherited).
-    build_handlers: Callable[[Database], Mapping[str, Handler]]
-    ensure_indexes: Callable[[Database], None] = field(default=lambda db: None)
-    build_periodic: Callable[[Database], list[PeriodicTask]] = field(default=lambda db: [])
+    build_handlers: Callable[[Database[Any]], Mapping[str, Handler]]
+    ensure_indexes: Callable[[Database[Any]], None] = field(default=lambda db: None)
+    build_periodic: Callable[[Database[Any]], list[PeriodicTask]] = field(default=lambda db: [])
 
 
 DEPENDENCY_BACKOFF = Backoff(0.5, 5.0)
@@ -116,14 +116,14 @@ def _join(threads: list[threading.Thread]) -> None:
         thread.join(timeout=30)
 
 
-def _prepare_database(db: Database, spec: WorkerSpec) -> bool:
+def _prepare_database(db: Database[Any], spec: WorkerSpec) -> bool:
     ensure_outbox_indexes(db)
     ensure_processed_indexes(db)
     spec.ensure_indexes(db)
     return True
 
 
-def _start_relay(db: Database, settings: Settings, stop: threading.Event) -> threading.Thread:
+def _start_relay(db: Database[Any], settings: Settings, stop: threading.Event) -> threading.Thread:
     relay = OutboxRelay(
         db, lambda: make_producer(settings.kafka_bootstrap_servers, f"{settings.service}-relay"), settings.service
     )
@@ -148,7 +148,7 @@ def _start_periodic(task: PeriodicTask, stop: threading.Event) -> threading.Thre
 
 
 def _consume(
-    service: str, handlers: Mapping[str, Handler], settings: Settings, db: Database, stop: threading.Event
+    service: str, handlers: Mapping[str, Handler], settings: Settings, db: Database[Any], stop: threading.Event
 ) -> None:
     if not handlers:
         stop.wait()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields
+from marshmallow.types import UnknownOption
 
 from shared.topics import events_topic
 
@@ -14,7 +16,7 @@ from shared.topics import events_topic
 class EventContract:
     type: str
     version: int
-    schema: type[Schema]
+    schema: builtins.type[Schema]  # `type` alone would name the field above
     description: str
     example: dict[str, Any]
     consumers: tuple[str, ...] = ()
@@ -65,21 +67,22 @@ def topic_for_type(type_: str) -> str:
 def validate_outgoing(type_: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
     """Strict: an unknown or missing field is a producer bug and must fail before publishing."""
     schema = _schema(type_, version, RAISE)
-    return schema.dump(schema.load(data))
+    # `load` and `dump` return Any (a list with many=True); one object in, one dict out.
+    return cast(dict[str, Any], schema.dump(schema.load(data)))
 
 
 def read_incoming(type_: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
     """Tolerant: fields added by newer producers are ignored; missing required ones still fail."""
-    return _schema(type_, version, EXCLUDE).load(data)
+    return cast(dict[str, Any], _schema(type_, version, EXCLUDE).load(data))
 
 
-def _schema(type_: str, version: int, unknown: str) -> Schema:
+def _schema(type_: str, version: int, unknown: UnknownOption) -> Schema:
     schema = contract_for(type_, version).schema(unknown=unknown)
     _apply_unknown(schema, unknown)
     return schema
 
 
-def _apply_unknown(schema: Schema, unknown: str) -> None:
+def _apply_unknown(schema: Schema, unknown: UnknownOption) -> None:
     """marshmallow applies `unknown` to the top level only; nested objects get the same rule here."""
     for field in schema.fields.values():
         nested = getattr(field, "inner", field)  # a List's item field, or the field itself

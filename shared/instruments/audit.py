@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from shared.instruments.instrument import Instrument, result_for
 from shared.instruments.loinc import LOINC_CODES
@@ -77,7 +78,7 @@ SEX_AT_BIRTH = ExtraField(
 )
 
 
-def needs_escalation(answers: tuple) -> bool:
+def needs_escalation(answers: tuple[Any, ...]) -> bool:
     return any(answers[number - 1] >= threshold for number, threshold in ESCALATION_AT_LEAST.items())
 
 
@@ -86,7 +87,7 @@ def auditc_cutoff(sex_at_birth: object) -> int:
 
 
 def score_audit(
-    instrument: Instrument, answers: tuple, extras: Mapping[str, object], cutoff: int | None
+    instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
     assert cutoff is not None
     total = sum(answers)
@@ -102,7 +103,7 @@ def score_audit(
 
 
 def score_auditc(
-    instrument: Instrument, answers: tuple, extras: Mapping[str, object], cutoff: int | None
+    instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
     total = sum(answers)
     sex = extras["sex_at_birth"]

@@ -7,6 +7,7 @@ mental-health professional evaluates the person.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from shared.instruments.instrument import Instrument, result_for
 from shared.instruments.loinc import LOINC_CODES
@@ -71,7 +72,7 @@ def timing_rule(answers: Sequence[object], extras: Mapping[str, object]) -> dict
     return {}
 
 
-def risk_level(answers: tuple, recent: object) -> str:
+def risk_level(answers: tuple[Any, ...], recent: object) -> str:
     said_yes = {number for number, answer in enumerate(answers, start=1) if answer is True}
     behaviour = BEHAVIOUR in said_yes
     if said_yes & {INTENT, PLAN} or (behaviour and recent is True):
@@ -83,7 +84,7 @@ def risk_level(answers: tuple, recent: object) -> str:
     return "none"
 
 
-def risk_flags(answers: tuple) -> tuple[str, ...]:
+def risk_flags(answers: tuple[Any, ...]) -> tuple[str, ...]:
     flags = []
     if any(answers[number - 1] is True for number in (WISH_DEAD, THOUGHTS, METHOD, INTENT, PLAN)):
         flags.append("suicidal_ideation")
@@ -93,7 +94,7 @@ def risk_flags(answers: tuple) -> tuple[str, ...]:
 
 
 def score_cssrs(
-    instrument: Instrument, answers: tuple, extras: Mapping[str, object], cutoff: int | None
+    instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
     recent = extras[Q6_RECENT.name]
     level = risk_level(answers, recent)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from shared.instruments.instrument import Instrument, result_for
 from shared.instruments.loinc import LOINC_CODES
@@ -38,7 +39,7 @@ def item_points(item: Item, answer: bool) -> int:
 
 
 def score_dast10(
-    instrument: Instrument, answers: tuple, extras: Mapping[str, object], cutoff: int | None
+    instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
     assert cutoff is not None
     total = sum(item_points(item, answer) for item, answer in zip(instrument.items, answers, strict=True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from shared.instruments.instrument import Instrument, result_for
 from shared.instruments.loinc import LOINC_CODES
@@ -33,7 +34,7 @@ GAD7_ITEMS = scale_items(GAD7_TEXTS, FREQUENCY, loincs=LOINC_CODES["gad7"].items
 
 
 def score_gad7(
-    instrument: Instrument, answers: tuple, extras: Mapping[str, object], cutoff: int | None
+    instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
     assert cutoff is not None
     total = sum(answers)
@@ -47,7 +48,7 @@ def score_gad7(
 
 
 def score_gad2(
-    instrument: Instrument, answers: tuple, extras: Mapping[str, object], cutoff: int | None
+    instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
     assert cutoff is not None
     total = sum(answers)

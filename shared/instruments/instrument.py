@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from shared.instruments.model import ExtraField, Item, ScreeningResult
 from shared.instruments.validation import ExtrasRule, SkipRule, validate_submission
 
 # Called only with answers that passed validation: every value has the right type and range,
 # and skipped items hold their 'no' value. The last argument is the cut-off in force.
-Scorer = Callable[["Instrument", tuple, Mapping[str, object], "int | None"], ScreeningResult]
+Scorer = Callable[["Instrument", tuple[Any, ...], Mapping[str, object], "int | None"], ScreeningResult]
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def result_for(
     positive: bool,
     flags: Sequence[str] = (),
     risk_level: str | None = None,
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
 ) -> ScreeningResult:
     """A result stamped with the instrument's code and version."""
     return ScreeningResult(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from shared.errors import Invalid
 
@@ -87,7 +88,7 @@ class ScreeningResult:
     positive: bool
     flags: tuple[str, ...] = ()
     risk_level: str | None = None
-    details: dict = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 class InvalidAnswers(Invalid):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 from shared.instruments.instrument import Instrument, result_for
 from shared.instruments.loinc import LOINC_CODES
@@ -55,11 +56,11 @@ PCL5_TEXTS = (
 PCL5_ITEMS = scale_items(PCL5_TEXTS, BOTHERED)
 
 
-def cluster_severities(answers: tuple) -> dict[str, int]:
+def cluster_severities(answers: tuple[Any, ...]) -> dict[str, int]:
     return {name: sum(answers[number - 1] for number in numbers) for name, numbers in PCL5_CLUSTERS.items()}
 
 
-def meets_dsm5_rule(answers: tuple) -> bool:
+def meets_dsm5_rule(answers: tuple[Any, ...]) -> bool:
     return all(
         sum(1 for number in numbers if answers[number - 1] >= SYMPTOM_COUNTS_AT) >= DSM5_ITEMS_NEEDED[name]
         for name, numbers in PCL5_CLUSTERS.items()
@@ -67,7 +68,7 @@ def meets_dsm5_rule(answers: tuple) -> bool:
 
 
 def score_pcl5(
-    instrument: Instrument, answers: tuple, extras: Mapping[str, object], cutoff: int | None
+    instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
     assert cutoff is not None
     total = sum(answers)

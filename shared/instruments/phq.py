@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from shared.instruments.instrument import Instrument, result_for
 from shared.instruments.loinc import LOINC_CODES, PHQ9_DIFFICULTY, PHQ_FREQUENCY_ANSWERS
@@ -57,7 +58,7 @@ DIFFICULTY = ExtraField(
 
 
 def score_phq9(
-    instrument: Instrument, answers: tuple, extras: Mapping[str, object], cutoff: int | None
+    instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
     assert cutoff is not None
     total = sum(answers)  # item 10 (difficulty) is an extra field, so it can never be added
@@ -75,7 +76,7 @@ def score_phq9(
 
 
 def score_phq2(
-    instrument: Instrument, answers: tuple, extras: Mapping[str, object], cutoff: int | None
+    instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
     assert cutoff is not None
     total = sum(answers)

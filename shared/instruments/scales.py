@@ -65,8 +65,8 @@ def band_for(total: int, bands: Bands) -> str:
 
 
 def max_scale_total(items: Sequence[Item]) -> int:
-    return sum(max(item.allowed_values) for item in items)  # type: ignore[misc]
+    return sum(max(item.allowed_values) for item in items)
 
 
 def min_scale_total(items: Sequence[Item]) -> int:
-    return sum(min(item.allowed_values) for item in items)  # type: ignore[misc]
+    return sum(min(item.allowed_values) for item in items)

@@ -188,7 +188,7 @@ class Client(Aggregate):
                 program=self.registration.program,
                 track=admission.track,
                 primary_problem_area=_focus(areas.primary),
-                secondary_problem_area=_focus(areas.secondary),
+                secondary_problem_area=None if areas.secondary is None else _focus(areas.secondary),
                 preferred_days=admission.preferred_days,
                 preferred_times=admission.preferred_times,
                 clinician_preference=admission.clinician_preference,
@@ -202,8 +202,8 @@ class Client(Aggregate):
             raise Invalid(errors)
 
 
-def _focus(area: ProblemArea | None) -> events.FocusArea | None:
-    return None if area is None else events.FocusArea(area=area.area, stage=area.stage)
+def _focus(area: ProblemArea) -> events.FocusArea:
+    return events.FocusArea(area=area.area, stage=area.stage)
 
 
 def check_registration(registration: Registration, today: date) -> None:

@@ -19,14 +19,14 @@ class Screening(Aggregate):
     client_id: str
     instrument: str
     version: str
-    answers: list
-    extras: dict
+    answers: list[Any]
+    extras: dict[str, Any]
     total: int | None
     severity: str | None
     positive: bool
     flags: list[str]
     risk_level: str | None
-    details: dict
+    details: dict[str, Any]
     administered_by: str
     administered_at: datetime
 
@@ -47,7 +47,7 @@ class Screening(Aggregate):
 def administer(
     client_id: str,
     code: str,
-    answers: list,
+    answers: list[Any],
     extras: dict[str, Any],
     sex_at_birth: str | None,
     by: str,

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from services.intake.domain.client import Client
 
 # Baseline screenings each program needs before admission (a per-program setting).
 BASELINE_SCREENINGS: dict[str, tuple[str, ...]] = {
@@ -29,7 +33,7 @@ def due_screenings(program: str, done: set[str]) -> tuple[str, ...]:
     return tuple(code for code in BASELINE_SCREENINGS.get(program, ()) if code not in done)
 
 
-def entry_for(client, done: set[str]) -> QueueEntry | None:
+def entry_for(client: Client, done: set[str]) -> QueueEntry | None:
     """What needs doing for one client, most pressing first; None when nothing does."""
     flags = client.open_risk_flags
     if flags:

@@ -72,12 +72,13 @@ def screen(client_id: str, body: dict[str, Any], deps: Dependencies) -> dict[str
     return {**vars(screening), "risk_flag": flag}
 
 
-def _area(raw: dict[str, Any] | None) -> ProblemArea | None:
-    return None if raw is None else ProblemArea(area=raw["area"], stage=raw.get("stage"))
+def _area(raw: dict[str, Any]) -> ProblemArea:
+    return ProblemArea(area=raw["area"], stage=raw.get("stage"))
 
 
 def problem_areas(raw: dict[str, Any]) -> ProblemAreas:
-    return ProblemAreas(primary=_area(raw["primary"]), secondary=_area(raw.get("secondary")))
+    secondary = raw.get("secondary")
+    return ProblemAreas(primary=_area(raw["primary"]), secondary=None if secondary is None else _area(secondary))
 
 
 def assessment(body: dict[str, Any]) -> Assessment:

@@ -29,7 +29,7 @@ def conflict(error: Conflict) -> tuple[str, int]:
 
 @ui.errorhandler(HTTPException)
 def http_error(error: HTTPException) -> tuple[str, int]:
-    return error_page(error.code or 500, error.name, error.description)
+    return error_page(error.code or 500, error.name, error.description or "")
 
 
 @ui.errorhandler(Exception)

@@ -16,7 +16,7 @@ Errors = dict[str, list[str]]
 REFUSALS = (ValidationError, Invalid)
 
 
-def refusal_errors(refusal: Exception) -> Errors:
+def refusal_errors(refusal: ValidationError | Invalid) -> Errors:
     """The field errors of a refused form: schema messages flattened, domain errors (`.errors`) as they are."""
     if isinstance(refusal, ValidationError):
         return flatten_errors(refusal.messages)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
+from marshmallow import ValidationError
+from werkzeug.wrappers import Response
 
 from services.intake import handlers
 from services.intake.domain.work_queue import BASELINE_SCREENINGS, due_screenings
@@ -13,6 +15,7 @@ from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.errors import ordered, refusal_errors
 from services.intake.entrypoints.ui.forms.fields import form_values
 from shared.envelope import utcnow
+from shared.errors import Invalid
 from shared.service import dependencies
 from shared.vocabulary import PART2_PROGRAMS
 
@@ -40,7 +43,9 @@ def render_client(client_id: str, status: int = 200, **forms_state: Any) -> tupl
     )
 
 
-def client_form_refused(client_id: str, form: str, refusal: Exception, order: Iterable[str] = ()) -> tuple[str, int]:
+def client_form_refused(
+    client_id: str, form: str, refusal: ValidationError | Invalid, order: Iterable[str] = ()
+) -> tuple[str, int]:
     """The client record again, with the errors and typed values of the one form on it that was refused."""
     values = form_values(request.form)
     errors = ordered(refusal_errors(refusal), order)
