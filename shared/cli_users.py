@@ -56,7 +56,7 @@ def register(commands: Any) -> None:
     listing = actions.add_parser("list", help="list accounts (never their passwords)")
     listing.set_defaults(run=_database_errors(_list))
 
-    disable = actions.add_parser("disable", help="disable an account; it can no longer sign in")
+    disable = actions.add_parser("disable", help="disable an account and end its sessions at once")
     disable.add_argument("--username", required=True)
     disable.set_defaults(run=_database_errors(_disable))
 
@@ -101,9 +101,9 @@ def _disable(args: argparse.Namespace) -> int:
     from shared.users import UnknownUser
 
     try:
-        _store().disable(args.username)
+        ended = _store().disable(args.username)
     except UnknownUser as error:
         print(f"ipt user disable: {error}", file=sys.stderr)
         return 1
-    print(json.dumps({"username": args.username.strip().casefold(), "disabled": True}))
+    print(json.dumps({"username": args.username.strip().casefold(), "disabled": True, "sessions_ended": ended}))
     return 0

@@ -3,6 +3,9 @@
 Passwords are kept only as werkzeug hashes (scrypt). Verification always runs one hash check,
 also for unknown, disabled or locked accounts, so timing says little about which case it was.
 Five failed attempts in a row lock the account for 15 minutes.
+
+Each store owns the signed-in UI sessions of its accounts (shared/staff_sessions.py, in the same
+database), so disabling or locking an account ends all of its sessions at once.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from shared.auth import Principal
 from shared.envelope import utcnow
 from shared.roles import ROLES
+from shared.staff_sessions import InMemoryStaffSessionStore, StaffSessions, StaffSessionStore
 
 COLLECTION = "staff_users"
 MIN_PASSWORD_LENGTH = 10
@@ -75,7 +79,8 @@ def _public(doc: Mapping[str, Any]) -> dict[str, Any]:
 class _Accounts:
     """The rules, over a few storage primitives that the MongoDB and in-memory stores provide."""
 
-    def __init__(self, clock: Clock = utcnow, hash_method: str = HASH_METHOD) -> None:
+    def __init__(self, sessions: StaffSessions, clock: Clock = utcnow, hash_method: str = HASH_METHOD) -> None:
+        self.sessions = sessions
         self._clock = clock
         self._hash_method = hash_method
         # Checked when the username is unknown, so that case costs one hash like the others.
@@ -133,6 +138,9 @@ class _Accounts:
         if not matches or not candidate:
             if self._count_failure(name) >= MAX_FAILURES:
                 self._set(name, {"failed_attempts": 0, "locked_until": now + LOCK_DURATION})
+                # Someone is guessing this password: whoever is signed in as the account may be
+                # them already, so its sessions end too and the owner signs in again afterwards.
+                self.sessions.end_all(name)
             return None
         self._set(name, {"failed_attempts": 0, "locked_until": None, "last_login": now})
         return Principal(sub=name, role=doc["role"])
@@ -143,15 +151,23 @@ class _Accounts:
         return _public(doc) if doc else None
 
     def is_active(self, username: str, role: str) -> bool:
-        """Whether a signed-in account still exists, is enabled and has the same role."""
+        """Whether a signed-in account still exists, is enabled, is not locked and has the same role."""
         doc = self._load(normalise_username(username))
         if not doc:
             return False
+        locked_until = doc.get("locked_until")
+        if locked_until is not None and _aware(locked_until) > self._clock():
+            return False
         return not doc.get("disabled") and doc.get("role") == role
 
-    def disable(self, username: str) -> None:
-        if not self._set(normalise_username(username), {"disabled": True}):
-            raise UnknownUser(f"No account named {normalise_username(username)!r}.")
+    def disable(self, username: str) -> int:
+        """Disables the account and ends its sessions; returns how many sessions were ended."""
+        name = normalise_username(username)
+        # Disabled first: a sign-in racing with this either fails or starts a session that the
+        # account check on its first request refuses (shared/staff_sessions.py `resume`).
+        if not self._set(name, {"disabled": True}):
+            raise UnknownUser(f"No account named {name!r}.")
+        return self.sessions.end_all(name)
 
     def list(self) -> list[dict[str, Any]]:
         return sorted((_public(doc) for doc in self._all()), key=lambda user: user["username"])
@@ -164,10 +180,16 @@ def _aware(moment: datetime) -> datetime:
 
 
 class UserStore(_Accounts):
-    """Accounts in MongoDB, collection `staff_users` of the identity database."""
+    """Accounts in MongoDB, collection `staff_users` of the identity database; their sessions beside them."""
 
-    def __init__(self, db: Database[Any], clock: Clock = utcnow, hash_method: str = HASH_METHOD) -> None:
-        super().__init__(clock, hash_method)
+    def __init__(
+        self,
+        db: Database[Any],
+        clock: Clock = utcnow,
+        hash_method: str = HASH_METHOD,
+        sessions: StaffSessions | None = None,
+    ) -> None:
+        super().__init__(sessions if sessions is not None else StaffSessionStore(db, clock), clock, hash_method)
         self.collection = db[COLLECTION]
 
     def ensure_indexes(self) -> None:
@@ -196,10 +218,18 @@ class UserStore(_Accounts):
 
 
 class InMemoryUserStore(_Accounts):
-    """The same rules over a dict, for unit tests. pbkdf2 by default: scrypt is slow on purpose."""
+    """The same rules over a dict, for unit tests. pbkdf2 by default: scrypt is slow on purpose.
 
-    def __init__(self, clock: Clock = utcnow, hash_method: str = "pbkdf2:sha256:1000") -> None:
-        super().__init__(clock, hash_method)
+    Its sessions are an in-memory store on the same clock unless `sessions` is given.
+    """
+
+    def __init__(
+        self,
+        clock: Clock = utcnow,
+        hash_method: str = "pbkdf2:sha256:1000",
+        sessions: StaffSessions | None = None,
+    ) -> None:
+        super().__init__(sessions if sessions is not None else InMemoryStaffSessionStore(clock), clock, hash_method)
         self.users: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
 

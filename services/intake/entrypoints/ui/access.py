@@ -7,11 +7,27 @@ from typing import Any
 from flask import flash, g, redirect, request, session, url_for
 
 from services.intake.entrypoints.ui.blueprint import error_page, ui
-from services.intake.entrypoints.ui.security import IDLE_SECONDS, csrf_ok, expired, signed_in, touch, user_store
+from services.intake.entrypoints.ui.security import (
+    IDLE_SECONDS,
+    clear_session_cookie,
+    csrf_ok,
+    current_session,
+    end_session,
+)
 from shared.auth import Principal
 from shared.roles import STAFF
+from shared.staff_sessions import MAX_AGE, Ended
 
 UI_ROLES = STAFF  # the roles the intake API serves; ops sees de-identified aggregates only
+
+# What the sign-in page says when a session presented to it can no longer be used.
+ENDED_MESSAGES = {
+    Ended.MISSING: "Your session has ended. Sign in again to continue.",
+    Ended.IDLE: f"You were signed out after {IDLE_SECONDS // 60} minutes without activity. Sign in again to continue.",
+    Ended.EXPIRED: f"You were signed out {int(MAX_AGE.total_seconds()) // 3600} hours after signing in. "
+    "Sign in again to continue.",
+    Ended.ACCOUNT: "Your account can no longer sign in here. Ask an administrator.",
+}
 
 
 @ui.before_request
@@ -33,31 +49,28 @@ def guard() -> Any:
 
 
 def _refuse_without_a_live_session() -> Any:
-    """Where to send a request without a live staff session; None (and the principal set) when it has one."""
-    who = signed_in()
-    if who is None:
+    """Where to send a request without a live staff session; None (and the principal set) when it has one.
+
+    The session is looked up on the server, which also renews it; the cookie alone proves nothing.
+    """
+    found = current_session()
+    if found is None:
         if request.method == "GET" and request.endpoint != "ui.keep_alive":
             session["next"] = request.path  # a path of ids only, never the query string
         return redirect(url_for("ui.login"))
-    if expired():
-        return sign_out(
-            f"You were signed out after {IDLE_SECONDS // 60} minutes without activity. Sign in again to continue."
-        )
-    username, role = who
-    if not user_store().is_active(username, role):
-        return sign_out("Your account can no longer sign in here. Ask an administrator.")
-    if role not in UI_ROLES:
-        return forbidden(role)
-    g.principal = Principal(sub=username, role=role)
-    touch()
+    if isinstance(found, Ended):
+        return sign_out(ENDED_MESSAGES[found])
+    if found.role not in UI_ROLES:
+        return forbidden(found.role)
+    g.principal = Principal(sub=found.username, role=found.role)
     return None
 
 
 def sign_out(message: str) -> Any:
-    """Ends the session and shows the sign-in page with the reason."""
-    session.clear()
+    """Ends the session (on the server too) and shows the sign-in page with the reason."""
+    end_session()
     flash(message, "info")
-    return redirect(url_for("ui.login"))
+    return clear_session_cookie(redirect(url_for("ui.login")))
 
 
 def forbidden(role: str) -> tuple[str, int]:

@@ -5,12 +5,18 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import redirect, request, session, url_for
+from flask import g, redirect, request, session, url_for
 
 from services.intake.entrypoints.ui.access import UI_ROLES, forbidden, sign_out
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.fields import text
-from services.intake.entrypoints.ui.security import csrf_token, expired, signed_in, start_session, user_store
+from services.intake.entrypoints.ui.security import (
+    csrf_token,
+    live_session,
+    set_session_cookie,
+    start_session,
+    user_store,
+)
 
 audit = logging.getLogger("audit")
 
@@ -18,7 +24,7 @@ audit = logging.getLogger("audit")
 @ui.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     if request.method == "GET":
-        if signed_in() and not expired():
+        if live_session() is not None:
             return redirect(url_for("ui.queue"))
         csrf_token()
         return page("login.html", values={})
@@ -38,10 +44,10 @@ def login() -> Any:
     if principal.role not in UI_ROLES:
         session.clear()
         return forbidden(principal.role)
-    next_path = session.get("next") or ""  # read before start_session clears the session
-    start_session(principal.sub, principal.role)
+    next_path = session.get("next") or ""  # read before start_session clears the pre-login state
+    token = start_session(principal.sub, principal.role)
     audit.info("staff signed in", extra={"actor": principal.sub, "actor_role": principal.role, "action": "ui.sign_in"})
-    return redirect(next_path if _safe_to_return_to(next_path) else url_for("ui.queue"))
+    return set_session_cookie(redirect(next_path if _safe_to_return_to(next_path) else url_for("ui.queue")), token)
 
 
 def _safe_to_return_to(path: str) -> bool:
@@ -51,10 +57,15 @@ def _safe_to_return_to(path: str) -> bool:
 
 @ui.get("/keep-alive")
 def keep_alive() -> tuple[str, int]:
-    """Answers the page's "stay signed in" button; the check before every request renews the session."""
+    """Answers the page's "stay signed in" button; the server-side look-up before every request renews it."""
     return "", 204
 
 
 @ui.post("/logout")
 def logout() -> Any:
-    return sign_out("You have signed out.")
+    principal = g.principal  # set by the check before every request: only a live session gets here
+    response = sign_out("You have signed out.")
+    audit.info(
+        "staff signed out", extra={"actor": principal.sub, "actor_role": principal.role, "action": "ui.sign_out"}
+    )
+    return response
