@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -72,3 +74,18 @@ def jwt_secret(env: dict[str, str]) -> str:
         finally:
             os.unlink(candidate)
     return path.read_text().strip()
+
+
+DEFAULT_CENTRE_TIME_ZONE = "America/New_York"
+
+
+def centre_time_zone(env: Mapping[str, str]) -> ZoneInfo:
+    """CENTRE_TIME_ZONE: the IANA zone staff pages show times in (stored times stay UTC).
+
+    Checked at start-up, so a mistyped zone stops the service instead of showing wrong times.
+    """
+    name = env.get("CENTRE_TIME_ZONE", DEFAULT_CENTRE_TIME_ZONE).strip()
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"CENTRE_TIME_ZONE {name!r} is not an IANA time zone (e.g. Europe/London)") from error

@@ -215,6 +215,28 @@ def _required_roles(app: Flask) -> tuple[str, ...]:
     return table.get(rule.endpoint, {}).get(method, ())
 
 
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_KEY_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+def idempotency_key() -> str | None:
+    """The request's Idempotency-Key header: a resend with the same key gets the first result.
+
+    8 to 64 letters, digits, '-', '_' or '.'; anything else is refused (422) rather than ignored,
+    so a client never believes it is protected when it is not.
+    """
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    if not 8 <= len(key) <= 64 or not set(key) <= _KEY_CHARACTERS:
+        abort(
+            422,
+            message="The Idempotency-Key header is not valid.",
+            messages={"headers": {IDEMPOTENCY_HEADER: ["8 to 64 letters, digits, '-', '_' or '.'."]}},
+        )
+    return key
+
+
 def _safe_correlation(value: str) -> str:
     # A caller-supplied id is echoed into logs and events: accept only a plain token shape.
     cleaned = value.strip()

@@ -6,18 +6,19 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from pymongo.database import Database
 
 from services.intake.adapters import COLLECTIONS
-from services.intake.adapters.clients import ClientRepository, ScreeningRepository
+from services.intake.adapters.clients import ClientRepository, RequestKeys, ScreeningRepository
 from services.intake.domain.assessment import ProblemAreaPolicy
 from services.intake.entrypoints.access import AUDITED_LISTS, ROUTE_ROLES
 from services.intake.entrypoints.api import clients_api, instruments_api
 from services.intake.entrypoints.ui import ui
 from services.intake.handlers import Repositories
-from shared.config import Settings
+from shared.config import Settings, centre_time_zone
 from shared.consumer import Handler
 from shared.documents import StoreFactory
 from shared.instruments import get_instrument
@@ -38,6 +39,7 @@ class Dependencies:
     uow: Callable[..., UnitOfWork]
     screening_cutoffs: Mapping[str, int] = field(default_factory=dict)
     problem_area_policy: ProblemAreaPolicy = field(default_factory=ProblemAreaPolicy)
+    time_zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))  # pages show times in it
     memory: InMemoryDatabase | None = None  # the fakes' storage, for tests to inspect
 
 
@@ -73,10 +75,14 @@ def _build(
     memory: InMemoryDatabase | None = None,
     env: Mapping[str, str] | None = None,
 ) -> Dependencies:
+    """Settings come from `env`; unit tests pass none and get the defaults (times in UTC)."""
     env = env or {}
     return Dependencies(
-        repos=Repositories(clients=ClientRepository(stores), screenings=ScreeningRepository(stores)),
+        repos=Repositories(
+            clients=ClientRepository(stores), screenings=ScreeningRepository(stores), requests=RequestKeys(stores)
+        ),
         uow=uow,
+        time_zone=centre_time_zone(env) if env else ZoneInfo("UTC"),
         screening_cutoffs=screening_cutoffs(env),
         problem_area_policy=problem_area_policy(env),
         memory=memory,

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, TypeVar
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
 
-from services.intake.adapters.clients import ClientRepository, ScreeningRepository
+from services.intake.adapters.clients import ClientRepository, RequestKeys, ScreeningRepository
 from services.intake.domain import work_queue
-from services.intake.domain.admission import Admission
+from services.intake.domain.admission import Admission, Gap
 from services.intake.domain.assessment import EVERY_AREA_ALLOWED, Assessment, ProblemAreaPolicy
 from services.intake.domain.client import Client, Registration
 from services.intake.domain.consent import Consent
 from services.intake.domain.risk import RiskFlag
 from services.intake.domain.screening import Screening, administer
 from shared.auth import Principal
-from shared.errors import AlreadyExists, Conflict, NotFound
+from shared.errors import AlreadyExists, Conflict, NotFound, StaleWrite
 from shared.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -38,6 +38,38 @@ class PossibleDuplicate(Conflict):
 class Repositories:
     clients: ClientRepository
     screenings: ScreeningRepository
+    requests: RequestKeys
+
+
+@dataclass(frozen=True)
+class Once(Generic[T]):
+    """A change applied at most once per request key: a resent form (double click) or a retried
+    call gets the first result back instead of a second record."""
+
+    operation: str
+    key: str | None
+    at: datetime
+    identify: Callable[[T], str]  # the id to remember of what the change produced
+    replay: Callable[[str], T]  # the first result again, from that id
+
+
+def _commit_once(uow: UnitOfWork, repos: Repositories, once: Once[T] | None, stage: Callable[[], T]) -> T:
+    """Stages the change (unless its key was seen before), remembers the key with it, commits."""
+    key = once.key if once is not None else None
+    if once is not None and key and (earlier := repos.requests.result_of(once.operation, key)) is not None:
+        return once.replay(earlier)
+    outcome = stage()
+    if once is not None and key:
+        repos.requests.remember(once.operation, key, once.identify(outcome), once.at, uow)
+    try:
+        uow.commit()
+    except (AlreadyExists, StaleWrite):
+        # Two copies of one request at the same moment: the other committed first.
+        earlier = repos.requests.result_of(once.operation, key) if once is not None and key else None
+        if once is None or earlier is None:
+            raise
+        return once.replay(earlier)
+    return outcome
 
 
 def register_client(
@@ -51,24 +83,19 @@ def register_client(
     request_key: str | None = None,
 ) -> Client:
     """Registers once per request key: a resent form (double click, retry) returns the first client."""
-    if request_key and (earlier := repos.clients.registered_by_request(request_key)):
-        return get_client(earlier, repos)
-    client = Client.register(registration, by=by, now=now)
-    candidates = repos.clients.possible_duplicates(client)
-    if candidates and not allow_duplicate:
-        raise PossibleDuplicate(candidates)
-    if treatment_consent:
-        client.record_consent(Consent.new(kind="treatment", recorded_by=by, recorded_at=now, **treatment_consent))
-    repos.clients.add(client, uow, request_key=request_key)
-    try:
-        uow.commit()
-    except AlreadyExists:
-        # The same request arrived twice at once and the other copy committed first.
-        earlier = repos.clients.registered_by_request(request_key) if request_key else None
-        if earlier is None:
-            raise
-        return get_client(earlier, repos)
-    return client
+
+    def stage() -> Client:
+        client = Client.register(registration, by=by, now=now)
+        candidates = repos.clients.possible_duplicates(client)
+        if candidates and not allow_duplicate:
+            raise PossibleDuplicate(candidates)
+        if treatment_consent:
+            client.record_consent(Consent.new(kind="treatment", recorded_by=by, recorded_at=now, **treatment_consent))
+        repos.clients.add(client, uow)
+        return client
+
+    once = Once("register", request_key, now, lambda client: client.id, lambda found: get_client(found, repos))
+    return _commit_once(uow, repos, once, stage)
 
 
 def get_client(client_id: str, repos: Repositories) -> Client:
@@ -76,6 +103,39 @@ def get_client(client_id: str, repos: Repositories) -> Client:
     if client is None:
         raise NotFound(f"client {client_id}")
     return client
+
+
+IDENTITY_FIELDS = frozenset({"given_name", "family_name", "date_of_birth"})
+
+
+def correct_client(
+    client_id: str,
+    changes: dict[str, Any],
+    by: str,
+    now: datetime,
+    uow: UnitOfWork,
+    repos: Repositories,
+    allow_duplicate: bool = False,
+    expected_version: int | None = None,
+) -> tuple[Client, tuple[str, ...]]:
+    """Corrects registration details; the client and the names of the fields that changed.
+
+    `expected_version` is the version the form was drawn from: a form left open while someone
+    else changed the record is refused rather than written over their change.
+    """
+    client = get_client(client_id, repos)
+    if expected_version is not None and client.version != expected_version:
+        raise StaleWrite("Someone changed this client's record after you opened the form; reload it and try again.")
+    changed = client.correct_details(changes, by, now)
+    if not changed:
+        return client, ()
+    if IDENTITY_FIELDS & set(changed) and not allow_duplicate:
+        candidates = repos.clients.possible_duplicates(client)
+        if candidates:
+            raise PossibleDuplicate(candidates)
+    repos.clients.save(client, uow)
+    uow.commit()
+    return client, changed
 
 
 def search_clients(query: str, repos: Repositories) -> list[Client]:
@@ -92,16 +152,27 @@ def administer_screening(
     uow: UnitOfWork,
     repos: Repositories,
     cutoffs: Mapping[str, int] | None = None,
+    request_key: str | None = None,
 ) -> tuple[Screening, RiskFlag | None]:
     """Scores and stores a screening; risk found in it raises a flag in the same transaction."""
-    client = get_client(client_id, repos)
-    screening = administer(client.id, instrument, answers, extras, client.registration.sex_at_birth, by, now, cutoffs)
-    flag = client.screening_recorded(screening.id, screening.result, by, now)
-    repos.screenings.add(screening, uow)
-    if flag is not None:
-        repos.clients.save(client, uow)
-    uow.commit()
-    return screening, flag
+
+    def stage() -> tuple[Screening, RiskFlag | None]:
+        client = get_client(client_id, repos)
+        sex = client.registration.sex_at_birth
+        screening = administer(client.id, instrument, answers, extras, sex, by, now, cutoffs)
+        flag = client.screening_recorded(screening.id, screening.result, by, now)
+        repos.screenings.add(screening, uow)
+        if flag is not None:
+            repos.clients.save(client, uow)
+        return screening, flag
+
+    def replay(screening_id: str) -> tuple[Screening, RiskFlag | None]:
+        flags = get_client(client_id, repos).risk_flags
+        return get_screening(client_id, screening_id, repos), next(
+            (flag for flag in flags if flag.screening_id == screening_id), None
+        )
+
+    return _commit_once(uow, repos, Once("screening", request_key, now, lambda done: done[0].id, replay), stage)
 
 
 def list_screenings(client_id: str, repos: Repositories) -> list[Screening]:
@@ -116,40 +187,89 @@ def get_screening(client_id: str, screening_id: str, repos: Repositories) -> Scr
     return screening
 
 
-def _change(client_id: str, uow: UnitOfWork, repos: Repositories, change: Callable[[Client], T]) -> T:
+def _change(
+    client_id: str, uow: UnitOfWork, repos: Repositories, change: Callable[[Client], T], once: Once[T] | None = None
+) -> T:
     """Load, apply one domain change, save, commit: the shape of every update. The events the
     change raised go to the outbox with the save."""
-    client = get_client(client_id, repos)
-    outcome = change(client)
-    repos.clients.save(client, uow)
-    uow.commit()
-    return outcome
+
+    def stage() -> T:
+        client = get_client(client_id, repos)
+        outcome = change(client)
+        repos.clients.save(client, uow)
+        return outcome
+
+    return _commit_once(uow, repos, once, stage)
+
+
+def _flag_once(operation: str, key: str | None, now: datetime, client_id: str, repos: Repositories) -> Once[RiskFlag]:
+    return Once(operation, key, now, lambda flag: flag.id, lambda found: get_client(client_id, repos).risk_flag(found))
+
+
+def _consent_once(operation: str, key: str | None, now: datetime, client_id: str, repos: Repositories) -> Once[Consent]:
+    return Once(operation, key, now, lambda c: c.id, lambda found: get_client(client_id, repos).consent(found))
 
 
 def flag_risk(
-    client_id: str, urgency: str, note: str | None, by: str, now: datetime, uow: UnitOfWork, repos: Repositories
+    client_id: str,
+    urgency: str,
+    note: str | None,
+    by: str,
+    now: datetime,
+    uow: UnitOfWork,
+    repos: Repositories,
+    request_key: str | None = None,
 ) -> RiskFlag:
-    return _change(client_id, uow, repos, lambda c: c.flag_risk(urgency, by, now, note))
+    once = _flag_once("flag_risk", request_key, now, client_id, repos)
+    return _change(client_id, uow, repos, lambda c: c.flag_risk(urgency, by, now, note), once)
 
 
 def clear_risk(
-    client_id: str, flag_id: str, reason: str, principal: Principal, now: datetime, uow: UnitOfWork, repos: Repositories
+    client_id: str,
+    flag_id: str,
+    reason: str,
+    principal: Principal,
+    now: datetime,
+    uow: UnitOfWork,
+    repos: Repositories,
+    request_key: str | None = None,
 ) -> RiskFlag:
-    return _change(client_id, uow, repos, lambda c: c.clear_risk(flag_id, principal.sub, principal.role, reason, now))
+    once = _flag_once("clear_risk", request_key, now, client_id, repos)
+    return _change(
+        client_id, uow, repos, lambda c: c.clear_risk(flag_id, principal.sub, principal.role, reason, now), once
+    )
 
 
 def record_consent(
-    client_id: str, fields: dict[str, Any], by: str, now: datetime, uow: UnitOfWork, repos: Repositories
+    client_id: str,
+    fields: dict[str, Any],
+    by: str,
+    now: datetime,
+    uow: UnitOfWork,
+    repos: Repositories,
+    request_key: str | None = None,
 ) -> Consent:
+    once = _consent_once("record_consent", request_key, now, client_id, repos)
     return _change(
-        client_id, uow, repos, lambda c: c.record_consent(Consent.new(recorded_by=by, recorded_at=now, **fields))
+        client_id,
+        uow,
+        repos,
+        lambda c: c.record_consent(Consent.new(recorded_by=by, recorded_at=now, **fields)),
+        once,
     )
 
 
 def revoke_consent(
-    client_id: str, consent_id: str, by: str, now: datetime, uow: UnitOfWork, repos: Repositories
+    client_id: str,
+    consent_id: str,
+    by: str,
+    now: datetime,
+    uow: UnitOfWork,
+    repos: Repositories,
+    request_key: str | None = None,
 ) -> Consent:
-    return _change(client_id, uow, repos, lambda c: c.revoke_consent(consent_id, by, now))
+    once = _consent_once("revoke_consent", request_key, now, client_id, repos)
+    return _change(client_id, uow, repos, lambda c: c.revoke_consent(consent_id, by, now), once)
 
 
 def record_assessment(
@@ -166,23 +286,44 @@ def record_assessment(
     return _change(client_id, uow, repos, change)
 
 
+def admission_gaps(client_id: str, role: str, today: date, repos: Repositories) -> list[Gap]:
+    """What is still missing before this client can be admitted (empty when ready)."""
+    client = get_client(client_id, repos)
+    return client.admission_gaps(_due_screenings(client, repos), today, role)
+
+
 def admit_client(
     client_id: str,
     admission: Admission,
+    role: str,
     uow: UnitOfWork,
     repos: Repositories,
+    override_reason: str | None = None,
     policy: ProblemAreaPolicy = EVERY_AREA_ALLOWED,
+    request_key: str | None = None,
 ) -> Client:
     def change(client: Client) -> Client:
-        client.admit(admission, admission.admitted_at, policy)
+        gaps = client.admission_gaps(_due_screenings(client, repos), admission.admitted_at.date(), role)
+        client.admit(admission, gaps, override_reason, policy)
         return client
 
-    return _change(client_id, uow, repos, change)
+    once = Once("admit", request_key, admission.admitted_at, lambda c: c.id, lambda found: get_client(found, repos))
+    return _change(client_id, uow, repos, change, once)
 
 
-def work_queue_entries(repos: Repositories) -> list[tuple[work_queue.QueueEntry, Client]]:
-    clients = repos.clients.needing_attention()
+def _due_screenings(client: Client, repos: Repositories) -> tuple[str, ...]:
+    done = repos.screenings.instruments_done([client.id])[client.id]
+    return work_queue.due_screenings(client.registration.program, done)
+
+
+def work_queue_entries(
+    repos: Repositories, today: date, stage: str | None = None, program: str | None = None
+) -> list[tuple[work_queue.QueueEntry, Client]]:
+    """The queue, most pressing first; `stage` and `program` narrow it down."""
+    clients = [c for c in repos.clients.needing_attention() if program is None or c.program == program]
     done = repos.screenings.instruments_done([c.id for c in clients])
     by_id = {c.id: c for c in clients}
-    entries = [e for e in (work_queue.entry_for(c, done.get(c.id, set())) for c in clients) if e is not None]
+    entries = [e for e in (work_queue.entry_for(c, done.get(c.id, set()), today) for c in clients) if e is not None]
+    if stage is not None:
+        entries = [e for e in entries if e.stage == stage]
     return [(entry, by_id[entry.client_id]) for entry in work_queue.ordered(entries)]

@@ -57,6 +57,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
     """The routing table: which event types this service consumes, and with which handler."""
     return {
         "intake.client.registered": partial(handlers.remember_recipient, recipients=deps.recipients),
+        "intake.client.updated": partial(handlers.remember_recipient, recipients=deps.recipients),
         "intake.risk.flagged": partial(handlers.raise_alert_for_risk_flag, alerts=deps.alerts),
         "intake.risk.cleared": partial(handlers.resolve_alert_for_cleared_flag, alerts=deps.alerts),
     }

@@ -56,6 +56,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
     """The routing table: which event types this service consumes, and with which handler."""
     return {
         "intake.client.registered": partial(handlers.record_enrolment, enrolments=deps.enrolments),
+        "intake.client.updated": partial(handlers.record_enrolment, enrolments=deps.enrolments),
         "intake.screening.completed": partial(handlers.record_measure, measures=deps.measures),
     }
 

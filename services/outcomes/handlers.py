@@ -12,6 +12,7 @@ from shared.uow import UnitOfWork
 
 
 def record_enrolment(event: Envelope, data: dict[str, Any], uow: UnitOfWork, enrolments: EnrolmentRepository) -> None:
+    """From a registration or a correction of it: the latest details win."""
     # Names, birth date and contact stay in intake: outcomes reports never need them.
     enrolments.put(
         Enrolment(client_id=data["client_id"], program=data["program"], registered_at=data["registered_at"]), uow

@@ -58,6 +58,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
     return {
         "intake.client.registered": partial(handlers.open_episode_for_registered_client, episodes=deps.episodes),
         "intake.client.admitted": partial(handlers.activate_episode_for_admitted_client, episodes=deps.episodes),
+        "intake.client.updated": partial(handlers.follow_program_correction, episodes=deps.episodes),
     }
 
 

@@ -44,5 +44,16 @@ def activate_episode_for_admitted_client(
     return episode
 
 
+def follow_program_correction(
+    event: Envelope, data: dict[str, Any], uow: UnitOfWork, episodes: EpisodeRepository
+) -> None:
+    """A program corrected at intake (only possible before admission) moves the pending episode too."""
+    episode = episodes.open_for_client(data["client_id"])
+    if episode is not None and episode.program != data["program"]:
+        episode.correct_program(data["program"])
+        episodes.save(episode, uow)
+    uow.commit()
+
+
 def episodes_for_client(client_id: str, episodes: EpisodeRepository) -> list[Episode]:
     return episodes.for_client(client_id)

@@ -33,6 +33,20 @@ class ClientRegisteredV1(Schema):
     registered_by = fields.String(required=True)
 
 
+class ClientUpdatedV1(Schema):
+    client_id = fields.String(required=True)
+    changed_fields = fields.List(fields.String(), required=True)
+    given_name = fields.String(required=True)
+    family_name = fields.String(required=True)
+    date_of_birth = fields.Date(required=True)
+    program = fields.String(required=True, validate=validate.OneOf(PROGRAMS))
+    contact = fields.Nested(ContactSchema, required=True)
+    preferred_channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    registered_at = fields.AwareDateTime(required=True, format="iso")
+    updated_at = fields.AwareDateTime(required=True, format="iso")
+    updated_by = fields.String(required=True)
+
+
 class ScreeningCompletedV1(Schema):
     client_id = fields.String(required=True)
     screening_id = fields.String(required=True)
@@ -118,6 +132,32 @@ register(
             "preferred_channel": "sms",
             "registered_at": "2026-11-26T09:00:00+00:00",
             "registered_by": "intake-user-1",
+        },
+    ),
+)
+
+
+register(
+    EventContract(
+        type="intake.client.updated",
+        version=1,
+        schema=ClientUpdatedV1,
+        description="Intake staff corrected a client's registration details (a typo, a new phone, the program "
+        "before admission). Carries every detail, so consumers replace what they keep; `changed_fields` names "
+        "what changed.",
+        consumers=("sessions", "outcomes", "notifications"),
+        example={
+            "client_id": CLIENT,
+            "changed_fields": ["contact"],
+            "given_name": "Alex",
+            "family_name": "Example",
+            "date_of_birth": "1990-04-01",
+            "program": "co_occurring",
+            "contact": {"email": "alex@example.org", "phone": "+15550199"},
+            "preferred_channel": "sms",
+            "registered_at": "2026-11-26T09:00:00+00:00",
+            "updated_at": "2026-11-27T10:30:00+00:00",
+            "updated_by": "intake-user-1",
         },
     ),
 )

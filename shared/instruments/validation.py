@@ -58,7 +58,9 @@ def check_item(item: Item, raw: object, applicability: Applicability) -> str | N
         if raw is None or _same_answer(raw, item.no_value):
             return None
         reason = applicability.skipped_because
-        return f"Question {item.number} is skipped because {reason}; leave it empty or answer no."
+        # "no" for yes/no items; a scale item's 'no' value is its lowest score (e.g. AUDIT's 0).
+        no_answer = "no" if item.kind == BOOLEAN else str(item.no_value)
+        return f"Question {item.number} is skipped because {reason}; leave it empty or answer {no_answer}."
     if raw is None:
         return None if not applicability.required else f"Question {item.number} is unanswered."
     if item.kind == BOOLEAN and not isinstance(raw, bool):

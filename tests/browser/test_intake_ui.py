@@ -168,20 +168,42 @@ def test_a_referral_goes_from_registration_to_admission(stack, page: Page, scree
     expect(page.locator("#consents")).to_contain_text("In force")
     screenshot("09-consent-recorded")
 
-    # Admission: individual track, Tuesday mornings; the problem area comes from the inventory.
+    # Admission is gated: what is missing shows up front, and the open urgent flag blocks it.
     page.get_by_role("link", name="Admit to an IPT track").click()
+    gaps = page.locator("#admission-gaps")
+    expect(gaps).to_contain_text("Must be resolved: An urgent risk flag is open")
+    expect(gaps).to_contain_text("Screenings still due for this program: GAD-7, AUDIT, DAST-10")
+    expect(page.get_by_text("Admit despite what is missing")).to_have_count(0)
+    screenshot("10-admission-blocked-by-urgent-flag")
+
+    # A clinician reviews the flag and clears it, with the reason.
+    page.get_by_role("button", name="Sign out").click()
+    clinician, clinician_password = staff_user("clinician")
+    sign_in(page, base, clinician, clinician_password)
+    page.goto(f"{base}/ui/clients/{client_id}")
+    page.get_by_label("Reason for clearing").fill("Assessed today: no plan or intent; safety plan agreed")
+    page.get_by_role("button", name="Clear this flag").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, base, username, password)
+
+    # Admission: individual track, Tuesday mornings; the problem area comes from the inventory.
+    page.goto(f"{base}/ui/clients/{client_id}/admission")
+    expect(page.locator("#admission-gaps")).not_to_contain_text("Must be resolved")
     expect(page.get_by_label("Primary problem area")).to_have_value("role_dispute")
     expect(page.get_by_label("Stage of the dispute")).to_have_value("impasse")
     page.get_by_label("Individual").check()
     page.get_by_label("Tuesday").check()
     page.get_by_label("Morning").check()
-    screenshot("10-admission-filled")
+    page.get_by_label("I confirm: admit although what is marked Missing above is not in place").check()
+    page.get_by_label("Reason for the override").fill("The remaining screenings are given at the first session")
+    screenshot("11-admission-filled-with-override")
     page.get_by_role("button", name="Admit client").click()
 
     expect(page).to_have_url(re.compile(rf"/ui/clients/{client_id}$"))
     expect(page.locator("#client-status")).to_have_text("Admitted")
     expect(page.locator("#admission")).to_contain_text("Tuesday")
-    screenshot("11-client-admitted")
+    screenshot("12-client-admitted")
 
     # Sessions heard about it through Kafka: the episode becomes active.
     found = wait_for(

@@ -111,7 +111,13 @@ def test_admission_activates_the_episode(stack):
     admitted = post(
         stack,
         f"/clients/{client['id']}/admission",
-        {"track": "group", "problem_areas": areas, "preferred_days": ["tuesday"], "preferred_times": ["evening"]},
+        {
+            "track": "group",
+            "problem_areas": areas,
+            "preferred_days": ["tuesday"],
+            "preferred_times": ["evening"],
+            "override": {"confirmed": True, "reason": "Baseline screenings at the first group session"},
+        },
     )
     assert admitted.status_code == 201 and admitted.json()["status"] == "admitted"
 

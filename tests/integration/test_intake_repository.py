@@ -6,7 +6,7 @@ import pytest
 
 from services.intake import handlers
 from services.intake.adapters import COLLECTIONS
-from services.intake.adapters.clients import ClientRepository, ScreeningRepository
+from services.intake.adapters.clients import ClientRepository, RequestKeys, ScreeningRepository
 from shared.errors import Conflict
 from shared.mongo_store import MongoDocuments, MongoUnitOfWork, ensure_indexes
 from shared.outbox import OUTBOX
@@ -17,7 +17,9 @@ from tests.unit.domain.conftest import NOW, registration
 def repos(db):
     ensure_indexes(db, COLLECTIONS)
     stores = MongoDocuments.factory(db)
-    return handlers.Repositories(clients=ClientRepository(stores), screenings=ScreeningRepository(stores))
+    return handlers.Repositories(
+        clients=ClientRepository(stores), screenings=ScreeningRepository(stores), requests=RequestKeys(stores)
+    )
 
 
 def register(db, repos, **changes):
@@ -87,7 +89,7 @@ def test_the_work_queue_never_drops_a_client_at_risk(db, repos, monkeypatch):
         register(db, repos, given_name=f"Waiting{index}")
     late = register(db, repos, given_name="Late")
     handlers.flag_risk(late.id, "urgent", None, "s", NOW, MongoUnitOfWork(db, "intake"), repos)
-    entries = handlers.work_queue_entries(repos)
+    entries = handlers.work_queue_entries(repos, NOW.date())
     assert entries[0][1].id == late.id and entries[0][0].urgency == "urgent"
     assert len(entries) == 4  # the flagged client plus the three longest waiting
 
@@ -96,15 +98,15 @@ def test_a_request_key_stores_one_client_even_when_both_copies_race(db, repos, m
     first = handlers.register_client(
         registration(given_name="Once"), "s", NOW, MongoUnitOfWork(db, "intake"), repos, request_key="race-key-1"
     )
-    real_lookup = repos.clients.registered_by_request
+    real_lookup = repos.requests.result_of
     looked_up: list[str] = []
 
-    def lookup_before_the_other_commit(key: str) -> str | None:
+    def lookup_before_the_other_commit(operation: str, key: str) -> str | None:
         # The first look-up happens before the other copy committed; later ones see it.
         looked_up.append(key)
-        return None if len(looked_up) == 1 else real_lookup(key)
+        return None if len(looked_up) == 1 else real_lookup(operation, key)
 
-    monkeypatch.setattr(repos.clients, "registered_by_request", lookup_before_the_other_commit)
+    monkeypatch.setattr(repos.requests, "result_of", lookup_before_the_other_commit)
     second = handlers.register_client(
         registration(given_name="Once"),
         "s",

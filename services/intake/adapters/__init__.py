@@ -1,5 +1,5 @@
 """Storage of the intake service: every collection it keeps, for index creation at start."""
 
-from services.intake.adapters.clients import CLIENTS, REGISTRATION_REQUESTS, SCREENINGS
+from services.intake.adapters.clients import CLIENTS, REQUEST_KEYS, SCREENINGS
 
-COLLECTIONS = (CLIENTS, SCREENINGS, REGISTRATION_REQUESTS)
+COLLECTIONS = (CLIENTS, SCREENINGS, REQUEST_KEYS)

@@ -22,12 +22,13 @@ REQUEST_KEY_DAYS = 7  # retries come within minutes; a week is ample
 
 
 @dataclass(frozen=True)
-class RegistrationRequest:
-    """One per registration request key: its id makes a repeated submission impossible to
-    store twice, even when both copies arrive at the same moment."""
+class RequestRecord:
+    """A state change made under a request key, and what it produced. Its id (operation and key)
+    makes a repeated submission impossible to apply twice, even when both copies arrive at once."""
 
     id: str
-    client_id: str
+    operation: str
+    result_id: str
     at: datetime
 
 
@@ -59,32 +60,38 @@ CLIENTS = DocumentKind(
     ),
 )
 SCREENINGS = DocumentKind("screenings", Screening, indexes=(Index.on("client_id", ("administered_at", DESCENDING)),))
-REGISTRATION_REQUESTS = DocumentKind(
-    "registration_requests",
-    RegistrationRequest,
-    indexes=(Index.on("at", expire_after_seconds=REQUEST_KEY_DAYS * 24 * 3600),),
+REQUEST_KEYS = DocumentKind(
+    "request_keys", RequestRecord, indexes=(Index.on("at", expire_after_seconds=REQUEST_KEY_DAYS * 24 * 3600),)
 )
+
+
+class RequestKeys:
+    """What each request key already did, so a resent form or retried call is answered with the
+    first result instead of being applied again."""
+
+    def __init__(self, stores: StoreFactory) -> None:
+        self.documents = stores(REQUEST_KEYS)
+
+    def remember(self, operation: str, key: str, result_id: str, at: datetime, uow: UnitOfWork) -> None:
+        self.documents.add(RequestRecord(f"{operation}:{key}", operation, result_id, at), uow)
+
+    def result_of(self, operation: str, key: str) -> str | None:
+        found = self.documents.get(f"{operation}:{key}")
+        return found.result_id if found else None
 
 
 class ClientRepository:
     def __init__(self, stores: StoreFactory) -> None:
         self.documents = stores(CLIENTS)
-        self.requests = stores(REGISTRATION_REQUESTS)
 
-    def add(self, client: Client, uow: UnitOfWork, request_key: str | None = None) -> None:
+    def add(self, client: Client, uow: UnitOfWork) -> None:
         self.documents.add(client, uow)
-        if request_key:
-            self.requests.add(RegistrationRequest(request_key, client.id, client.registered_at), uow)
 
     def save(self, client: Client, uow: UnitOfWork) -> None:
         self.documents.save(client, uow)
 
     def get(self, client_id: str) -> Client | None:
         return self.documents.get(client_id)
-
-    def registered_by_request(self, request_key: str) -> str | None:
-        found = self.requests.get(request_key)
-        return found.client_id if found else None
 
     def possible_duplicates(self, client: Client) -> list[Client]:
         reg = client.registration
@@ -132,6 +139,8 @@ class ScreeningRepository:
 
     def instruments_done(self, client_ids: list[str]) -> dict[str, set[str]]:
         done: dict[str, set[str]] = {client_id: set() for client_id in client_ids}
-        for row in self.documents.values({"client_id": {"$in": client_ids}}, ("client_id", "instrument")):
+        # An incomplete form kept for its risk answers is not a screening done.
+        query = {"client_id": {"$in": client_ids}, "complete": {"$ne": False}}
+        for row in self.documents.values(query, ("client_id", "instrument")):
             done[row["client_id"]].add(row["instrument"])
         return done

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from services.intake.domain import events
-from services.intake.domain.admission import Admission, check_admission
+from services.intake.domain.admission import (
+    HIGH_FLAG,
+    INVENTORY,
+    SCREENINGS_DUE,
+    URGENT_FLAG,
+    Admission,
+    Gap,
+    Override,
+    check_admission,
+    check_gaps,
+)
+from services.intake.domain.admission import (
+    TREATMENT_CONSENT as CONSENT_GAP,
+)
 from services.intake.domain.assessment import (
     EVERY_AREA_ALLOWED,
     Assessment,
@@ -20,9 +33,9 @@ from services.intake.domain.consent import Consent, check_consent
 from services.intake.domain.risk import RiskFlag, risk_from_screening
 from shared.domain import Aggregate
 from shared.errors import Conflict, Invalid, NotFound
-from shared.instruments import ScreeningResult
+from shared.instruments import ScreeningResult, get_instrument
 from shared.roles import RISK_CLEARERS
-from shared.vocabulary import CHANNELS, PROGRAMS, SEXES_AT_BIRTH, TREATMENT_CONSENT
+from shared.vocabulary import CHANNELS, HIGH, PART2_CONSENT, PROGRAMS, SEXES_AT_BIRTH, TREATMENT_CONSENT, URGENT
 
 REFERRED, ADMITTED = "referred", "admitted"
 
@@ -51,6 +64,29 @@ class Registration:
     referral: Referral = field(default_factory=Referral)
 
 
+@dataclass(frozen=True)
+class Correction:
+    """Who corrected which details, when: the names of the fields, never their old values."""
+
+    fields: tuple[str, ...]
+    by: str
+    at: datetime
+
+
+# Details staff may correct after registration (a typo, a new phone). The program may change
+# only before admission and while no Part 2 consent depends on it.
+CORRECTABLE = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex_at_birth",
+    "program",
+    "contact",
+    "preferred_channel",
+    "referral",
+)
+
+
 @dataclass
 class Client(Aggregate):
     id: str
@@ -63,6 +99,7 @@ class Client(Aggregate):
     consents: list[Consent] = field(default_factory=list)
     assessment: Assessment | None = None
     admission: Admission | None = None
+    corrections: list[Correction] = field(default_factory=list)
 
     @classmethod
     def register(cls, registration: Registration, by: str, now: datetime) -> Client:
@@ -83,6 +120,54 @@ class Client(Aggregate):
             )
         )
         return client
+
+    def correct_details(self, changes: dict[str, object], by: str, now: datetime) -> tuple[str, ...]:
+        """Applies corrected registration details; returns the names of the fields that changed."""
+        unknown = sorted(set(changes) - set(CORRECTABLE))
+        if unknown:
+            raise Invalid({name: ["This detail cannot be changed here."] for name in unknown})
+        changes = dict(changes)
+        # Contact and referral are merged: sending a new phone keeps the e-mail address.
+        for name in ("contact", "referral"):
+            part = changes.get(name)
+            if isinstance(part, dict):
+                changes[name] = replace(getattr(self.registration, name), **part)
+        updated = replace(self.registration, **changes)  # type: ignore[arg-type]
+        changed = tuple(name for name in CORRECTABLE if getattr(updated, name) != getattr(self.registration, name))
+        if not changed:
+            return ()
+        if "program" in changed:
+            self._check_program_change()
+        check_registration(updated, today=now.date())
+        self.registration = updated
+        self.corrections.append(Correction(changed, by, now))
+        reg = updated
+        self.raise_event(
+            events.ClientUpdated(
+                client_id=self.id,
+                changed_fields=changed,
+                given_name=reg.given_name,
+                family_name=reg.family_name,
+                date_of_birth=reg.date_of_birth,
+                program=reg.program,
+                contact=events.ContactDetails(email=reg.contact.email, phone=reg.contact.phone),
+                preferred_channel=reg.preferred_channel,
+                registered_at=self.registered_at,
+                updated_at=now,
+                updated_by=by,
+            )
+        )
+        return changed
+
+    def _check_program_change(self) -> None:
+        if self.status == ADMITTED:
+            raise Invalid({"program": ["The program cannot change after admission."]})
+        if any(c.kind == PART2_CONSENT and c.revoked_at is None for c in self.consents):
+            raise Invalid({"program": ["A 42 CFR Part 2 consent is on record for this program; revoke it first."]})
+
+    @property
+    def program(self) -> str:
+        return self.registration.program
 
     # -- risk ---------------------------------------------------------------------------------
     @property
@@ -129,6 +214,15 @@ class Client(Aggregate):
         self.raise_event(events.RiskCleared(client_id=self.id, flag_id=flag.id, cleared_at=now, cleared_by=by))
         return flag
 
+    def risk_flag(self, flag_id: str) -> RiskFlag:
+        return self._flag(flag_id)
+
+    def consent(self, consent_id: str) -> Consent:
+        found = next((c for c in self.consents if c.id == consent_id), None)
+        if found is None:
+            raise NotFound(f"consent {consent_id}")
+        return found
+
     def _flag(self, flag_id: str) -> RiskFlag:
         for flag in self.risk_flags:
             if flag.id == flag_id:
@@ -154,9 +248,7 @@ class Client(Aggregate):
         return consent
 
     def revoke_consent(self, consent_id: str, by: str, now: datetime) -> Consent:
-        consent = next((c for c in self.consents if c.id == consent_id), None)
-        if consent is None:
-            raise NotFound(f"consent {consent_id}")
+        consent = self.consent(consent_id)
         if consent.revoked_at is not None:
             raise Conflict("This consent was already revoked.")
         consent.revoke(by, now)
@@ -169,16 +261,54 @@ class Client(Aggregate):
         return any(c.kind == TREATMENT_CONSENT and c.in_force(today) for c in self.consents)
 
     def record_assessment(self, assessment: Assessment, policy: ProblemAreaPolicy = EVERY_AREA_ALLOWED) -> None:
-        if self.status == ADMITTED:
+        # After admission the course's own records take over; an inventory still missing (an
+        # admission overridden without one) may be recorded once.
+        if self.status == ADMITTED and self.assessment is not None:
             raise Conflict("The client is already admitted; the assessment is closed.")
         self._check_areas(assessment.problem_areas, policy)
         self.assessment = assessment
 
-    def admit(self, admission: Admission, now: datetime, policy: ProblemAreaPolicy = EVERY_AREA_ALLOWED) -> None:
+    def admission_gaps(self, due_screenings: tuple[str, ...], today: date, role: str) -> list[Gap]:
+        """What is missing before admission, blocking first; empty when the client is ready."""
+        gaps: list[Gap] = []
+        if not self.has_treatment_consent(today):
+            gaps.append(Gap(CONSENT_GAP, "Record the client's consent to treatment before admission.", blocking=True))
+        open_urgencies = {flag.urgency for flag in self.open_risk_flags}
+        if URGENT in open_urgencies:
+            # A clinician's review comes first: clearing the flag, or a clinician admitting with a reason.
+            gaps.append(
+                Gap(
+                    URGENT_FLAG,
+                    "An urgent risk flag is open: a clinician must review it before admission.",
+                    blocking=role not in RISK_CLEARERS,
+                )
+            )
+        if HIGH in open_urgencies:
+            gaps.append(Gap(HIGH_FLAG, "A high risk flag is open.", blocking=False))
+        if due_screenings:
+            names = ", ".join(get_instrument(code).name for code in due_screenings)
+            gaps.append(Gap(SCREENINGS_DUE, f"Screenings still due for this program: {names}.", blocking=False))
+        if self.assessment is None:
+            gaps.append(Gap(INVENTORY, "No interpersonal inventory is recorded.", blocking=False))
+        return gaps
+
+    def admit(
+        self,
+        admission: Admission,
+        gaps: list[Gap],
+        override_reason: str | None = None,
+        policy: ProblemAreaPolicy = EVERY_AREA_ALLOWED,
+    ) -> Admission:
+        """Admits when nothing blocks and every other gap is overridden with a reason; refuses
+        once, naming every problem with the form and every gap, otherwise."""
         if self.status == ADMITTED:
             raise Conflict("The client is already admitted.")
-        self._check_areas(admission.problem_areas, policy)
-        check_admission(admission, has_treatment_consent=self.has_treatment_consent(now.date()))
+        errors = self._area_errors(admission.problem_areas, policy) | check_admission(admission)
+        check_gaps(gaps, override_reason, errors)
+        overridden = tuple(gap.item for gap in gaps if not gap.blocking)
+        if overridden:
+            reason = (override_reason or "").strip()
+            admission = replace(admission, override=Override(reason, overridden, admission.admitted_by))
         self.admission = admission
         self.status = ADMITTED
         areas = admission.problem_areas
@@ -195,9 +325,13 @@ class Client(Aggregate):
                 admitted_at=admission.admitted_at,
             )
         )
+        return admission
+
+    def _area_errors(self, areas: ProblemAreas, policy: ProblemAreaPolicy) -> dict[str, list[str]]:
+        return areas.check(policy.allowed(self.registration.program))
 
     def _check_areas(self, areas: ProblemAreas, policy: ProblemAreaPolicy) -> None:
-        errors = areas.check(policy.allowed(self.registration.program))
+        errors = self._area_errors(areas, policy)
         if errors:
             raise Invalid(errors)
 

@@ -39,6 +39,24 @@ class ClientRegistered(DomainEvent):
 
 
 @dataclass(frozen=True)
+class ClientUpdated(DomainEvent):
+    """Staff corrected registration details; carries them all, so consumers simply replace theirs."""
+
+    TYPE = "intake.client.updated"
+    client_id: str
+    changed_fields: tuple[str, ...]
+    given_name: str
+    family_name: str
+    date_of_birth: date
+    program: str
+    contact: ContactDetails
+    preferred_channel: str
+    registered_at: datetime
+    updated_at: datetime
+    updated_by: str
+
+
+@dataclass(frozen=True)
 class ScreeningCompleted(DomainEvent):
     """Scores, not answers: downstream services measure change; the answers stay in intake."""
 

@@ -1,16 +1,23 @@
-"""A screening given to a client: the raw answers and the result the instrument computed."""
+"""A screening given to a client: the raw answers and the result the instrument computed.
+
+An incomplete form is refused and nothing is kept — unless the answers given already signal
+suicide risk. Then the partial answers are kept as an incomplete (unscored) screening, so the
+risk flag it raises points at what the client actually said.
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from services.intake.domain.events import ScreeningCompleted
+from services.intake.domain.risk import risk_from_screening
 from shared.domain import Aggregate
-from shared.instruments import ScreeningResult, get_instrument
+from shared.instruments import InvalidAnswers, ScreeningResult, get_instrument
+from shared.instruments.partial import risk_in_partial_answers
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,9 @@ class Screening(Aggregate):
     details: dict[str, Any]
     administered_by: str
     administered_at: datetime
+    # False for a form kept only for the risk it shows: no total, and `missing` says what is.
+    complete: bool = True
+    missing: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def result(self) -> ScreeningResult:
@@ -62,23 +72,14 @@ def administer(
         extras.setdefault("sex_at_birth", sex_at_birth)
         if extras["sex_at_birth"] is None:
             del extras["sex_at_birth"]
-    result = instrument.score(list(answers), extras, cutoffs)
-    screening = Screening(
-        id=str(uuid.uuid4()),
-        client_id=client_id,
-        instrument=result.instrument,
-        version=result.version,
-        answers=list(answers),
-        extras=extras,
-        total=result.total,
-        severity=result.severity,
-        positive=result.positive,
-        flags=list(result.flags),
-        risk_level=result.risk_level,
-        details=dict(result.details),
-        administered_by=by,
-        administered_at=now,
-    )
+    try:
+        result = instrument.score(list(answers), extras, cutoffs)
+    except InvalidAnswers as invalid:
+        partial = risk_in_partial_answers(code, answers, extras)
+        if partial is None or risk_from_screening(partial) is None:
+            raise
+        return _record(client_id, partial, answers, extras, by, now, missing=invalid.errors)
+    screening = _record(client_id, result, answers, extras, by, now)
     screening.raise_event(
         ScreeningCompleted(
             client_id=client_id,
@@ -94,3 +95,32 @@ def administer(
         )
     )
     return screening
+
+
+def _record(
+    client_id: str,
+    result: ScreeningResult,
+    answers: list[Any],
+    extras: dict[str, Any],
+    by: str,
+    now: datetime,
+    missing: dict[str, list[str]] | None = None,
+) -> Screening:
+    return Screening(
+        id=str(uuid.uuid4()),
+        client_id=client_id,
+        instrument=result.instrument,
+        version=result.version,
+        answers=list(answers),
+        extras=extras,
+        total=result.total,
+        severity=result.severity,
+        positive=result.positive,
+        flags=list(result.flags),
+        risk_level=result.risk_level,
+        details=dict(result.details),
+        administered_by=by,
+        administered_at=now,
+        complete=missing is None,
+        missing=dict(missing or {}),
+    )

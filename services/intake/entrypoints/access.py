@@ -11,7 +11,7 @@ from shared.roles import REGISTRARS, RISK_CLEARERS, ROLES, STAFF
 
 ROUTE_ROLES: RouteRoles = {
     "clients.Clients": {"POST": REGISTRARS, "GET": STAFF},
-    "clients.ClientById": {"GET": STAFF},
+    "clients.ClientById": {"GET": STAFF, "PATCH": STAFF},
     "clients.Screenings": {"POST": STAFF, "GET": STAFF},
     "clients.ScreeningById": {"GET": STAFF},
     "clients.RiskFlags": {"POST": STAFF, "GET": STAFF},
@@ -19,7 +19,7 @@ ROUTE_ROLES: RouteRoles = {
     "clients.Consents": {"POST": STAFF, "GET": STAFF},
     "clients.RevokeConsent": {"POST": STAFF},
     "clients.ClientAssessment": {"PUT": STAFF, "GET": STAFF},
-    "clients.ClientAdmission": {"POST": STAFF},
+    "clients.ClientAdmission": {"GET": STAFF, "POST": STAFF},
     "clients.WorkQueue": {"GET": STAFF},
     "instruments.Instruments": {"GET": ROLES},
     "instruments.InstrumentByCode": {"GET": ROLES},

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
+from flask_smorest.pagination import PaginationParameters
 
 from services.intake import handlers
+from services.intake.domain.client import Client
 from services.intake.entrypoints import commands
 from services.intake.entrypoints.schemas import (
+    AdmissionReadinessSchema,
     AdmissionSchema,
     AssessmentSchema,
     ClearFlagSchema,
@@ -15,10 +20,12 @@ from services.intake.entrypoints.schemas import (
     ClientSchema,
     ClientSummarySchema,
     ConsentSchema,
+    CorrectClientSchema,
     InstrumentSchema,
     InstrumentSummarySchema,
     ManualFlagSchema,
     QueueEntrySchema,
+    QueueQuerySchema,
     RegisterClientSchema,
     RiskFlagSchema,
     ScreeningRequestSchema,
@@ -28,8 +35,11 @@ from shared.auth import current_principal
 from shared.envelope import utcnow
 from shared.instruments import INSTRUMENTS
 from shared.service import dependencies
+from shared.web import idempotency_key
 
 clients_api = Blueprint("clients", __name__, url_prefix="/api/v1", description="Referred clients and their intake")
+# Lists come a page at a time (?page=&page_size=), 50 unless asked otherwise.
+clients_api.DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 200}
 instruments_api = Blueprint(
     "instruments", __name__, url_prefix="/api/v1/instruments", description="Screening instruments"
 )
@@ -41,7 +51,7 @@ class Clients(MethodView):
     @clients_api.response(201, ClientSchema)
     def post(self, body: dict):
         """Register a referred client (409 on a possible duplicate unless allow_duplicate)."""
-        client = commands.register(body, dependencies())
+        client = commands.register(body | {"request_key": body.get("request_key") or idempotency_key()}, dependencies())
         return client
 
     @clients_api.arguments(ClientQuerySchema, location="query")
@@ -58,6 +68,13 @@ class ClientById(MethodView):
         """One client's intake record."""
         return handlers.get_client(client_id, dependencies().repos)
 
+    @clients_api.arguments(CorrectClientSchema)
+    @clients_api.response(200, ClientSchema)
+    def patch(self, body: dict[str, Any], client_id: str) -> Client:
+        """Correct registration details (a typo, a new phone); the change is audited and published."""
+        client, _changed = commands.correct(client_id, body, dependencies())
+        return client
+
 
 @clients_api.route("/clients/<client_id>/screenings")
 class Screenings(MethodView):
@@ -65,7 +82,7 @@ class Screenings(MethodView):
     @clients_api.response(201, ScreeningSchema)
     def post(self, body: dict, client_id: str):
         """Administer a screening: scored on the server; risk raises a flag at once."""
-        return commands.screen(client_id, body, dependencies())
+        return commands.screen(client_id, body, dependencies(), idempotency_key())
 
     @clients_api.response(200, ScreeningSchema(many=True))
     def get(self, client_id: str):
@@ -89,7 +106,14 @@ class RiskFlags(MethodView):
         """Raise a risk flag by hand (staff judgement needs no screening)."""
         deps = dependencies()
         return handlers.flag_risk(
-            client_id, body["urgency"], body["note"], current_principal().sub, utcnow(), deps.uow(), deps.repos
+            client_id,
+            body["urgency"],
+            body["note"],
+            current_principal().sub,
+            utcnow(),
+            deps.uow(),
+            deps.repos,
+            idempotency_key(),
         )
 
     @clients_api.response(200, RiskFlagSchema(many=True))
@@ -106,7 +130,7 @@ class ClearRiskFlag(MethodView):
         """Clear a risk flag, with the reason (clinicians and supervisors only)."""
         deps = dependencies()
         return handlers.clear_risk(
-            client_id, flag_id, body["reason"], current_principal(), utcnow(), deps.uow(), deps.repos
+            client_id, flag_id, body["reason"], current_principal(), utcnow(), deps.uow(), deps.repos, idempotency_key()
         )
 
 
@@ -117,7 +141,8 @@ class Consents(MethodView):
     def post(self, body: dict, client_id: str):
         """Record a consent: to treatment, or a 42 CFR Part 2 disclosure consent."""
         deps = dependencies()
-        return handlers.record_consent(client_id, body, current_principal().sub, utcnow(), deps.uow(), deps.repos)
+        by = current_principal().sub
+        return handlers.record_consent(client_id, body, by, utcnow(), deps.uow(), deps.repos, idempotency_key())
 
     @clients_api.response(200, ConsentSchema(many=True))
     def get(self, client_id: str):
@@ -131,7 +156,8 @@ class RevokeConsent(MethodView):
     def post(self, client_id: str, consent_id: str):
         """Record that the client revoked a consent."""
         deps = dependencies()
-        return handlers.revoke_consent(client_id, consent_id, current_principal().sub, utcnow(), deps.uow(), deps.repos)
+        by = current_principal().sub
+        return handlers.revoke_consent(client_id, consent_id, by, utcnow(), deps.uow(), deps.repos, idempotency_key())
 
 
 @clients_api.route("/clients/<client_id>/assessment")
@@ -154,22 +180,34 @@ class ClientAssessment(MethodView):
 
 @clients_api.route("/clients/<client_id>/admission")
 class ClientAdmission(MethodView):
+    @clients_api.response(200, AdmissionReadinessSchema)
+    def get(self, client_id: str) -> dict[str, Any]:
+        """What is still missing before admission: blocking gaps, and gaps an override may pass."""
+        gaps = handlers.admission_gaps(client_id, current_principal().role, utcnow().date(), dependencies().repos)
+        return {"ready": not gaps, "gaps": gaps}
+
     @clients_api.arguments(AdmissionSchema)
     @clients_api.response(201, ClientSchema)
     def post(self, body: dict, client_id: str):
         """Admit the client to an IPT track."""
         deps = dependencies()
-        return commands.admit(client_id, body, deps)
+        return commands.admit(client_id, body, deps, idempotency_key())
 
 
 @clients_api.route("/work-queue")
 class WorkQueue(MethodView):
+    @clients_api.arguments(QueueQuerySchema, location="query")
     @clients_api.response(200, QueueEntrySchema(many=True))
-    def get(self):
-        """What needs doing: open risk flags first, then new referrals and screenings due."""
+    @clients_api.paginate()
+    def get(self, query: dict[str, str], pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
+        """What needs doing, a page at a time: open risk flags first, then screenings, then clients
+        waiting for consent or admission. The X-Pagination header gives the total."""
+        entries = handlers.work_queue_entries(dependencies().repos, utcnow().date(), **query)
+        pagination_parameters.item_count = len(entries)
+        first = pagination_parameters.first_item
         return [
-            {"kind": e.kind, "urgency": e.urgency, "since": e.since, "due": list(e.due), "client": c}
-            for e, c in handlers.work_queue_entries(dependencies().repos)
+            {"kind": e.kind, "stage": e.stage, "urgency": e.urgency, "since": e.since, "due": list(e.due), "client": c}
+            for e, c in entries[first : first + pagination_parameters.page_size]
         ]
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from services.intake import handlers
 from services.intake.domain.admission import Admission
 from services.intake.domain.assessment import Assessment, LifeEvent, ProblemArea, ProblemAreas, Relationship
-from services.intake.domain.client import Client, Contact, Referral, Registration
+from services.intake.domain.client import CORRECTABLE, Client, Contact, Referral, Registration
 from shared.auth import current_principal
 from shared.envelope import utcnow
 from shared.errors import Invalid, StaleWrite
@@ -47,7 +47,26 @@ def register(body: dict[str, Any], deps: Dependencies) -> Client:
     )
 
 
-def screen(client_id: str, body: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
+def correct(
+    client_id: str, body: dict[str, Any], deps: Dependencies, expected_version: int | None = None
+) -> tuple[Client, tuple[str, ...]]:
+    changes = {name: body[name] for name in CORRECTABLE if name in body}
+    for name in ("given_name", "family_name"):
+        if name in changes:
+            changes[name] = changes[name].strip()
+    return handlers.correct_client(
+        client_id,
+        changes,
+        current_principal().sub,
+        utcnow(),
+        deps.uow(),
+        deps.repos,
+        allow_duplicate=body.get("allow_duplicate", False),
+        expected_version=expected_version,
+    )
+
+
+def screen(client_id: str, body: dict[str, Any], deps: Dependencies, request_key: str | None = None) -> dict[str, Any]:
     if body["instrument"] not in INSTRUMENTS:
         raise Invalid({"instrument": [f"Unknown instrument; use one of: {', '.join(INSTRUMENTS)}."]})
     extras = {name: body[name] for name in EXTRA_FIELDS if body.get(name) is not None}
@@ -65,6 +84,7 @@ def screen(client_id: str, body: dict[str, Any], deps: Dependencies) -> dict[str
             deps.uow(),
             deps.repos,
             deps.screening_cutoffs,
+            request_key,
         ),
         should_retry=on_conflict((StaleWrite,), SCREENING_ATTEMPTS),
         backoff=IMMEDIATE,
@@ -96,8 +116,13 @@ def record_assessment(client_id: str, body: dict[str, Any], deps: Dependencies) 
     return handlers.record_assessment(client_id, assessment(body), deps.uow(), deps.repos, deps.problem_area_policy)
 
 
-def admit(client_id: str, body: dict[str, Any], deps: Dependencies) -> Client:
-    return handlers.admit_client(client_id, admission(body), deps.uow(), deps.repos, deps.problem_area_policy)
+def admit(client_id: str, body: dict[str, Any], deps: Dependencies, request_key: str | None = None) -> Client:
+    override = body.get("override") or {}
+    reason = override.get("reason") if override.get("confirmed") else None
+    role = current_principal().role
+    return handlers.admit_client(
+        client_id, admission(body), role, deps.uow(), deps.repos, reason, deps.problem_area_policy, request_key
+    )
 
 
 def admission(body: dict[str, Any]) -> Admission:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from services.intake.domain.work_queue import STAGES
+from shared.fields import StrictBoolean
 from shared.vocabulary import (
     CHANNELS,
     CONSENT_KINDS,
@@ -60,6 +62,41 @@ class RegisterClientSchema(Schema):
             "resending the same key returns the client already registered."
         },
     )
+
+
+class ContactChangeSchema(Schema):
+    email = fields.Email(allow_none=True)
+    phone = fields.String(allow_none=True, validate=PHONE)
+
+
+class ReferralChangeSchema(Schema):
+    source = fields.String(allow_none=True, validate=validate.Length(max=200))
+    date = fields.Date(allow_none=True)
+
+
+class CorrectClientSchema(Schema):
+    """Only the details sent change; contact and referral are merged field by field."""
+
+    given_name = fields.String(validate=NAME)
+    family_name = fields.String(validate=NAME)
+    date_of_birth = fields.Date(metadata={"description": "YYYY-MM-DD"})
+    sex_at_birth = fields.String(allow_none=True, validate=validate.OneOf(SEXES_AT_BIRTH))
+    program = fields.String(
+        validate=validate.OneOf(PROGRAMS), metadata={"description": "Only before admission, and with no Part 2 consent"}
+    )
+    contact = fields.Nested(ContactChangeSchema)
+    preferred_channel = fields.String(validate=validate.OneOf(CHANNELS))
+    referral = fields.Nested(ReferralChangeSchema)
+    allow_duplicate = StrictBoolean(
+        load_default=False,
+        metadata={"description": "Keep a new name or date of birth that matches another registered client."},
+    )
+
+
+class CorrectionSchema(Schema):
+    fields_ = fields.List(fields.String(), data_key="fields", attribute="fields")
+    by = fields.String()
+    at = fields.AwareDateTime(format="iso")
 
 
 class RiskFlagSchema(Schema):
@@ -128,12 +165,46 @@ class AssessmentSchema(Schema):
     assessed_at = fields.AwareDateTime(format="iso", dump_only=True)
 
 
+class OverrideSchema(Schema):
+    confirmed = StrictBoolean(required=True, load_only=True, metadata={"description": "Must be true to override."})
+    reason = fields.String(
+        required=True, validate=[validate.Length(min=1, max=2000), validate.Regexp(r"\s*\S", error="Say why.")]
+    )
+    by = fields.String(dump_only=True)
+    gaps = fields.List(fields.String(), dump_only=True)
+
+
+class GapSchema(Schema):
+    item = fields.String(
+        metadata={
+            "description": "treatment_consent, urgent_risk_flag, high_risk_flag, "
+            "screenings_due or interpersonal_inventory"
+        }
+    )
+    message = fields.String()
+    blocking = fields.Boolean(metadata={"description": "True: must be resolved; false: may be overridden"})
+
+
+class AdmissionReadinessSchema(Schema):
+    ready = fields.Boolean()
+    gaps = fields.List(fields.Nested(GapSchema))
+
+
 class AdmissionSchema(Schema):
     track = fields.String(required=True, validate=validate.OneOf(TRACKS))
     problem_areas = fields.Nested(ProblemAreasSchema, required=True)
     preferred_days = fields.List(fields.String(validate=validate.OneOf(WEEKDAYS)), load_default=list)
     preferred_times = fields.List(fields.String(validate=validate.OneOf(DAY_PARTS)), load_default=list)
     clinician_preference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    override = fields.Nested(
+        OverrideSchema,
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Admit despite the gaps that do not block (screenings due, no inventory, an "
+            "open high flag): confirmed true and the reason. Recorded with the admission."
+        },
+    )
     admitted_at = fields.AwareDateTime(format="iso", dump_only=True)
     admitted_by = fields.String(dump_only=True)
 
@@ -158,6 +229,7 @@ class ClientSchema(ClientSummarySchema):
     referral = fields.Nested(ReferralSchema, attribute="registration.referral")
     registered_at = fields.AwareDateTime(format="iso")
     registered_by = fields.String()
+    corrections = fields.List(fields.Nested(CorrectionSchema))
     risk_flags = fields.List(fields.Nested(RiskFlagSchema))
     consents = fields.List(fields.Nested(ConsentSchema))
     assessment = fields.Nested(AssessmentSchema, allow_none=True)
@@ -202,6 +274,17 @@ class ScreeningSchema(Schema):
     extras = fields.Dict()
     administered_at = fields.AwareDateTime(format="iso")
     administered_by = fields.String()
+    complete = fields.Boolean(
+        metadata={
+            "description": "False when the form was incomplete but its answers signal suicide risk: the "
+            "answers given are kept and the flag raised, but nothing is scored (see `missing`)."
+        }
+    )
+    missing = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "For an incomplete screening: each missing or invalid item, and why."},
+    )
     risk_flag = fields.Nested(RiskFlagSchema, allow_none=True, dump_default=None)
 
 
@@ -217,8 +300,23 @@ class ClearFlagSchema(Schema):
     )
 
 
+class QueueQuerySchema(Schema):
+    stage = fields.String(
+        validate=validate.OneOf(tuple(STAGES)),
+        metadata={
+            "description": "risk, new (no screening yet), screening (some due), ready (for consent or admission)"
+        },
+    )
+    program = fields.String(validate=validate.OneOf(PROGRAMS))
+
+
 class QueueEntrySchema(Schema):
-    kind = fields.String()
+    kind = fields.String(
+        metadata={
+            "description": "open_risk_flag, new_referral, screenings_due, ready_for_consent or ready_for_admission"
+        }
+    )
+    stage = fields.String()
     urgency = fields.String(allow_none=True)
     since = fields.AwareDateTime(format="iso")
     due = fields.List(fields.String())

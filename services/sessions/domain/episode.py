@@ -46,6 +46,11 @@ class Episode(Aggregate):
         )
         return episode
 
+    def correct_program(self, program: str) -> None:
+        """Intake corrected the client's program before admission: the pending episode follows."""
+        if self.status == PENDING:
+            self.program = program
+
     def admit(self, admission: Admission) -> None:
         """Admission makes the episode active; a repeated admission updates the agreed details."""
         self.admission = admission

@@ -123,26 +123,85 @@ def admission(**changes) -> Admission:
     return Admission(**fields)
 
 
-def test_admission_needs_treatment_consent(client):
-    assert "consent" in violations(lambda: client.admit(admission(), NOW))
+def gaps_of(client, due=(), role="intake"):
+    return client.admission_gaps(tuple(due), NOW.date(), role)
+
+
+def with_treatment_consent(client):
+    client.record_consent(consent(kind="treatment", scope=None, recipients=[], purpose=None, expires_on=None))
+    return client
+
+
+def test_admission_needs_treatment_consent_whatever_the_override(client):
+    gaps = gaps_of(client)
+    assert [(g.item, g.blocking) for g in gaps][0] == ("treatment_consent", True)
+    assert "treatment_consent" in violations(lambda: client.admit(admission(), gaps, override_reason="urgent"))
     assert client.status == "referred"
 
 
-def test_admission_with_consent_admits_once(client):
-    client.record_consent(consent(kind="treatment", scope=None, recipients=[], purpose=None, expires_on=None))
-    client.admit(admission(), NOW)
-    assert client.status == "admitted" and isinstance(client.pending_events[-1], events.ClientAdmitted)
-    with pytest.raises(Conflict):
-        client.admit(admission(), NOW)
-
-
-def test_admission_rejects_unknown_days_and_tracks(client):
-    errors = violations(
-        lambda: client.admit(
-            replace(admission(), track="couples", preferred_days=("funday",), preferred_times=("noon",)), NOW
+def test_a_ready_client_is_admitted_once_with_no_override_on_record(client):
+    with_treatment_consent(client).record_assessment(
+        Assessment(
+            relationships=(Relationship("sister", "sibling", 4),),
+            life_events=(),
+            problem_areas=areas(),
+            assessed_by="s",
+            assessed_at=NOW,
         )
     )
-    assert {"track", "preferred_days", "preferred_times"} <= set(errors)
+    assert gaps_of(client) == []
+    admitted = client.admit(admission(), [])
+    assert client.status == "admitted" and admitted.override is None
+    assert isinstance(client.pending_events[-1], events.ClientAdmitted)
+    with pytest.raises(Conflict):
+        client.admit(admission(), [])
+
+
+def test_gaps_that_do_not_block_need_a_reason_and_are_recorded(client):
+    gaps = gaps_of(with_treatment_consent(client), due=("phq9", "gad7"))
+    assert [(g.item, g.blocking) for g in gaps] == [("screenings_due", False), ("interpersonal_inventory", False)]
+    assert "PHQ-9, GAD-7" in gaps[0].message
+    errors = violations(lambda: client.admit(admission(), gaps, override_reason="  "))
+    assert {"override", "screenings_due", "interpersonal_inventory"} <= set(errors)
+    admitted = client.admit(admission(), gaps, override_reason="Screening at session 1")
+    assert admitted.override.gaps == ("screenings_due", "interpersonal_inventory") and admitted.override.by == "s"
+    # The inventory skipped at admission may still be recorded once.
+    client.record_assessment(
+        Assessment(
+            relationships=(Relationship("sister", "sibling", 4),),
+            life_events=(),
+            problem_areas=areas(),
+            assessed_by="s",
+            assessed_at=NOW,
+        )
+    )
+    assert client.assessment is not None
+
+
+@pytest.mark.parametrize(
+    "role, blocking", [("intake", True), ("admin", True), ("clinician", False), ("supervisor", False)]
+)
+def test_an_open_urgent_flag_needs_a_clinicians_review(client, role, blocking):
+    with_treatment_consent(client).flag_risk("urgent", "s", NOW, None)
+    [urgent] = [g for g in gaps_of(client, role=role) if g.item == "urgent_risk_flag"]
+    assert urgent.blocking is blocking
+
+
+def test_an_open_high_flag_may_be_overridden(client):
+    with_treatment_consent(client).flag_risk("high", "s", NOW, None)
+    assert ("high_risk_flag", False) in [(g.item, g.blocking) for g in gaps_of(client)]
+
+
+def test_every_admission_problem_is_named_at_once(client):
+    errors = violations(
+        lambda: client.admit(
+            replace(admission(), track="couples", preferred_days=("funday",), preferred_times=("noon",)),
+            gaps_of(client, due=("phq9",)),
+        )
+    )
+    assert {"track", "preferred_days", "preferred_times", "treatment_consent", "screenings_due", "override"} <= set(
+        errors
+    )
 
 
 def test_interpersonal_deficits_can_be_switched_off_per_program(client):

@@ -115,13 +115,13 @@ def test_a_resent_registration_returns_the_first_client(repos):
 def test_two_copies_of_one_request_at_once_store_one_client(repos, monkeypatch):
     first = handlers.register_client(registration(), "s", NOW, new_uow(repos), repos, request_key="k-654321")
     looked_up = []
-    real_lookup = repos.clients.registered_by_request
+    real_lookup = repos.requests.result_of
 
-    def lookup_before_the_other_commit(key):
+    def lookup_before_the_other_commit(operation, key):
         looked_up.append(key)
-        return None if len(looked_up) == 1 else real_lookup(key)
+        return None if len(looked_up) == 1 else real_lookup(operation, key)
 
-    monkeypatch.setattr(repos.clients, "registered_by_request", lookup_before_the_other_commit)
+    monkeypatch.setattr(repos.requests, "result_of", lookup_before_the_other_commit)
     second = handlers.register_client(
         registration(), "s", NOW, new_uow(repos), repos, request_key="k-654321", allow_duplicate=True
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -160,12 +159,10 @@ def test_pages_need_a_session_and_return_there_after_sign_in(web, deps):
     assert signed.headers["Location"] == "/ui/clients/some-id"
 
 
-def test_fifteen_idle_minutes_sign_the_user_out(staff):
-    with staff.session_transaction("/ui/") as session:
-        session["last_seen"] = time.time() - 14 * 60
+def test_fifteen_idle_minutes_sign_the_user_out(staff, clock):
+    clock.now += timedelta(minutes=14)  # the server-side session runs on the injected clock
     assert staff.get("/ui/").status_code == 200, "14 idle minutes are fine, and activity resets the clock"
-    with staff.session_transaction("/ui/") as session:
-        session["last_seen"] = time.time() - 15 * 60 - 5
+    clock.now += timedelta(minutes=15, seconds=5)
     response = staff.get("/ui/")
     assert response.status_code == 302 and response.headers["Location"] == "/ui/login"
     login = staff.get("/ui/login")
@@ -352,22 +349,60 @@ def test_a_negative_screen_without_risk_has_no_banner(staff):
 
 def test_missing_answers_are_named_and_the_given_answers_kept(staff, deps):
     client_id = register(staff)
-    response = post(staff, f"/ui/clients/{client_id}/screenings/new/phq9", phq9(item9=1, others=2, missing=(4, 7)))
+    response = post(staff, f"/ui/clients/{client_id}/screenings/new/phq9", phq9(item9=0, others=2, missing=(4, 7)))
     assert response.status_code == 422
     page = response.text
     assert error_for(page, "f-answers-4") == "Error: Question 4 is unanswered."
     assert error_for(page, "f-answers-7") == "Error: Question 7 is unanswered."
     assert summary_links(page) == ["f-answers-4", "f-answers-7"]
     assert re.search(r'id="f-answers-1-3" name="answers\.1" value="2"\s+checked', page)
-    assert re.search(r'id="f-answers-9-2" name="answers\.9" value="1"\s+checked', page)
+    assert re.search(r'id="f-answers-9" name="answers\.9" value="0"\s+checked', page)
     assert deps.memory.collection("screenings") == {}
+
+
+def test_an_incomplete_phq9_with_item_9_answered_keeps_the_answers_and_raises_the_flag(staff, deps):
+    client_id = register(staff)
+    only_item9 = {"answers.9": "3"}  # "Nearly every day", nothing else answered
+    response = post(staff, f"/ui/clients/{client_id}/screenings/new/phq9", only_item9)
+    assert response.status_code == 302
+    result = staff.get(response.headers["Location"]).text
+    words = text_of(result)
+    assert "Incomplete: not scored" in words and "Question 1: Question 1 is unanswered." in words
+    assert "Total score" not in words and 'role="alert"' in result
+    [screening] = deps.repos.screenings.documents.find({})
+    assert screening.answers[8] == 3 and not screening.complete
+    [flag] = deps.repos.clients.get(client_id).open_risk_flags
+    assert (flag.urgency, flag.screening_id) == ("urgent", screening.id)
+
+
+def test_an_incomplete_cssrs_with_risk_answers_raises_the_flag(staff, deps):
+    client_id = register(staff)
+    answers = {"answers.1": "true", "answers.2": "true", "answers.6": "true"}  # the rest blank
+    response = post(staff, f"/ui/clients/{client_id}/screenings/new/cssrs_screen", answers)
+    assert response.status_code == 302
+    [flag] = deps.repos.clients.get(client_id).open_risk_flags
+    assert flag.urgency == "urgent"  # behaviour of unknown timing is read as recent
+
+
+def test_a_cssrs_with_every_answer_no_says_no_risk_in_words(staff):
+    client_id = register(staff)
+    answers = {f"answers.{n}": "false" for n in (1, 2, 6)}
+    result = staff.get(post(staff, f"/ui/clients/{client_id}/screenings/new/cssrs_screen", answers).headers["Location"])
+    words = text_of(result.text)
+    assert "Risk level No risk identified" in words and "No reminders" not in words
+    client_page = text_of(staff.get(f"/ui/clients/{client_id}").text)
+    assert "No risk identified" in client_page and "No reminders" not in client_page
 
 
 def test_cssrs_timing_question_is_asked_and_checked_by_the_server(staff):
     client_id = register(staff)
+    contradicting = {"answers.1": "true", "answers.2": "false", "answers.6": "false", "q6_recent": "true"}
+    page = post(staff, f"/ui/clients/{client_id}/screenings/new/cssrs_screen", contradicting).text
+    assert error_for(page, "f-q6-recent") == "Error: Cannot be yes when question 6 was answered no."
     answers = {"answers.1": "true", "answers.2": "false", "answers.6": "true"}
-    page = post(staff, f"/ui/clients/{client_id}/screenings/new/cssrs_screen", answers).text
-    assert error_for(page, "f-q6-recent").startswith("Error: Say whether the behaviour in question 6")
+    # Without the timing the form cannot be scored, but past behaviour is never lost: kept, flagged.
+    kept = staff.get(post(staff, f"/ui/clients/{client_id}/screenings/new/cssrs_screen", answers).headers["Location"])
+    assert "Incomplete: not scored" in text_of(kept.text) and "Say whether the behaviour in question 6" in kept.text
     done = post(staff, f"/ui/clients/{client_id}/screenings/new/cssrs_screen", answers | {"q6_recent": "true"})
     result = staff.get(done.headers["Location"]).text
     assert "C-SSRS risk level High" in text_of(result) and 'role="alert"' in result
@@ -553,6 +588,7 @@ ADMISSION = {
     "preferred_days": "tuesday",
     "preferred_times": "morning",
 }
+ADMIT_ANYWAY = ADMISSION | {"override": "yes", "override_reason": "Screenings at the first session"}
 
 
 def test_admission_requires_treatment_consent_first(staff, deps):
@@ -562,7 +598,7 @@ def test_admission_requires_treatment_consent_first(staff, deps):
     page = response.text
     assert "Record the client's consent to treatment before admission." in text_of(page)
     assert f'href="/ui/clients/{client_id}#consent-treatment"' in page
-    assert "consent-needed" in summary_links(page)
+    assert "admission-gaps" in summary_links(page)
     assert re.search(r'value="tuesday"\s+checked', page) and re.search(r'value="individual"\s+checked', page)
     assert deps.repos.clients.get(client_id).status == "referred"
 
@@ -572,13 +608,36 @@ def test_admission_requires_treatment_consent_first(staff, deps):
         {"kind": "treatment", "signed_on": "2024-03-02", "signed_by": "client"},
     )
     assert consent.status_code == 302
-    admitted = post(staff, f"/ui/clients/{client_id}/admission", ADMISSION)
+    admitted = post(staff, f"/ui/clients/{client_id}/admission", ADMIT_ANYWAY)
     assert admitted.status_code == 302 and admitted.headers["Location"] == f"/ui/clients/{client_id}"
     client = deps.repos.clients.get(client_id)
     assert client.status == "admitted"
+    assert client.admission.override.gaps == ("screenings_due", "interpersonal_inventory")
+    assert client.admission.override.reason == "Screenings at the first session"
     assert client.admission.preferred_days == ("tuesday",) and client.admission.preferred_times == ("morning",)
     page = staff.get(f"/ui/clients/{client_id}").text
     assert re.search(r'id="client-status">Admitted<', page)
+
+
+def test_what_is_missing_is_shown_before_admission_and_needs_a_reasoned_override(staff, deps):
+    client_id = register(staff, **{"treatment_consent.signed_on": "2024-03-02"})
+    form = text_of(staff.get(f"/ui/clients/{client_id}/admission").text)
+    assert "Before admission" in form and "Screenings still due for this program: PHQ-9" in form
+    assert "No interpersonal inventory is recorded." in form and "Must be resolved" not in form
+    refused = post(staff, f"/ui/clients/{client_id}/admission", ADMISSION)
+    assert refused.status_code == 422
+    assert "Admit anyway only with a confirmed override and the reason for it." in text_of(refused.text)
+    no_reason = post(staff, f"/ui/clients/{client_id}/admission", ADMISSION | {"override": "yes"})
+    assert no_reason.status_code == 422 and deps.repos.clients.get(client_id).status == "referred"
+
+
+def test_an_open_urgent_flag_blocks_admission_until_a_clinician_reviews_it(staff, deps):
+    client_id = register(staff, **{"treatment_consent.signed_on": "2024-03-02"})
+    assert post(staff, f"/ui/clients/{client_id}/risk-flags", {"urgency": "urgent"}).status_code == 302
+    form = text_of(staff.get(f"/ui/clients/{client_id}/admission").text)
+    assert "Must be resolved: An urgent risk flag is open" in form and "Admit despite" not in form
+    refused = post(staff, f"/ui/clients/{client_id}/admission", ADMIT_ANYWAY)
+    assert refused.status_code == 422 and deps.repos.clients.get(client_id).status == "referred"
 
 
 def test_admission_form_errors_are_inline(staff):
@@ -590,8 +649,8 @@ def test_admission_form_errors_are_inline(staff):
 
 def test_admitting_twice_is_a_conflict_message(staff):
     client_id = register(staff, **{"treatment_consent.signed_on": "2024-03-02"})
-    assert post(staff, f"/ui/clients/{client_id}/admission", ADMISSION).status_code == 302
-    again = post(staff, f"/ui/clients/{client_id}/admission", ADMISSION, page=staff.get("/ui/").text)
+    assert post(staff, f"/ui/clients/{client_id}/admission", ADMIT_ANYWAY).status_code == 302
+    again = post(staff, f"/ui/clients/{client_id}/admission", ADMIT_ANYWAY, page=staff.get("/ui/").text)
     assert again.status_code == 409 and "already admitted" in again.text
 
 
@@ -605,13 +664,115 @@ def test_problem_area_choices_follow_the_program_setting(staff, deps):
     assert 'value="interpersonal_deficits"' in staff.get(f"/ui/clients/{mental_health}/assessment").text
 
 
-def test_the_keep_alive_renews_a_session_and_pages_carry_the_idle_warning(staff, web):
+def test_the_keep_alive_renews_a_session_and_pages_carry_the_idle_warning(staff, web, clock, users):
     page = staff.get("/ui/").text
     assert 'data-idle-seconds="900"' in page and "data-stay-signed-in" in page
-    with staff.session_transaction("/ui/") as session:
-        session["last_seen"] = time.time() - 14 * 60
+    clock.now += timedelta(minutes=14)
     assert staff.get("/ui/keep-alive").status_code == 204
-    with staff.session_transaction("/ui/") as session:
-        assert time.time() - session["last_seen"] < 5
+    [session] = users.sessions.of("intake-user")
+    assert session.last_seen == clock.now
     staff.post("/ui/logout", data={"csrf_token": csrf_from(page)})
     assert staff.get("/ui/keep-alive").status_code == 302  # signed out: the page reloads to sign in
+
+
+def test_audit_skips_to_questions_9_and_10_for_a_non_drinker_and_shows_its_auditc_part(staff):
+    client_id = register(staff)
+    answers = {"answers.1": "0", "answers.9": "0", "answers.10": "2"}
+    response = post(staff, f"/ui/clients/{client_id}/screenings/new/audit", answers)
+    assert response.status_code == 302, response.text
+    words = text_of(staff.get(response.headers["Location"]).text)
+    assert "Skipped: question 1 was answered never (scores 0)" in words
+    assert "AUDIT-C part (questions 1–3) 0 of 12 · Negative" in words
+    assert "sex at birth is not recorded, so the lower, safer cut-off is used" in words
+
+
+def test_the_client_record_shows_what_an_admission_overrode(staff):
+    client_id = register(staff, **{"treatment_consent.signed_on": "2024-03-02"})
+    assert post(staff, f"/ui/clients/{client_id}/admission", ADMIT_ANYWAY).status_code == 302
+    words = text_of(staff.get(f"/ui/clients/{client_id}").text)
+    assert "Admitted despite Screenings due, No interpersonal inventory — Screenings at the first session" in words
+
+
+def test_a_resent_screening_form_is_stored_once(staff, deps):
+    client_id = register(staff)
+    form_page = staff.get(f"/ui/clients/{client_id}/screenings/new/phq9").text
+    key = re.search(r'name="request_key" value="([0-9a-f]{32})"', form_page).group(1)
+    answers = phq9(item9=1) | {"request_key": key}
+    first = post(staff, f"/ui/clients/{client_id}/screenings/new/phq9", answers, page=form_page)
+    again = post(staff, f"/ui/clients/{client_id}/screenings/new/phq9", answers, page=form_page)
+    assert first.status_code == again.status_code == 302
+    assert first.headers["Location"] == again.headers["Location"]
+    assert len(deps.memory.collection("screenings")) == 1
+    assert len(deps.repos.clients.get(client_id).risk_flags) == 1
+
+
+def test_every_form_on_a_page_carries_its_own_request_key(staff):
+    client_id = register(staff)
+    page = staff.get(f"/ui/clients/{client_id}").text
+    forms = re.findall(r"<form[^>]*method=\"post\".*?</form>", page, re.S)
+    keys = [re.search(r'name="request_key" value="([0-9a-f]{32})"', form) for form in forms]
+    assert forms and all(keys)
+    assert len({key.group(1) for key in keys}) == len(keys)
+
+
+def test_details_are_corrected_audited_and_published(staff, deps):
+    client_id = register(staff)
+    form = staff.get(f"/ui/clients/{client_id}/edit").text
+    assert re.search(r'id="f-contact-phone"[^>]*value="\+15550100"', form)
+    changed = dict(REGISTRATION, **{"contact.phone": "+15550199", "family_name": "Exampel", "version": "0"})
+    changed.pop("referral.source"), changed.pop("referral.date")
+    response = post(staff, f"/ui/clients/{client_id}/edit", changed, page=form)
+    assert response.status_code == 302, response.text
+    client = deps.repos.clients.get(client_id)
+    assert client.registration.contact.phone == "+15550199" and client.registration.family_name == "Exampel"
+    assert client.registration.contact.email == "alex@example.org"
+    [correction] = client.corrections
+    assert correction.fields == ("family_name", "contact") and correction.by == "intake-user"
+    page = text_of(staff.get(f"/ui/clients/{client_id}").text)
+    assert "Details saved (family name, contact)" in page and "Corrected" in page
+    updated = [e for e in deps.memory.outbox if e.type == "intake.client.updated"]
+    assert [e.data["changed_fields"] for e in updated] == [["family_name", "contact"]]
+
+
+def test_a_correction_from_a_stale_form_is_refused(staff, deps):
+    client_id = register(staff)
+    form = staff.get(f"/ui/clients/{client_id}/edit").text
+    first = dict(REGISTRATION, **{"contact.phone": "+15550111", "version": "0"})
+    assert post(staff, f"/ui/clients/{client_id}/edit", first, page=form).status_code == 302
+    stale = dict(REGISTRATION, **{"given_name": "Alexa", "version": "0"})
+    refused = post(staff, f"/ui/clients/{client_id}/edit", stale, page=form)
+    assert refused.status_code == 409 and "Someone changed this client's record" in text_of(refused.text)
+    assert deps.repos.clients.get(client_id).registration.given_name == "Alex"
+
+
+def test_the_program_is_fixed_after_admission(staff):
+    client_id = register(staff, **{"treatment_consent.signed_on": "2024-03-02"})
+    assert post(staff, f"/ui/clients/{client_id}/admission", ADMIT_ANYWAY).status_code == 302
+    form = staff.get(f"/ui/clients/{client_id}/edit").text
+    assert 'name="program"' not in form and "fixed after admission" in form
+
+
+def test_the_queue_pages_filters_by_stage_and_program_and_shows_local_time(staff, deps):
+    from zoneinfo import ZoneInfo
+
+    deps.time_zone = ZoneInfo("America/Chicago")
+    ids = [register(staff, given_name=f"Waiting{n}", program="mental_health") for n in range(27)]
+    other = register(staff, given_name="Other", program="substance_use")
+    first = staff.get("/ui/").text
+    assert "1–25 of 28 clients" in text_of(first) and "Page 1 of 2" in text_of(first)
+    assert re.search(r'rel="next" href="/ui/\?page=2"', first)
+    second = staff.get("/ui/?page=2").text
+    assert "26–28 of 28 clients" in text_of(second)
+    filtered = staff.get("/ui/?stage=new&program=substance_use").text
+    assert re.findall(r'data-client-id="([^"]+)"', filtered) == [other]
+    assert "CST" in text_of(first) or "CDT" in text_of(first)  # the centre's zone, not UTC
+    assert "UTC" not in text_of(first) and ids
+
+
+def test_a_client_with_screenings_done_waits_on_the_queue_for_consent(staff):
+    client_id = register(staff, program="mental_health")
+    assert post(staff, f"/ui/clients/{client_id}/screenings/new/phq9", phq9(item9=0)).status_code == 302
+    gad7 = {f"answers.{n}": "0" for n in range(1, 8)}
+    assert post(staff, f"/ui/clients/{client_id}/screenings/new/gad7", gad7).status_code == 302
+    row = re.search(rf'<tr[^>]*data-client-id="{client_id}"[^>]*>.*?</tr>', staff.get("/ui/?stage=ready").text, re.S)
+    assert row and "Ready for consent" in text_of(row.group(0))

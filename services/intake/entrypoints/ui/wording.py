@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from services.intake.entrypoints.ui.forms import labels
 from shared.instruments import INSTRUMENTS
 
 
-def fmt_dt(moment: datetime | None) -> str:
-    return "" if moment is None else moment.strftime("%d %b %Y, %H:%M UTC").lstrip("0")
+def fmt_dt(moment: datetime | None, zone: tzinfo = UTC) -> str:
+    """An instant in the centre's time zone, with the zone's abbreviation (EST, BST, …)."""
+    if moment is None:
+        return ""
+    return moment.astimezone(zone).strftime("%d %b %Y, %H:%M %Z").lstrip("0")
 
 
 def fmt_date(day: date | None) -> str:
     return "" if day is None else day.strftime("%d %b %Y").lstrip("0")
 
 
+# Codes that mean one thing wherever they appear. A code whose meaning depends on its
+# vocabulary ("none" is no reminders as a channel, but no risk as a C-SSRS level) is worded
+# only through that vocabulary: word(code, "channel").
 WORDS = {
     **labels.PROGRAM_LABELS,
-    **labels.CHANNEL_LABELS,
     **labels.AREA_LABELS,
     **labels.STAGE_LABELS,
     **labels.TRACK_LABELS,
@@ -38,14 +43,46 @@ WORDS = {
     "open_risk_flag": "Open risk flag",
     "screenings_due": "Screenings due",
     "new_referral": "New referral",
+    "interpersonal_inventory": "No interpersonal inventory",
+    "high_risk_flag": "An open high risk flag",
+    "urgent_risk_flag": "An open urgent risk flag",
 }
 
 
-def word(code: Any) -> str:
-    """A stored code in words ('moderately_severe' -> 'Moderately severe'); instruments by name."""
+VOCABULARIES: dict[str, dict[str, str]] = {
+    "channel": labels.CHANNEL_LABELS,
+    "sex_at_birth": labels.SEX_LABELS,
+    "risk_level": {"none": "No risk identified", "low": "Low", "moderate": "Moderate", "high": "High"},
+    "cutoff_basis": {
+        "male": "the cut-off for men",
+        "female": "the cut-off for women",
+        "other_or_unknown_lower_cutoff": "sex at birth is other or unknown, so the lower, safer cut-off is used",
+        "not_given_lower_cutoff": "sex at birth is not recorded, so the lower, safer cut-off is used",
+    },
+    "queue": {
+        "open_risk_flag": "Open risk flag",
+        "new_referral": "New referral",
+        "screenings_due": "Screenings under way",
+        "ready_for_consent": "Ready for consent",
+        "ready_for_admission": "Ready for admission",
+    },
+    "skip_reason": {
+        "q1_never": "question 1 was answered never",
+        "q2_q3_zero": "questions 2 and 3 were both answered with the lowest option",
+    },
+}
+
+
+def word(code: Any, vocabulary: str | None = None) -> str:
+    """A stored code in words ('moderately_severe' -> 'Moderately severe'); instruments by name.
+
+    `vocabulary` names the list the code comes from, for codes that read differently in each.
+    """
     if code is None:
         return ""
     code = str(code)
+    if vocabulary is not None and code in VOCABULARIES[vocabulary]:
+        return VOCABULARIES[vocabulary][code]
     if code in WORDS:
         return WORDS[code]
     if code in INSTRUMENTS:

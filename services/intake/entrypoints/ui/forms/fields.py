@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask import request
 from werkzeug.datastructures import MultiDict
 
 
@@ -43,3 +44,9 @@ def hint_id(key: str) -> str:
 
 def _element_id(kind: str, key: str) -> str:
     return f"{kind}-" + key.replace(".", "-").replace("_", "-")
+
+
+def request_key() -> str | None:
+    """The key the form was drawn with (see the csrf macro): the same for a resent form."""
+    key = (request.form.get("request_key") or "").strip()
+    return key if 8 <= len(key) <= 64 else None

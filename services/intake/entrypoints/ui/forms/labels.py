@@ -52,3 +52,10 @@ DAY_OPTIONS = _options(WEEKDAYS, DAY_LABELS)
 TIME_OPTIONS = _options(DAY_PARTS, TIME_LABELS)
 URGENCY_OPTIONS = _options(RISK_URGENCIES, URGENCY_LABELS)
 CLOSENESS_OPTIONS = [(str(n), label) for n, label in CLOSENESS_LABELS.items()]
+
+STAGE_FILTER_OPTIONS = [
+    ("risk", "Open risk flags"),
+    ("new", "New referrals: no screening yet"),
+    ("screening", "Screenings under way"),
+    ("ready", "Ready for consent or admission"),
+]

@@ -6,6 +6,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from services.intake.domain.client import Registration
 from services.intake.entrypoints.ui.forms.fields import given, optional
 
 REGISTRATION_ORDER = (
@@ -53,3 +54,28 @@ def registration_body(form: MultiDict) -> dict[str, Any]:
     body["allow_duplicate"] = form.get("allow_duplicate") == "yes"
     body["request_key"] = form.get("request_key") or None
     return body
+
+
+def correction_body(form: MultiDict[str, str], include_program: bool) -> dict[str, Any]:
+    """The correction form: every detail is sent, unchanged ones too (the server finds what changed)."""
+    body: dict[str, Any] = given(form, "given_name", "family_name", "date_of_birth", "preferred_channel")
+    if include_program:
+        body.update(given(form, "program"))
+    body["sex_at_birth"] = optional(form, "sex_at_birth")
+    body["contact"] = {"email": optional(form, "contact.email"), "phone": optional(form, "contact.phone")}
+    body["allow_duplicate"] = form.get("allow_duplicate") == "yes"
+    return body
+
+
+def details_values(registration: Registration) -> dict[str, Any]:
+    """A client's details as the form shows them."""
+    return {
+        "given_name": registration.given_name,
+        "family_name": registration.family_name,
+        "date_of_birth": registration.date_of_birth.isoformat(),
+        "sex_at_birth": registration.sex_at_birth or "",
+        "program": registration.program,
+        "contact.email": registration.contact.email or "",
+        "contact.phone": registration.contact.phone or "",
+        "preferred_channel": registration.preferred_channel,
+    }

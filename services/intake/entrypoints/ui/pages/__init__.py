@@ -3,6 +3,7 @@
 from services.intake.entrypoints.ui.pages import (  # noqa: F401
     admission,
     assessment,
+    client_edit,
     client_record,
     consents,
     registration,

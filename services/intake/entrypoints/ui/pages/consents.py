@@ -11,6 +11,7 @@ from services.intake.entrypoints.schemas import ConsentSchema
 from services.intake.entrypoints.ui.blueprint import ui
 from services.intake.entrypoints.ui.forms.consent import CONSENT_ORDER, consent_body, consent_form
 from services.intake.entrypoints.ui.forms.errors import REFUSALS
+from services.intake.entrypoints.ui.forms.fields import request_key
 from services.intake.entrypoints.ui.pages.client_record import back_to_client, client_form_refused
 from shared.auth import current_principal
 from shared.envelope import utcnow
@@ -23,7 +24,8 @@ def record_consent(client_id: str) -> Any:
     try:
         body = ConsentSchema().load(raw)
         deps = dependencies()
-        handlers.record_consent(client_id, body, current_principal().sub, utcnow(), deps.uow(), deps.repos)
+        by = current_principal().sub
+        handlers.record_consent(client_id, body, by, utcnow(), deps.uow(), deps.repos, request_key())
     except REFUSALS as refusal:
         return client_form_refused(client_id, consent_form(raw["kind"]), refusal, CONSENT_ORDER)
     return back_to_client(client_id, "Consent recorded.", anchor="consents")
@@ -32,5 +34,6 @@ def record_consent(client_id: str) -> Any:
 @ui.post("/clients/<client_id>/consents/<consent_id>/revoke")
 def revoke_consent(client_id: str, consent_id: str) -> Any:
     deps = dependencies()
-    handlers.revoke_consent(client_id, consent_id, current_principal().sub, utcnow(), deps.uow(), deps.repos)
+    by = current_principal().sub
+    handlers.revoke_consent(client_id, consent_id, by, utcnow(), deps.uow(), deps.repos, request_key())
     return back_to_client(client_id, "Consent revoked.", anchor="consents")

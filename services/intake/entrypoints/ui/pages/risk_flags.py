@@ -10,6 +10,7 @@ from services.intake import handlers
 from services.intake.entrypoints.schemas import ClearFlagSchema, ManualFlagSchema
 from services.intake.entrypoints.ui.blueprint import error_page, ui
 from services.intake.entrypoints.ui.forms.errors import REFUSALS
+from services.intake.entrypoints.ui.forms.fields import request_key
 from services.intake.entrypoints.ui.forms.risk_flag import FLAG_ORDER, clear_body, flag_body
 from services.intake.entrypoints.ui.pages.client_record import back_to_client, client_form_refused
 from shared.auth import current_principal
@@ -24,7 +25,14 @@ def raise_flag(client_id: str) -> Any:
         body = ManualFlagSchema().load(flag_body(request.form))
         deps = dependencies()
         handlers.flag_risk(
-            client_id, body["urgency"], body["note"], current_principal().sub, utcnow(), deps.uow(), deps.repos
+            client_id,
+            body["urgency"],
+            body["note"],
+            current_principal().sub,
+            utcnow(),
+            deps.uow(),
+            deps.repos,
+            request_key(),
         )
     except REFUSALS as refusal:
         return client_form_refused(client_id, "flag", refusal, FLAG_ORDER)
@@ -43,7 +51,9 @@ def clear_flag(client_id: str, flag_id: str) -> Any:
     try:
         body = ClearFlagSchema().load(clear_body(request.form))
         deps = dependencies()
-        handlers.clear_risk(client_id, flag_id, body["reason"], principal, utcnow(), deps.uow(), deps.repos)
+        handlers.clear_risk(
+            client_id, flag_id, body["reason"], principal, utcnow(), deps.uow(), deps.repos, request_key()
+        )
     except REFUSALS as refusal:
         return client_form_refused(client_id, f"clear-{flag_id}", refusal)
     return back_to_client(client_id, "Risk flag cleared.", anchor="risk")

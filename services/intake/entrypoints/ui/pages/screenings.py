@@ -11,7 +11,7 @@ from services.intake.entrypoints import commands
 from services.intake.entrypoints.schemas import ScreeningRequestSchema
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.errors import REFUSALS, ordered, refusal_errors
-from services.intake.entrypoints.ui.forms.fields import form_values
+from services.intake.entrypoints.ui.forms.fields import form_values, request_key
 from services.intake.entrypoints.ui.forms.screening import screening_body, screening_order
 from shared.errors import NotFound as DomainNotFound
 from shared.instruments import INSTRUMENTS, InvalidAnswers
@@ -31,7 +31,7 @@ def administer(client_id: str, code: str) -> Any:
     try:
         body = ScreeningRequestSchema().load(screening_body(instrument, request.form))
         # Scored on the server only: the page sends raw answers and shows what comes back.
-        result = commands.screen(client_id, body, dependencies())
+        result = commands.screen(client_id, body, dependencies(), request_key())
     except (InvalidAnswers, *REFUSALS) as refusal:
         errors = refusal_errors(refusal)
     else:

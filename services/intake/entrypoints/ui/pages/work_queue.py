@@ -7,18 +7,46 @@ from typing import Any
 from flask import request
 
 from services.intake import handlers
+from services.intake.domain.work_queue import STAGES
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.fields import text
+from shared.envelope import utcnow
 from shared.service import dependencies
+from shared.vocabulary import PROGRAMS
+
+PAGE_SIZE = 25
 
 
 @ui.route("/", methods=["GET", "POST"])
 def queue() -> Any:
-    # The search box posts, so names never land in URLs, browser history or proxy logs.
+    # The search box posts, so names never land in URLs, browser history or proxy logs. The
+    # filters and the page number are no client data, so they may: a filtered page can be shared.
     query = text(request.form, "q")[:100] if request.method == "POST" else ""
     repos = dependencies().repos
-    results = None
-    if query:
-        results = handlers.search_clients(query, repos)
-    entries = handlers.work_queue_entries(repos)
-    return page("queue.html", entries=entries, query=query, results=results)
+    results = handlers.search_clients(query, repos) if query else None
+    stage = _choice(request.args.get("stage"), STAGES)
+    program = _choice(request.args.get("program"), PROGRAMS)
+    entries = handlers.work_queue_entries(repos, utcnow().date(), stage=stage, program=program)
+    pages = max(1, -(-len(entries) // PAGE_SIZE))
+    number = min(max(1, _int(request.args.get("page"), 1)), pages)
+    shown = entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    return page(
+        "queue.html",
+        entries=shown,
+        total=len(entries),
+        first=(number - 1) * PAGE_SIZE + 1,
+        page_number=number,
+        pages=pages,
+        stage=stage,
+        program=program,
+        query=query,
+        results=results,
+    )
+
+
+def _choice(value: str | None, allowed: Any) -> str | None:
+    return value if value in allowed else None
+
+
+def _int(value: str | None, default: int) -> int:
+    return int(value) if value and value.isdigit() else default
