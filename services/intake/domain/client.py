@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
 from services.intake.domain import events
 from services.intake.domain.admission import (
@@ -341,26 +343,53 @@ def _focus(area: ProblemArea) -> events.FocusArea:
 
 
 def check_registration(registration: Registration, today: date) -> None:
-    errors: dict[str, list[str]] = {}
-    if registration.program not in PROGRAMS:
-        errors["program"] = [f"Must be one of: {', '.join(PROGRAMS)}."]
-    if registration.preferred_channel not in CHANNELS:
-        errors["preferred_channel"] = [f"Must be one of: {', '.join(CHANNELS)}."]
-    if registration.sex_at_birth is not None and registration.sex_at_birth not in SEXES_AT_BIRTH:
-        errors["sex_at_birth"] = [f"Must be one of: {', '.join(SEXES_AT_BIRTH)}."]
-    if registration.date_of_birth > today:
-        errors["date_of_birth"] = ["Date of birth cannot be in the future."]
-    elif registration.date_of_birth.year < today.year - 120:
-        errors["date_of_birth"] = ["Date of birth is more than 120 years ago; check the year."]
-    if registration.referral.date is not None and registration.referral.date > today:
-        errors["referral.date"] = ["The referral date cannot be in the future."]
-    # A reminder channel with nowhere to send to would silently drop every reminder.
-    if registration.preferred_channel == "sms" and not registration.contact.phone:
-        errors["contact.phone"] = ["A phone number is needed when the preferred channel is sms."]
-    if registration.preferred_channel == "email" and not registration.contact.email:
-        errors["contact.email"] = ["An email address is needed when the preferred channel is email."]
+    errors = registration_problems(
+        {
+            "program": registration.program,
+            "preferred_channel": registration.preferred_channel,
+            "sex_at_birth": registration.sex_at_birth,
+            "date_of_birth": registration.date_of_birth,
+            "referral": registration.referral,
+            "contact": registration.contact,
+        },
+        today,
+    )
     if errors:
         raise Invalid(errors)
+
+
+def registration_problems(fields: Mapping[str, Any], today: date) -> dict[str, list[str]]:
+    """What breaks the rules among the details given; details not given are not judged, so a
+    form can show these beside its other errors, all at once."""
+    errors: dict[str, list[str]] = {}
+    if "program" in fields and fields["program"] not in PROGRAMS:
+        errors["program"] = [f"Must be one of: {', '.join(PROGRAMS)}."]
+    if "preferred_channel" in fields and fields["preferred_channel"] not in CHANNELS:
+        errors["preferred_channel"] = [f"Must be one of: {', '.join(CHANNELS)}."]
+    if fields.get("sex_at_birth") is not None and fields["sex_at_birth"] not in SEXES_AT_BIRTH:
+        errors["sex_at_birth"] = [f"Must be one of: {', '.join(SEXES_AT_BIRTH)}."]
+    born = fields.get("date_of_birth")
+    if isinstance(born, date) and born > today:
+        errors["date_of_birth"] = ["The date of birth cannot be in the future."]
+    elif isinstance(born, date) and born.year < today.year - 120:
+        errors["date_of_birth"] = ["The date of birth is more than 120 years ago; check the year."]
+    referred = _part(fields.get("referral"), "date")
+    if isinstance(referred, date) and referred > today:
+        errors["referral.date"] = ["The referral date cannot be in the future."]
+    # A reminder channel with nowhere to send to would silently drop every reminder.
+    channel, contact = fields.get("preferred_channel"), fields.get("contact")
+    if contact is not None and channel == "sms" and not _part(contact, "phone"):
+        errors["contact.phone"] = ["A phone number is needed for reminders by text message."]
+    if contact is not None and channel == "email" and not _part(contact, "email"):
+        errors["contact.email"] = ["An email address is needed for reminders by email."]
+    return errors
+
+
+def _part(value: object, name: str) -> object:
+    """A field of a nested detail, whether a dataclass or a parsed mapping."""
+    if isinstance(value, Mapping):
+        return value.get(name)
+    return getattr(value, name, None)
 
 
 def name_key(given_name: str, family_name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -39,24 +40,39 @@ class Consent:
 
 
 def check_consent(consent: Consent, program: str) -> None:
-    errors: dict[str, list[str]] = {}
-    if consent.kind not in CONSENT_KINDS:
-        errors["kind"] = [f"Must be one of: {', '.join(CONSENT_KINDS)}."]
-    if consent.signed_on > consent.recorded_at.date():
-        errors["signed_on"] = ["The signature date cannot be in the future."]
-    if consent.kind == PART2_CONSENT:
-        if program not in PART2_PROGRAMS:
-            errors["kind"] = ["Part 2 consents apply to substance-use and co-occurring programs only."]
-        # The rule's required elements: without them the consent does not authorise disclosure.
-        if not (consent.scope or "").strip():
-            errors["scope"] = ["Say what information may be disclosed."]
-        if not [r for r in consent.recipients if r.strip()]:
-            errors["recipients"] = ["Name at least one recipient."]
-        if not (consent.purpose or "").strip():
-            errors["purpose"] = ["Say the purpose of the disclosure."]
-        if consent.expires_on is None:
-            errors["expires_on"] = ["A Part 2 consent needs an expiry date or event."]
-        elif consent.expires_on < consent.signed_on:
-            errors["expires_on"] = ["The expiry cannot be before the signature."]
+    fields = {
+        name: getattr(consent, name) for name in ("kind", "signed_on", "scope", "recipients", "purpose", "expires_on")
+    }
+    errors = consent_problems(fields, consent.recorded_at.date(), program)
     if errors:
         raise Invalid(errors)
+
+
+def consent_problems(fields: Mapping[str, Any], today: date, program: str | None = None) -> dict[str, list[str]]:
+    """What breaks the rules among the consent details given (all at once); `program` is
+    checked when known. A detail absent from `fields` is not judged (a form found it malformed
+    already); one present but empty is missing."""
+    errors: dict[str, list[str]] = {}
+    kind = fields.get("kind")
+    if "kind" in fields and kind not in CONSENT_KINDS:
+        errors["kind"] = [f"Must be one of: {', '.join(CONSENT_KINDS)}."]
+    signed_on = fields.get("signed_on")
+    if isinstance(signed_on, date) and signed_on > today:
+        errors["signed_on"] = ["The signature date cannot be in the future."]
+    if kind != PART2_CONSENT:
+        return errors
+    if program is not None and program not in PART2_PROGRAMS:
+        errors["kind"] = ["Part 2 consents apply to substance-use and co-occurring programs only."]
+    # The rule's required elements: without them the consent does not authorise disclosure.
+    if "scope" in fields and not (fields["scope"] or "").strip():
+        errors["scope"] = ["Say what information may be disclosed."]
+    if "recipients" in fields and not [r for r in fields["recipients"] or [] if r.strip()]:
+        errors["recipients"] = ["Name at least one recipient."]
+    if "purpose" in fields and not (fields["purpose"] or "").strip():
+        errors["purpose"] = ["Say the purpose of the disclosure."]
+    expires_on = fields.get("expires_on")
+    if "expires_on" in fields and expires_on is None:
+        errors["expires_on"] = ["Give the date this consent expires."]
+    elif isinstance(expires_on, date) and isinstance(signed_on, date) and expires_on < signed_on:
+        errors["expires_on"] = ["The expiry cannot be before the signature."]
+    return errors

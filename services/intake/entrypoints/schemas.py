@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
 
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from services.intake.domain.client import registration_problems
+from services.intake.domain.consent import consent_problems
 from services.intake.domain.work_queue import STAGES
+from shared.envelope import utcnow
 from shared.fields import StrictBoolean
 from shared.vocabulary import (
     CHANNELS,
@@ -39,6 +44,18 @@ class TreatmentConsentSchema(Schema):
     signed_by = fields.String(load_default="client", validate=validate.Length(min=1, max=200))
 
 
+def _nested(errors: dict[str, list[str]]) -> dict[str, Any]:
+    """'contact.phone' errors as {"contact": {"phone": [...]}}, the shape marshmallow reports."""
+    nested: dict[str, Any] = {}
+    for key, messages in errors.items():
+        *parents, leaf = key.split(".")
+        node = nested
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[leaf] = messages
+    return nested
+
+
 class RegisterClientSchema(Schema):
     given_name = fields.String(required=True, validate=NAME)
     family_name = fields.String(required=True, validate=NAME)
@@ -62,6 +79,13 @@ class RegisterClientSchema(Schema):
             "resending the same key returns the client already registered."
         },
     )
+
+    @validates_schema(skip_on_field_errors=False)
+    def domain_rules(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        # The domain's own rules on every detail that parsed, so one answer names every error.
+        problems = registration_problems(data, utcnow().date())
+        if problems:
+            raise ValidationError(_nested(problems))
 
 
 class ContactChangeSchema(Schema):
@@ -127,6 +151,12 @@ class ConsentSchema(Schema):
     recorded_by = fields.String(dump_only=True)
     revoked_at = fields.AwareDateTime(format="iso", dump_only=True, allow_none=True)
     revoked_by = fields.String(dump_only=True, allow_none=True)
+
+    @validates_schema(skip_on_field_errors=False)
+    def domain_rules(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        problems = consent_problems(data, utcnow().date())
+        if problems:
+            raise ValidationError(_nested(problems))
 
 
 class ProblemAreaSchema(Schema):

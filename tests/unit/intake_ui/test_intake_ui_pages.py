@@ -259,10 +259,12 @@ def test_registration_errors_are_shown_inline_and_the_values_kept(staff, deps):
 
 
 def test_domain_rules_are_shown_inline_too(staff):
-    form = dict(REGISTRATION, **{"contact.phone": ""}, date_of_birth="2999-01-01")
+    form = dict(REGISTRATION, **{"contact.phone": ""}, date_of_birth="2999-01-01", given_name="")
     page = post(staff, "/ui/clients/new", form).text
-    assert error_for(page, "f-contact-phone") == "Error: A phone number is needed when the preferred channel is sms."
-    assert error_for(page, "f-date-of-birth") == "Error: Date of birth cannot be in the future."
+    # The form's own checks and the domain's rules come back together, in one round.
+    assert error_for(page, "f-given-name").startswith("Error: ")
+    assert error_for(page, "f-contact-phone") == "Error: A phone number is needed for reminders by text message."
+    assert error_for(page, "f-date-of-birth") == "Error: The date of birth cannot be in the future."
 
 
 def test_possible_duplicate_lists_the_existing_client_and_can_be_overridden(staff, deps):

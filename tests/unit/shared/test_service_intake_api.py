@@ -64,8 +64,26 @@ def test_a_name_with_leading_space_is_accepted_and_stripped(client, auth, regist
 def test_sms_without_a_phone_breaks_the_domain_rule(client, auth, registration, intake):
     body = registration(preferred_channel="sms", contact={"email": "a@example.org", "phone": None})
     errors = field_errors(register(client, auth("intake"), body))
-    assert list(errors) == ["contact.phone"]
+    assert errors == {"contact": {"phone": ["A phone number is needed for reminders by text message."]}}
     assert intake.deps.memory.collection("clients") == {}
+
+
+def test_every_registration_error_comes_back_in_one_answer(client, auth, registration):
+    body = registration(given_name="", date_of_birth="2999-01-01", contact={"email": "not-an-email", "phone": None})
+    errors = field_errors(register(client, auth("intake"), body))
+    assert set(errors) == {"given_name", "date_of_birth", "contact"}
+    assert errors["contact"] == {
+        "email": ["Not a valid email address."],
+        "phone": ["A phone number is needed for reminders by text message."],
+    }
+
+
+def test_every_part2_consent_error_comes_back_in_one_answer(client, auth, registration):
+    client_id = registered(client, auth, registration)
+    body = {"kind": "part2_disclosure", "signed_on": "2999-01-01", "recipients": [], "expires_on": "not a date"}
+    errors = field_errors(client.post(f"{CLIENTS}/{client_id}/consents", json=body, headers=auth("intake")))
+    assert set(errors) == {"signed_on", "scope", "recipients", "purpose", "expires_on"}
+    assert errors["expires_on"] == ["Not a valid date."]  # malformed, so not also "missing"
 
 
 def test_future_birth_date_is_refused(client, auth, registration):
