@@ -267,9 +267,10 @@ def revoke_consent(
     uow: UnitOfWork,
     repos: Repositories,
     request_key: str | None = None,
+    reason: str | None = None,
 ) -> Consent:
     once = _consent_once("revoke_consent", request_key, now, client_id, repos)
-    return _change(client_id, uow, repos, lambda c: c.revoke_consent(consent_id, by, now), once)
+    return _change(client_id, uow, repos, lambda c: c.revoke_consent(consent_id, by, now, reason), once)
 
 
 def record_assessment(

@@ -231,6 +231,7 @@ def score_auditc(
 
 
 AUDIT = Instrument(
+    stem="Now I am going to ask you some questions about your use of alcoholic beverages during this past year.",
     code="audit",
     name="AUDIT",
     version=VERSION,
@@ -247,6 +248,7 @@ AUDIT = Instrument(
 )
 
 AUDITC = Instrument(
+    stem="Now I am going to ask you some questions about your use of alcoholic beverages during this past year.",
     code="auditc",
     name="AUDIT-C",
     version=VERSION,

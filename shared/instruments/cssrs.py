@@ -110,6 +110,7 @@ def score_cssrs(
 
 
 CSSRS_SCREEN = Instrument(
+    stem="Ask questions 1 and 2. If the answer to question 2 is no, go to question 6.",
     code="cssrs_screen",
     name="C-SSRS screener",
     version=VERSION,

@@ -56,6 +56,7 @@ def score_gad2(
 
 
 GAD7 = Instrument(
+    stem="Over the last 2 weeks, how often have you been bothered by the following problems?",
     code="gad7",
     name="GAD-7",
     version=VERSION,
@@ -71,6 +72,7 @@ GAD7 = Instrument(
 )
 
 GAD2 = Instrument(
+    stem="Over the last 2 weeks, how often have you been bothered by the following problems?",
     code="gad2",
     name="GAD-2",
     version=VERSION,

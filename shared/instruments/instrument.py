@@ -31,6 +31,8 @@ class Instrument:
     cutoff_adjustable: bool = False  # only where published sources disagree (a setting)
     skip_rule: SkipRule | None = field(default=None, repr=False, compare=False)
     extras_rule: ExtrasRule | None = field(default=None, repr=False, compare=False)
+    # What staff read out before the first question (the items continue this sentence).
+    stem: str | None = None
 
     def score(
         self,

@@ -80,6 +80,7 @@ def score_mdq(
 
 
 MDQ = Instrument(
+    stem="Has there ever been a period of time when you were not your usual self and…",
     code="mdq",
     name="MDQ",
     version=VERSION,

@@ -84,6 +84,7 @@ def score_phq2(
 
 
 PHQ9 = Instrument(
+    stem="Over the last 2 weeks, how often have you been bothered by any of the following problems?",
     code="phq9",
     name="PHQ-9",
     version=VERSION,
@@ -99,6 +100,7 @@ PHQ9 = Instrument(
 )
 
 PHQ2 = Instrument(
+    stem="Over the last 2 weeks, how often have you been bothered by any of the following problems?",
     code="phq2",
     name="PHQ-2",
     version=VERSION,

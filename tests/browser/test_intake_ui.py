@@ -217,6 +217,46 @@ def test_a_referral_goes_from_registration_to_admission(stack, page: Page, scree
     assert [r.url for r in requests_made if not stays_local(r.url)] == [], "no request leaves the machine"
 
 
+def test_an_incomplete_phq9_keeps_its_risk_answer_and_details_can_be_corrected(
+    stack, page: Page, screenshot, staff_user
+):
+    base = stack.url("intake")
+    sign_in(page, base, *staff_user("intake"))
+    family = f"Partial{secrets.token_hex(3)}"
+    page.goto(f"{base}/ui/clients/new")
+    page.get_by_label("Given name").fill("Robin")
+    page.get_by_label("Family name").fill(family)
+    page.get_by_label("Date of birth").fill("1979-02-11")
+    page.get_by_label("Program").select_option("mental_health")
+    page.get_by_label("Email address").fill("robin@example.org")
+    page.get_by_label("Email", exact=True).check()
+    page.get_by_role("button", name="Register client").click()
+    expect(page).to_have_url(re.compile(r"/ui/clients/[0-9a-f-]{36}$"))
+    client_id = client_id_from(page)
+
+    # Only question 9 is answered ("Nearly every day"), then the client has to leave.
+    page.goto(f"{base}/ui/clients/{client_id}/screenings/new/phq9")
+    expect(page.locator("#read-out")).to_contain_text("Over the last 2 weeks")
+    answer(page, 9, "Nearly every day")
+    page.get_by_role("button", name="Submit answers").click()
+    expect(page).to_have_url(RESULT_URL)
+    expect(page.get_by_role("heading", name="Incomplete: not scored")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("Suicide risk flagged — urgent")
+    screenshot("incomplete-phq9-kept-and-flagged")
+
+    # A typo in the family name and a new phone number are corrected, on the record.
+    page.goto(f"{base}/ui/clients/{client_id}")
+    page.get_by_role("link", name="Correct the details").click()
+    page.get_by_label("Family name").fill(family + "e")
+    page.get_by_label("Phone number").fill("+15550177")
+    screenshot("correct-details-filled")
+    page.get_by_role("button", name="Save the corrections").click()
+    expect(notice(page)).to_contain_text("Details saved (family name, contact)")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Robin {family}e")
+    expect(page.get_by_text("+15550177")).to_be_visible()
+    screenshot("details-corrected")
+
+
 def test_form_errors_are_announced_and_lead_to_their_fields(stack, page: Page, screenshot, staff_user):
     base = stack.url("intake")
     sign_in(page, base, *staff_user("intake"))

@@ -249,11 +249,11 @@ class Client(Aggregate):
         )
         return consent
 
-    def revoke_consent(self, consent_id: str, by: str, now: datetime) -> Consent:
+    def revoke_consent(self, consent_id: str, by: str, now: datetime, reason: str | None = None) -> Consent:
         consent = self.consent(consent_id)
         if consent.revoked_at is not None:
             raise Conflict("This consent was already revoked.")
-        consent.revoke(by, now)
+        consent.revoke(by, now, reason)
         self.raise_event(
             events.ConsentRevoked(client_id=self.id, consent_id=consent.id, kind=consent.kind, revoked_at=now)
         )

@@ -27,6 +27,7 @@ class Consent:
     expires_on: date | None = None
     revoked_at: datetime | None = None
     revoked_by: str | None = None
+    revoke_reason: str | None = None  # stays in intake: the event says only that it was revoked
 
     @classmethod
     def new(cls, **fields: Any) -> Consent:
@@ -35,8 +36,9 @@ class Consent:
     def in_force(self, today: date) -> bool:
         return self.revoked_at is None and (self.expires_on is None or self.expires_on >= today)
 
-    def revoke(self, by: str, now: datetime) -> None:
+    def revoke(self, by: str, now: datetime, reason: str | None = None) -> None:
         self.revoked_at, self.revoked_by = now, by
+        self.revoke_reason = (reason or "").strip() or None
 
 
 def check_consent(consent: Consent, program: str) -> None:

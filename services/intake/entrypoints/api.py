@@ -10,6 +10,7 @@ from flask_smorest.pagination import PaginationParameters
 
 from services.intake import handlers
 from services.intake.domain.client import Client
+from services.intake.domain.consent import Consent
 from services.intake.entrypoints import commands
 from services.intake.entrypoints.schemas import (
     AdmissionReadinessSchema,
@@ -27,6 +28,7 @@ from services.intake.entrypoints.schemas import (
     QueueEntrySchema,
     QueueQuerySchema,
     RegisterClientSchema,
+    RevokeConsentSchema,
     RiskFlagSchema,
     ScreeningRequestSchema,
     ScreeningSchema,
@@ -152,12 +154,15 @@ class Consents(MethodView):
 
 @clients_api.route("/clients/<client_id>/consents/<consent_id>/revoke")
 class RevokeConsent(MethodView):
+    @clients_api.arguments(RevokeConsentSchema, required=False)
     @clients_api.response(200, ConsentSchema)
-    def post(self, client_id: str, consent_id: str):
-        """Record that the client revoked a consent."""
+    def post(self, body: dict[str, Any], client_id: str, consent_id: str) -> Consent:
+        """Record that the client revoked a consent, optionally why (the reason stays in intake)."""
         deps = dependencies()
-        by = current_principal().sub
-        return handlers.revoke_consent(client_id, consent_id, by, utcnow(), deps.uow(), deps.repos, idempotency_key())
+        by, key = current_principal().sub, idempotency_key()
+        return handlers.revoke_consent(
+            client_id, consent_id, by, utcnow(), deps.uow(), deps.repos, key, (body or {}).get("reason")
+        )
 
 
 @clients_api.route("/clients/<client_id>/assessment")

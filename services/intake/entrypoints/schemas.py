@@ -24,9 +24,21 @@ from shared.vocabulary import (
     WEEKDAYS,
 )
 
-NAME = [validate.Length(min=1, max=100), validate.Regexp(r"\s*\S", error="Must not be blank.")]
+BLANK = "Must not be blank."  # the UI words it per field ("Enter the given name.")
+
+
+def words(limit: int, required: bool = False) -> list[validate.Validator]:
+    """Free text up to `limit` characters; a required one must hold more than spaces. One
+    message per problem, in words, never marshmallow's "Length must be between 1 and …"."""
+    checks: list[validate.Validator] = [validate.Length(max=limit, error=f"Use at most {limit:,} characters.")]
+    if required:
+        checks.append(validate.Regexp(r"\s*\S", error=BLANK))
+    return checks
+
+
+NAME = words(100, required=True)
 PHONE = validate.Regexp(r"^\+?[0-9][0-9 ()-]{5,19}$", error="Not a valid phone number.")
-TEXT = validate.Length(max=2000)
+TEXT = words(2000)
 
 
 class ContactSchema(Schema):
@@ -35,13 +47,13 @@ class ContactSchema(Schema):
 
 
 class ReferralSchema(Schema):
-    source = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    source = fields.String(load_default=None, allow_none=True, validate=words(200))
     date = fields.Date(load_default=None, allow_none=True)
 
 
 class TreatmentConsentSchema(Schema):
     signed_on = fields.Date(required=True)
-    signed_by = fields.String(load_default="client", validate=validate.Length(min=1, max=200))
+    signed_by = fields.String(load_default="client", validate=words(200, required=True))
 
 
 def _nested(errors: dict[str, list[str]]) -> dict[str, Any]:
@@ -73,7 +85,7 @@ class RegisterClientSchema(Schema):
     request_key = fields.String(
         load_default=None,
         allow_none=True,
-        validate=validate.Length(min=8, max=64),
+        validate=validate.Length(min=8, max=64, error="A request key is 8 to 64 characters."),
         metadata={
             "description": "A key the caller makes once per registration; "
             "resending the same key returns the client already registered."
@@ -94,7 +106,7 @@ class ContactChangeSchema(Schema):
 
 
 class ReferralChangeSchema(Schema):
-    source = fields.String(allow_none=True, validate=validate.Length(max=200))
+    source = fields.String(allow_none=True, validate=words(200))
     date = fields.Date(allow_none=True)
 
 
@@ -142,21 +154,32 @@ class ConsentSchema(Schema):
     id = fields.String(dump_only=True)
     kind = fields.String(required=True, validate=validate.OneOf(CONSENT_KINDS))
     signed_on = fields.Date(required=True)
-    signed_by = fields.String(load_default="client", validate=validate.Length(min=1, max=200))
+    signed_by = fields.String(load_default="client", validate=words(200, required=True))
     scope = fields.String(load_default=None, allow_none=True, validate=TEXT)
-    recipients = fields.List(fields.String(validate=validate.Length(max=200)), load_default=list)
+    recipients = fields.List(fields.String(validate=words(200)), load_default=list)
     purpose = fields.String(load_default=None, allow_none=True, validate=TEXT)
     expires_on = fields.Date(load_default=None, allow_none=True)
     recorded_at = fields.AwareDateTime(format="iso", dump_only=True)
     recorded_by = fields.String(dump_only=True)
     revoked_at = fields.AwareDateTime(format="iso", dump_only=True, allow_none=True)
     revoked_by = fields.String(dump_only=True, allow_none=True)
+    revoke_reason = fields.String(dump_only=True, allow_none=True)
 
     @validates_schema(skip_on_field_errors=False)
     def domain_rules(self, data: dict[str, Any], **_kwargs: Any) -> None:
         problems = consent_problems(data, utcnow().date())
         if problems:
             raise ValidationError(_nested(problems))
+
+
+class RevokeConsentSchema(Schema):
+    reason = fields.String(load_default=None, allow_none=True, validate=words(2000))
+
+
+class RevokeConsentFormSchema(Schema):
+    """The staff page asks why, every time: revoking stops care or disclosure at once."""
+
+    reason = fields.String(required=True, validate=words(2000, required=True))
 
 
 class ProblemAreaSchema(Schema):
@@ -170,8 +193,8 @@ class ProblemAreasSchema(Schema):
 
 
 class RelationshipSchema(Schema):
-    person = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    relationship = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    person = fields.String(required=True, validate=words(200, required=True))
+    relationship = fields.String(required=True, validate=words(100, required=True))
     closeness = fields.Integer(required=True, validate=validate.Range(1, 5))
     supportive = fields.String(load_default="", validate=TEXT)
     conflictual = fields.String(load_default="", validate=TEXT)
@@ -180,15 +203,21 @@ class RelationshipSchema(Schema):
 
 
 class LifeEventSchema(Schema):
-    description = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    description = fields.String(required=True, validate=words(500, required=True))
     when = fields.Date(load_default=None, allow_none=True)
 
 
 class AssessmentSchema(Schema):
     relationships = fields.List(
-        fields.Nested(RelationshipSchema), required=True, validate=validate.Length(min=1, max=30)
+        fields.Nested(RelationshipSchema),
+        required=True,
+        validate=validate.Length(min=1, max=30, error="Record between 1 and 30 important people."),
     )
-    life_events = fields.List(fields.Nested(LifeEventSchema), load_default=list, validate=validate.Length(max=30))
+    life_events = fields.List(
+        fields.Nested(LifeEventSchema),
+        load_default=list,
+        validate=validate.Length(max=30, error="Record at most 30 life events."),
+    )
     problem_areas = fields.Nested(ProblemAreasSchema, required=True)
     notes = fields.String(load_default="", validate=TEXT)
     assessed_by = fields.String(dump_only=True)
@@ -197,9 +226,7 @@ class AssessmentSchema(Schema):
 
 class OverrideSchema(Schema):
     confirmed = StrictBoolean(required=True, load_only=True, metadata={"description": "Must be true to override."})
-    reason = fields.String(
-        required=True, validate=[validate.Length(min=1, max=2000), validate.Regexp(r"\s*\S", error="Say why.")]
-    )
+    reason = fields.String(required=True, validate=words(2000, required=True))
     by = fields.String(dump_only=True)
     gaps = fields.List(fields.String(), dump_only=True)
 
@@ -225,7 +252,7 @@ class AdmissionSchema(Schema):
     problem_areas = fields.Nested(ProblemAreasSchema, required=True)
     preferred_days = fields.List(fields.String(validate=validate.OneOf(WEEKDAYS)), load_default=list)
     preferred_times = fields.List(fields.String(validate=validate.OneOf(DAY_PARTS)), load_default=list)
-    clinician_preference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    clinician_preference = fields.String(load_default=None, allow_none=True, validate=words(200))
     override = fields.Nested(
         OverrideSchema,
         load_default=None,
@@ -269,7 +296,7 @@ class ClientSchema(ClientSummarySchema):
 class ClientQuerySchema(Schema):
     query = fields.String(
         required=True,
-        validate=validate.Length(min=1, max=100),
+        validate=words(100, required=True),
         metadata={"description": "Start of a name (each word), or a client id"},
     )
 
@@ -319,14 +346,15 @@ class ScreeningSchema(Schema):
 
 
 class ManualFlagSchema(Schema):
-    urgency = fields.String(load_default="high", validate=validate.OneOf(RISK_URGENCIES))
+    # No default: how urgent a risk is must be a person's judgement, never a form's preset.
+    urgency = fields.String(required=True, validate=validate.OneOf(RISK_URGENCIES))
     note = fields.String(load_default=None, allow_none=True, validate=TEXT)
 
 
 class ClearFlagSchema(Schema):
     reason = fields.String(
         required=True,
-        validate=[validate.Length(min=1, max=2000), validate.Regexp(r"\s*\S", error="Must not be blank.")],
+        validate=words(2000, required=True),
     )
 
 
@@ -381,6 +409,7 @@ class ExtraFieldSchema(Schema):
 
 class InstrumentSummarySchema(Schema):
     code = fields.String()
+    stem = fields.String(allow_none=True, metadata={"description": "What staff read out before the first question"})
     name = fields.String()
     version = fields.String()
     description = fields.String()

@@ -248,7 +248,10 @@ def test_registration_errors_are_shown_inline_and_the_values_kept(staff, deps):
     response = post(staff, "/ui/clients/new", form)
     assert response.status_code == 422
     page = response.text
-    assert error_for(page, "f-date-of-birth") == "Error: Enter the date of birth."
+    assert (
+        error_for(page, "f-date-of-birth")
+        == "Error: Enter the date of birth, as a real date (for example 14 July 1988)."
+    )
     assert error_for(page, "f-contact-email").startswith("Error: Enter an email address")
     assert summary_links(page) == ["f-date-of-birth", "f-contact-email"]
     assert "data-autofocus" in page and "There is a problem" in page
@@ -442,7 +445,7 @@ def test_staff_raise_a_flag_and_only_clinicians_see_the_clear_form(web, deps):
     assert "Clear this flag" in page
     blank = post(web, f"/ui/clients/{client_id}/risk-flags/{flag.id}/clear", {"reason": "  "})
     assert blank.status_code == 422
-    assert "Must not be blank." in error_for(blank.text, f"f-clear-{flag.id}-reason")
+    assert error_for(blank.text, f"f-clear-{flag.id}-reason") == "Error: Say why."  # not "Must not be blank."
     cleared = post(web, f"/ui/clients/{client_id}/risk-flags/{flag.id}/clear", {"reason": "Assessed; safety plan"})
     assert cleared.status_code == 302
     assert 'role="alert"' not in web.get(f"/ui/clients/{client_id}").text
@@ -475,9 +478,57 @@ def test_part2_consent_needs_its_elements_and_recipients_one_per_line(staff, dep
     [consent] = deps.repos.clients.get(client_id).consents
     assert consent.recipients == ["Dr Jones", "County court"]
     page = staff.get(f"/ui/clients/{client_id}").text
+    # One recipient per line on the record too: never "Dr Jones, County court" read as three names.
+    assert re.search(r"<li>Dr Jones</li><li>County court</li>", page)
     revoke = re.search(rf'action="(/ui/clients/{client_id}/consents/{consent.id}/revoke)"', page)
-    assert revoke and post(staff, revoke.group(1), {}).status_code == 302
-    assert deps.repos.clients.get(client_id).consents[0].revoked_at is not None
+    assert revoke and "<details" in page and "Revoke…" in page  # a second, deliberate step
+    no_reason = post(staff, revoke.group(1), {})
+    assert no_reason.status_code == 422 and deps.repos.clients.get(client_id).consents[0].revoked_at is None
+    assert error_for(no_reason.text, f"f-revoke-{consent.id}-reason") == "Error: Say why."
+    assert post(staff, revoke.group(1), {"reason": "Withdrawn in writing"}).status_code == 302
+    revoked = deps.repos.clients.get(client_id).consents[0]
+    assert revoked.revoked_at is not None and revoked.revoke_reason == "Withdrawn in writing"
+
+
+def test_raising_a_flag_needs_a_chosen_urgency(staff, deps):
+    client_id = register(staff)
+    page = staff.get(f"/ui/clients/{client_id}").text
+    assert not re.search(r'name="urgency" value="\w+"\s+checked', page)  # nothing preselected
+    refused = post(staff, f"/ui/clients/{client_id}/risk-flags", {"note": "seemed low"})
+    assert refused.status_code == 422 and deps.repos.clients.get(client_id).risk_flags == []
+    assert error_for(refused.text, "f-flag-urgency") == "Error: Choose how urgent the risk is."
+
+
+def test_enter_in_the_inventory_saves_rather_than_adding_a_person(staff):
+    client_id = register(staff)
+    page = staff.get(f"/ui/clients/{client_id}/assessment").text
+    form = re.search(r'<form method="post" action="/ui/clients/[^"]+/assessment".*?</form>', page, re.S).group(0)
+    first_submit = re.search(r'<button[^>]*type="submit"[^>]*>', form).group(0)
+    assert 'value="save"' in first_submit  # the button Enter presses
+
+
+def test_a_flag_from_a_cssrs_is_named_once_in_the_banner(staff):
+    client_id = register(staff)
+    answers = {
+        "answers.1": "true",
+        "answers.2": "true",
+        "answers.3": "true",
+        "answers.4": "true",
+        "answers.5": "false",
+        "answers.6": "false",
+    }
+    post(staff, f"/ui/clients/{client_id}/screenings/new/cssrs_screen", answers)
+    banner = re.search(r'<section class="risk-banner.*?</section>', staff.get(f"/ui/clients/{client_id}").text, re.S)
+    words = text_of(banner.group(0))
+    assert words.count("C-SSRS screener") == 1 and "screener screening" not in words
+
+
+def test_screening_forms_give_staff_the_opening_question_and_say_when_an_answer_is_needed(staff):
+    client_id = register(staff)
+    phq9_form = text_of(staff.get(f"/ui/clients/{client_id}/screenings/new/phq9").text)
+    assert "Read this out first “Over the last 2 weeks, how often have you been bothered" in phq9_form
+    cssrs_form = staff.get(f"/ui/clients/{client_id}/screenings/new/cssrs_screen").text
+    assert "(needed when question 6 is yes)" in cssrs_form and "(optional)" not in cssrs_form
 
 
 def test_part2_form_only_for_substance_use_programs(staff):

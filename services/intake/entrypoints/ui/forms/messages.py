@@ -6,7 +6,7 @@ from __future__ import annotations
 PLAIN_MESSAGES = {
     "Missing data for required field.": "This is required.",
     "Field may not be null.": "This is required.",
-    "Not a valid date.": "Enter a real date.",
+    "Not a valid date.": "Enter a real date, for example 1988-07-14.",
     "Not a valid email address.": "Enter an email address like name@example.org.",
     "Not a valid integer.": "Choose one of the options.",
 }
@@ -16,7 +16,8 @@ PLAIN_MESSAGES = {
 REQUIRED_WORDS = {
     "given_name": "Enter the given name.",
     "family_name": "Enter the family name.",
-    "date_of_birth": "Enter the date of birth.",
+    # A date picker sends nothing for an impossible date (31 February), so "missing" may mean that.
+    "date_of_birth": "Enter the date of birth, as a real date (for example 14 July 1988).",
     "program": "Choose the program.",
     "preferred_channel": "Choose how the client wants reminders.",
     "track": "Choose a track.",
@@ -26,10 +27,17 @@ REQUIRED_WORDS = {
     "relationship": "Say how they are related to the client.",
     "closeness": "Choose how close they are, from 1 to 5.",
     "description": "Say what happened.",
-    "signed_on": "Enter the date it was signed.",
-    "reason": "Say why the flag is cleared.",
+    "signed_on": "Enter the date it was signed, as a real date.",
+    "reason": "Say why.",
+    "scope": "Say what information may be disclosed.",
+    "purpose": "Say the purpose of the disclosure.",
+    "signed_by": "Say who signed: the client, or the name and role of a legal representative.",
+    "urgency": "Choose how urgent the risk is.",
+    "note": "Say what was said or seen.",
+    "override_reason": "Say why the client is admitted anyway.",
 }
-REQUIRED = {"Missing data for required field.", "Field may not be null."}
+# A field left empty, or holding only spaces: both are worded as what to enter.
+REQUIRED = {"Missing data for required field.", "Field may not be null.", "Must not be blank."}
 
 
 def plain(key: str, message: str) -> str:

@@ -11,8 +11,11 @@ from services.intake.entrypoints.ui.forms.fields import optional, text
 FLAG_ORDER = ("urgency", "note")
 
 
-def flag_body(form: MultiDict) -> dict[str, Any]:
-    return {"urgency": text(form, "urgency") or "high", "note": optional(form, "note")}
+def flag_body(form: MultiDict[str, str]) -> dict[str, Any]:
+    body: dict[str, Any] = {"note": optional(form, "note")}
+    if text(form, "urgency"):  # left out when none was chosen, so the schema asks for it
+        body["urgency"] = text(form, "urgency")
+    return body
 
 
 def clear_body(form: MultiDict) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 
 from services.intake import handlers
-from services.intake.entrypoints.schemas import ConsentSchema
+from services.intake.entrypoints.schemas import ConsentSchema, RevokeConsentFormSchema
 from services.intake.entrypoints.ui.blueprint import ui
 from services.intake.entrypoints.ui.forms.consent import CONSENT_ORDER, consent_body, consent_form
 from services.intake.entrypoints.ui.forms.errors import REFUSALS
@@ -33,7 +33,13 @@ def record_consent(client_id: str) -> Any:
 
 @ui.post("/clients/<client_id>/consents/<consent_id>/revoke")
 def revoke_consent(client_id: str, consent_id: str) -> Any:
-    deps = dependencies()
-    by = current_principal().sub
-    handlers.revoke_consent(client_id, consent_id, by, utcnow(), deps.uow(), deps.repos, request_key())
+    try:
+        body = RevokeConsentFormSchema().load({"reason": request.form.get("reason", "")})
+        deps = dependencies()
+        by = current_principal().sub
+        handlers.revoke_consent(
+            client_id, consent_id, by, utcnow(), deps.uow(), deps.repos, request_key(), body["reason"]
+        )
+    except REFUSALS as refusal:
+        return client_form_refused(client_id, f"revoke-{consent_id}", refusal)
     return back_to_client(client_id, "Consent revoked.", anchor="consents")
