@@ -53,7 +53,10 @@ def score_dast10(
 
 
 DAST10 = Instrument(
-    stem="These questions refer to the past 12 months, and to drug use other than alcohol and tobacco, and other than medicines taken as prescribed.",
+    stem=(
+        "These questions refer to the past 12 months, and to drug use other than alcohol and tobacco, "
+        "and other than medicines taken as prescribed."
+    ),
     code="dast10",
     name="DAST-10",
     version=VERSION,

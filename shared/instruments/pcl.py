@@ -88,7 +88,10 @@ def score_pcl5(
 
 
 PCL5 = Instrument(
-    stem="Below is a list of problems that people sometimes have in response to a very stressful experience. In the past month, how much were you bothered by:",
+    stem=(
+        "Below is a list of problems that people sometimes have in response to a very stressful experience. "
+        "In the past month, how much were you bothered by:"
+    ),
     code="pcl5",
     name="PCL-5",
     version=VERSION,
