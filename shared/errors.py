@@ -17,6 +17,11 @@ class NotFound(DomainError, LookupError):
     """The record named does not exist (or the caller may not know that it exists)."""
 
 
+class NotAllowed(DomainError):
+    """The caller's role may use this route, but not for this change (e.g. a clinician
+    reassigning their own client): answered 403."""
+
+
 class Conflict(DomainError):
     """The request contradicts the record's current state; `details` go into the answer."""
 

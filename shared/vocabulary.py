@@ -32,5 +32,11 @@ TREATMENT_CONSENT, PART2_CONSENT = "treatment", "part2_disclosure"
 CONSENT_KINDS = (TREATMENT_CONSENT, PART2_CONSENT)
 
 EPISODE_STATUSES = ("pending", "active", "completed", "closed")
+# The IPT course: the phase of the next session, and why an episode closed.
+PHASES = ("initial", "middle", "termination", "maintenance")
+CLOSED_REASONS = ("completed", "dropped_out", "referred_on")
+MODALITIES = ("in_person", "video", "phone")
+FREQUENCIES = ("weekly", "fortnightly")
+SESSION_STATUSES = ("scheduled", "attended", "no_show", "cancelled")
 ALERT_STATUSES = ("open", "acknowledged", "resolved")
 ALERT_AUDIENCES = ("on_call_clinician", "supervisor", "clinical_lead")

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from shared import context
 from shared.auth import RouteRoles, authenticate_request, unlisted_routes
 from shared.config import Settings
-from shared.errors import Conflict, Invalid, NotFound
+from shared.errors import Conflict, Invalid, NotAllowed, NotFound
 from shared.metrics import HTTP_ERRORS, HTTP_LATENCY, HTTP_REQUESTS, declare_http_series, render_latest
 from shared.roles import ROLES
 
@@ -276,6 +276,10 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def not_found(error: NotFound) -> tuple[Response, int]:
         return jsonify(code=404, status="Not Found", message=f"Not found: {error}."), 404
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(error: NotAllowed) -> tuple[Response, int]:
+        return jsonify(code=403, status="Forbidden", message=str(error)), 403
 
     @app.errorhandler(Conflict)
     def conflict(error: Conflict) -> tuple[Response, int]:

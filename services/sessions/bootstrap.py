@@ -6,7 +6,8 @@ The same five parts in every service: `Dependencies`, `real_dependencies`,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -16,9 +17,14 @@ from pymongo.database import Database
 
 from services.sessions import handlers
 from services.sessions.adapters import COLLECTIONS
+from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
+from services.sessions.adapters.sessions import SessionRepository
+from services.sessions.domain.phases import PhasePlan
+from services.sessions.domain.working_hours import check_working_hours
 from services.sessions.entrypoints.access import ROUTE_ROLES
-from services.sessions.entrypoints.api import episodes_api
+from services.sessions.entrypoints.api import clinicians_api, episodes_api, sessions_api
+from services.sessions.handlers import Policy, Repositories
 from shared.config import Settings
 from shared.consumer import Handler
 from shared.documents import StoreFactory
@@ -26,6 +32,7 @@ from shared.memory import InMemoryDatabase
 from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
 from shared.service import build_service_app, finish_service_app, service_database
 from shared.uow import UnitOfWork
+from shared.vocabulary import PROGRAMS
 from shared.worker import WorkerSpec
 
 SERVICE = "sessions"
@@ -33,32 +40,53 @@ SERVICE = "sessions"
 
 @dataclass
 class Dependencies:
-    episodes: EpisodeRepository
+    repos: Repositories
     uow: Callable[..., UnitOfWork]
+    policy: Policy
     memory: InMemoryDatabase | None = None  # the fakes' storage, for tests to inspect
 
 
+def phase_plans(env: Mapping[str, str]) -> dict[str, PhasePlan]:
+    """PHASE_BOUNDARIES="mental_health=3/3,substance_use=4/3": per program, how many sessions the
+    initial phase and the termination phase last (manuals differ; unset programs use 3 and 3).
+
+    Checked at start-up, so a mistyped setting stops the service instead of mislabelling phases.
+    """
+    plans: dict[str, PhasePlan] = {}
+    for pair in filter(None, (p.strip() for p in env.get("PHASE_BOUNDARIES", "").split(","))):
+        program, _, counts = pair.partition("=")
+        initial, _, termination = counts.partition("/")
+        if program.strip() not in PROGRAMS:
+            raise ValueError(f"PHASE_BOUNDARIES names an unknown program: {program!r}")
+        plans[program.strip()] = PhasePlan(int(initial), int(termination))
+    return plans
+
+
 def _build(
-    stores: StoreFactory, uow: Callable[..., UnitOfWork], memory: InMemoryDatabase | None = None
+    stores: StoreFactory, uow: Callable[..., UnitOfWork], env: Mapping[str, str], memory: InMemoryDatabase | None = None
 ) -> Dependencies:
-    return Dependencies(episodes=EpisodeRepository(stores), uow=uow, memory=memory)
+    repos = Repositories(
+        episodes=EpisodeRepository(stores), clinicians=ClinicianRepository(stores), sessions=SessionRepository(stores)
+    )
+    policy = Policy(check_hours=check_working_hours, phase_plans=phase_plans(env))
+    return Dependencies(repos=repos, uow=uow, policy=policy, memory=memory)
 
 
 def real_dependencies(db: Database[Any]) -> Dependencies:
-    return _build(MongoDocuments.factory(db), mongo_unit_of_work(db, SERVICE))
+    return _build(MongoDocuments.factory(db), mongo_unit_of_work(db, SERVICE), os.environ)
 
 
 def fake_dependencies() -> Dependencies:
     memory = InMemoryDatabase()
-    return _build(memory.stores, memory.unit_of_work(SERVICE), memory)
+    return _build(memory.stores, memory.unit_of_work(SERVICE), {}, memory)
 
 
 def event_handlers(deps: Dependencies) -> dict[str, Handler]:
     """The routing table: which event types this service consumes, and with which handler."""
     return {
-        "intake.client.registered": partial(handlers.open_episode_for_registered_client, episodes=deps.episodes),
-        "intake.client.admitted": partial(handlers.activate_episode_for_admitted_client, episodes=deps.episodes),
-        "intake.client.updated": partial(handlers.follow_program_correction, episodes=deps.episodes),
+        "intake.client.registered": partial(handlers.open_episode_for_registered_client, repos=deps.repos),
+        "intake.client.admitted": partial(handlers.activate_episode_for_admitted_client, repos=deps.repos),
+        "intake.client.updated": partial(handlers.follow_program_correction, repos=deps.repos),
     }
 
 
@@ -67,7 +95,7 @@ def create_app(settings: Settings | None = None, deps: Dependencies | None = Non
     app = build_service_app(
         settings,
         title="Sessions API",
-        blueprints=[episodes_api],
+        blueprints=[episodes_api, clinicians_api, sessions_api],
         route_roles=ROUTE_ROLES,
         dependencies=deps or real_dependencies(service_database(settings)),
     )

@@ -2,58 +2,205 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
+from services.sessions.adapters.sessions import SessionRepository
+from services.sessions.domain.access import Viewer, may_see, visible_clinicians
+from services.sessions.domain.assignment import choose_clinician, has_room
+from services.sessions.domain.clinician import Clinician, HoursCheck
 from services.sessions.domain.episode import Admission, Episode
+from services.sessions.domain.phases import PhasePlan
 from shared.envelope import Envelope
+from shared.errors import AlreadyExists, Conflict, Invalid, NotAllowed, NotFound
+from shared.roles import ADMIN, SUPERVISOR
 from shared.uow import UnitOfWork
 
+SYSTEM = "sessions"  # who assigns on admission, when nobody chose by hand
+ASSIGNERS = (SUPERVISOR, ADMIN)
 
+
+@dataclass
+class Repositories:
+    episodes: EpisodeRepository
+    clinicians: ClinicianRepository
+    sessions: SessionRepository
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Settings the use cases follow: phase boundaries per program, how hours are checked."""
+
+    check_hours: HoursCheck
+    phase_plans: Mapping[str, PhasePlan] = field(default_factory=dict)
+
+    def plan_for(self, program: str) -> PhasePlan:
+        return self.phase_plans.get(program, PhasePlan())
+
+
+# -- from intake's events ---------------------------------------------------------------------
 def open_episode_for_registered_client(
-    event: Envelope, data: dict[str, Any], uow: UnitOfWork, episodes: EpisodeRepository
+    event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories
 ) -> Episode:
     episode = Episode.open_pending(data["client_id"], data["program"], now=event.time)
-    episodes.add(episode, uow)
+    repos.episodes.add(episode, uow)
     uow.commit()
     return episode
 
 
 def activate_episode_for_admitted_client(
-    event: Envelope, data: dict[str, Any], uow: UnitOfWork, episodes: EpisodeRepository
+    event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories
 ) -> Episode:
-    """Admission activates the client's open episode, or opens one if none exists yet."""
-    episode = episodes.open_for_client(data["client_id"])
+    """Admission activates the client's open episode (or opens one) and, when someone in the
+    program has room, assigns a clinician: the one the client asked for if possible."""
+    episode = repos.episodes.open_for_client(data["client_id"])
     is_new = episode is None
     if episode is None:
         episode = Episode.open_pending(data["client_id"], data["program"], now=event.time)
-    episode.admit(
-        Admission(
-            track=data["track"],
-            primary_problem_area=data["primary_problem_area"],
-            secondary_problem_area=data.get("secondary_problem_area"),
-            preferred_days=tuple(data["preferred_days"]),
-            preferred_times=tuple(data["preferred_times"]),
-            clinician_preference=data.get("clinician_preference"),
-            admitted_at=data["admitted_at"],
-        )
+    admission = Admission(
+        track=data["track"],
+        primary_problem_area=data["primary_problem_area"],
+        secondary_problem_area=data.get("secondary_problem_area"),
+        preferred_days=tuple(data["preferred_days"]),
+        preferred_times=tuple(data["preferred_times"]),
+        clinician_preference=data.get("clinician_preference"),
+        admitted_at=data["admitted_at"],
     )
+    episode.admit(admission)
+    if episode.clinician_id is None:
+        candidates = repos.clinicians.in_program(episode.program)
+        chosen = choose_clinician(
+            candidates,
+            repos.episodes.caseloads([c.id for c in candidates]),
+            episode.program,
+            admission.clinician_preference,
+        )
+        if chosen is not None:
+            episode.assign(chosen.id, SYSTEM, event.time)
     # The store keeps the state as it is now, with the events raised so far.
-    (episodes.add if is_new else episodes.save)(episode, uow)
+    (repos.episodes.add if is_new else repos.episodes.save)(episode, uow)
     uow.commit()
     return episode
 
 
-def follow_program_correction(
-    event: Envelope, data: dict[str, Any], uow: UnitOfWork, episodes: EpisodeRepository
-) -> None:
+def follow_program_correction(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
     """A program corrected at intake (only possible before admission) moves the pending episode too."""
-    episode = episodes.open_for_client(data["client_id"])
+    episode = repos.episodes.open_for_client(data["client_id"])
     if episode is not None and episode.program != data["program"]:
         episode.correct_program(data["program"])
-        episodes.save(episode, uow)
+        repos.episodes.save(episode, uow)
     uow.commit()
 
 
-def episodes_for_client(client_id: str, episodes: EpisodeRepository) -> list[Episode]:
-    return episodes.for_client(client_id)
+# -- clinicians -------------------------------------------------------------------------------
+def add_clinician(fields: Mapping[str, Any], uow: UnitOfWork, repos: Repositories, policy: Policy) -> Clinician:
+    clinician = Clinician.create(fields, policy.check_hours)
+    repos.clinicians.add(clinician, uow)
+    try:
+        uow.commit()
+    except AlreadyExists:
+        raise Conflict(f"A clinician profile for {clinician.id} already exists.") from None
+    return clinician
+
+
+def get_clinician(clinician_id: str, repos: Repositories) -> Clinician:
+    clinician = repos.clinicians.get(clinician_id)
+    if clinician is None:
+        raise NotFound("clinician")
+    return clinician
+
+
+def update_clinician(
+    clinician_id: str, changes: Mapping[str, Any], uow: UnitOfWork, repos: Repositories, policy: Policy
+) -> Clinician:
+    clinician = get_clinician(clinician_id, repos)
+    clinician.update(changes, policy.check_hours)
+    repos.clinicians.save(clinician, uow)
+    uow.commit()
+    return clinician
+
+
+def list_clinicians(repos: Repositories) -> list[Clinician]:
+    return repos.clinicians.all()
+
+
+# -- episodes ---------------------------------------------------------------------------------
+def viewer_for(sub: str, role: str, repos: Repositories) -> Viewer:
+    team = frozenset(c.id for c in repos.clinicians.team_of(sub)) if role == SUPERVISOR else frozenset()
+    return Viewer(sub, role, team)
+
+
+def get_episode(episode_id: str, viewer: Viewer, repos: Repositories) -> Episode:
+    """The episode, or NotFound for one the viewer may not know exists."""
+    episode = repos.episodes.get(episode_id)
+    if episode is None or not may_see(viewer, episode.clinician_id):
+        raise NotFound("episode")
+    return episode
+
+
+def episodes_for_client(client_id: str, viewer: Viewer, repos: Repositories) -> list[Episode]:
+    return [e for e in repos.episodes.for_client(client_id) if may_see(viewer, e.clinician_id)]
+
+
+def caseload(viewer: Viewer, repos: Repositories, clinician_id: str | None = None) -> list[Episode]:
+    """Open episodes of the clinicians the viewer may see (or of one of them)."""
+    everyone = [c.id for c in repos.clinicians.all()]
+    allowed = visible_clinicians(viewer, everyone)
+    if clinician_id is not None:
+        if clinician_id not in allowed:
+            raise NotFound("clinician")
+        allowed = [clinician_id]
+    return repos.episodes.for_clinicians(allowed)
+
+
+def change_episode(
+    episode_id: str,
+    changes: Mapping[str, Any],
+    viewer: Viewer,
+    now: datetime,
+    uow: UnitOfWork,
+    repos: Repositories,
+    policy: Policy,
+) -> Episode:
+    """Assign or reassign a clinician (409 over their caseload limit or outside their programs,
+    unless `override`), agree the number of sessions or maintenance, or close the episode."""
+    episode = get_episode(episode_id, viewer, repos)
+    if "clinician_id" in changes and viewer.role not in ASSIGNERS:
+        raise NotAllowed("Only a supervisor or admin assigns clinicians.")
+    plan = policy.plan_for(episode.program)
+    steps: list[Callable[[], None]] = []
+    if "clinician_id" in changes:
+        steps.append(
+            lambda: _reassign(episode, changes["clinician_id"], bool(changes.get("override")), viewer, now, repos)
+        )
+    if "planned_sessions" in changes:
+        steps.append(lambda: episode.agree_contract(changes["planned_sessions"], plan, now))
+    if changes.get("maintenance"):
+        steps.append(lambda: episode.agree_maintenance(plan, now))
+    if "closed_reason" in changes:
+        steps.append(lambda: episode.close(changes["closed_reason"], now))
+    for step in steps:
+        step()
+    repos.episodes.save(episode, uow)
+    uow.commit()
+    return episode
+
+
+def _reassign(
+    episode: Episode, clinician_id: str, override: bool, viewer: Viewer, now: datetime, repos: Repositories
+) -> None:
+    clinician = repos.clinicians.get(clinician_id)
+    if clinician is None:
+        raise Invalid({"clinician_id": ["No clinician profile with this id."]})
+    if clinician_id != episode.clinician_id and not override:
+        if not clinician.works_in(episode.program):
+            raise Conflict(f"{clinician.name} does not work in this program; send override to assign anyway.")
+        if not has_room(clinician, repos.episodes.caseloads([clinician_id])):
+            raise Conflict(
+                f"{clinician.name}'s caseload is full ({clinician.caseload_limit}); send override to assign anyway."
+            )
+    episode.assign(clinician_id, viewer.sub, now)

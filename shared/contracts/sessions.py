@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from shared.contracts.registry import EventContract, register
-from shared.vocabulary import EPISODE_STATUSES, PROGRAMS, TRACKS
+from shared.vocabulary import CLOSED_REASONS, EPISODE_STATUSES, MODALITIES, PHASES, PROGRAMS, TRACKS
 
 
 class EpisodeOpenedV1(Schema):
@@ -52,5 +52,163 @@ register(
             "track": "individual",
             "activated_at": "2026-11-26T12:00:00+00:00",
         },
+    ),
+)
+
+
+class EpisodeAssignedV1(Schema):
+    episode_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    program = fields.String(required=True, validate=validate.OneOf(PROGRAMS))
+    clinician_id = fields.String(required=True)
+    previous_clinician_id = fields.String(required=True, allow_none=True)
+    assigned_at = fields.AwareDateTime(required=True, format="iso")
+    assigned_by = fields.String(required=True)
+
+
+class EpisodePhaseChangedV1(Schema):
+    episode_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    clinician_id = fields.String(required=True, allow_none=True)
+    phase = fields.String(required=True, validate=validate.OneOf(PHASES))
+    previous_phase = fields.String(required=True, validate=validate.OneOf(PHASES))
+    next_session_number = fields.Integer(required=True)
+    changed_at = fields.AwareDateTime(required=True, format="iso")
+
+
+class EpisodeClosedV1(Schema):
+    episode_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    clinician_id = fields.String(required=True, allow_none=True)
+    reason = fields.String(required=True, validate=validate.OneOf(CLOSED_REASONS))
+    attended_sessions = fields.Integer(required=True)
+    closed_at = fields.AwareDateTime(required=True, format="iso")
+
+
+_EPISODE = "0b7d4c1e-5a8f-4e3b-9c2d-1f6e7a8b9c0d"
+_CLIENT = "6f1c2a4e-0d4b-4c55-9b8e-3f0c8a1d2e77"
+
+register(
+    EventContract(
+        type="sessions.episode.assigned",
+        version=1,
+        schema=EpisodeAssignedV1,
+        description="A clinician took the client on, at admission or reassigned by a supervisor: the caseload "
+        "every other service learns from (never a call on the request path).",
+        example={
+            "episode_id": _EPISODE,
+            "client_id": _CLIENT,
+            "program": "co_occurring",
+            "clinician_id": "dr-rivera",
+            "previous_clinician_id": None,
+            "assigned_at": "2026-11-26T12:00:01+00:00",
+            "assigned_by": "sessions",
+        },
+    ),
+    EventContract(
+        type="sessions.episode.phase_changed",
+        version=1,
+        schema=EpisodePhaseChangedV1,
+        description="The course moved to another IPT phase (the phase of the next session).",
+        example={
+            "episode_id": _EPISODE,
+            "client_id": _CLIENT,
+            "clinician_id": "dr-rivera",
+            "phase": "middle",
+            "previous_phase": "initial",
+            "next_session_number": 4,
+            "changed_at": "2026-12-17T10:50:00+00:00",
+        },
+    ),
+    EventContract(
+        type="sessions.episode.closed",
+        version=1,
+        schema=EpisodeClosedV1,
+        description="The episode closed: completed, dropped out or referred on.",
+        example={
+            "episode_id": _EPISODE,
+            "client_id": _CLIENT,
+            "clinician_id": "dr-rivera",
+            "reason": "completed",
+            "attended_sessions": 12,
+            "closed_at": "2027-02-25T11:00:00+00:00",
+        },
+    ),
+)
+
+
+class SessionV1(Schema):
+    """What every session event carries: enough for a reminder or a caseload view."""
+
+    session_id = fields.String(required=True)
+    episode_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    clinician_id = fields.String(required=True)
+    number = fields.Integer(required=True)
+    start = fields.AwareDateTime(required=True, format="iso")
+    end = fields.AwareDateTime(required=True, format="iso")
+    modality = fields.String(required=True, validate=validate.OneOf(MODALITIES))
+
+
+class SessionRescheduledV1(SessionV1):
+    previous_start = fields.AwareDateTime(required=True, format="iso")
+
+
+class SessionCancelledV1(SessionV1):
+    cancelled_by = fields.String(required=True, validate=validate.OneOf(("client", "clinic")))
+    late_cancellation = fields.Boolean(required=True)
+
+
+_SESSION = {
+    "session_id": "7c6b5a49-3827-4615-a504-f3e2d1c0b9a8",
+    "episode_id": _EPISODE,
+    "client_id": _CLIENT,
+    "clinician_id": "dr-rivera",
+    "number": 1,
+    "start": "2026-12-03T15:00:00+00:00",
+    "end": "2026-12-03T15:50:00+00:00",
+    "modality": "in_person",
+}
+
+register(
+    EventContract(
+        type="sessions.session.scheduled",
+        version=1,
+        schema=SessionV1,
+        description="A session was booked (one event per session of a series).",
+        example=_SESSION,
+    ),
+    EventContract(
+        type="sessions.session.rescheduled",
+        version=1,
+        schema=SessionRescheduledV1,
+        description="A session moved: `start` and `end` are the new times, `previous_start` the old one.",
+        example=_SESSION
+        | {
+            "start": "2026-12-04T15:00:00+00:00",
+            "end": "2026-12-04T15:50:00+00:00",
+            "previous_start": "2026-12-03T15:00:00+00:00",
+        },
+    ),
+    EventContract(
+        type="sessions.session.cancelled",
+        version=1,
+        schema=SessionCancelledV1,
+        description="A session was cancelled by the client or the clinic; `late_cancellation` when under 24 hours.",
+        example=_SESSION | {"cancelled_by": "client", "late_cancellation": False},
+    ),
+    EventContract(
+        type="sessions.session.attended",
+        version=1,
+        schema=SessionV1,
+        description="The client attended the session (recorded once it had started).",
+        example=_SESSION,
+    ),
+    EventContract(
+        type="sessions.session.no_show",
+        version=1,
+        schema=SessionV1,
+        description="The client did not come to the session.",
+        example=_SESSION,
     ),
 )

@@ -48,7 +48,7 @@ def episodes(stack, client_id: str) -> list[dict]:
     response = requests.get(
         f"{stack.url('sessions')}/api/v1/episodes",
         params={"client_id": client_id},
-        headers=stack.headers("clinician"),
+        headers=stack.headers("admin"),
         timeout=10,
     )
     assert response.status_code == 200, response.text

@@ -125,7 +125,7 @@ def test_admission_activates_the_episode(stack):
         episodes = requests.get(
             f"{stack.url('sessions')}/api/v1/episodes",
             params={"client_id": client["id"]},
-            headers=stack.headers("clinician"),
+            headers=stack.headers("admin"),
             timeout=5,
         ).json()
         return next((e for e in episodes if e["status"] == "active"), None)

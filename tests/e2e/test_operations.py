@@ -82,7 +82,7 @@ def test_logs_carry_no_client_details(stack):
         lambda: requests.get(
             f"{stack.url('sessions')}/api/v1/episodes",
             params={"client_id": client["id"]},
-            headers=stack.headers("clinician"),
+            headers=stack.headers("admin"),
             timeout=5,
         ).json(),
         20,

@@ -1,5 +1,7 @@
 """Storage of the sessions service: every collection it keeps, for index creation at start."""
 
+from services.sessions.adapters.clinicians import CLINICIANS
 from services.sessions.adapters.episodes import EPISODES
+from services.sessions.adapters.sessions import SESSIONS
 
-COLLECTIONS = (EPISODES,)
+COLLECTIONS = (EPISODES, CLINICIANS, SESSIONS)

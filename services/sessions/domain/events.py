@@ -26,3 +26,40 @@ class EpisodeActivated(DomainEvent):
     program: str
     track: str
     activated_at: datetime
+
+
+@dataclass(frozen=True)
+class EpisodeAssigned(DomainEvent):
+    """A clinician took the client on (or over): other services learn the caseload from it."""
+
+    TYPE = "sessions.episode.assigned"
+    episode_id: str
+    client_id: str
+    program: str
+    clinician_id: str
+    previous_clinician_id: str | None
+    assigned_at: datetime
+    assigned_by: str
+
+
+@dataclass(frozen=True)
+class EpisodePhaseChanged(DomainEvent):
+    TYPE = "sessions.episode.phase_changed"
+    episode_id: str
+    client_id: str
+    clinician_id: str | None
+    phase: str
+    previous_phase: str
+    next_session_number: int
+    changed_at: datetime
+
+
+@dataclass(frozen=True)
+class EpisodeClosed(DomainEvent):
+    TYPE = "sessions.episode.closed"
+    episode_id: str
+    client_id: str
+    clinician_id: str | None
+    reason: str
+    attended_sessions: int
+    closed_at: datetime

@@ -1,10 +1,23 @@
-"""Who may call which route of the sessions API: one table, checked before a body is parsed."""
+"""Who may call which route of the sessions API: one table, checked before a body is parsed.
+
+Which records a caller sees within a route is decided by `services/sessions/domain/access.py`.
+"""
 
 from __future__ import annotations
 
 from shared.auth import RouteRoles
-from shared.roles import STAFF
+from shared.roles import ADMIN, CLINICAL, CLINICIAN, STAFF, SUPERVISOR
+
+MANAGERS = (SUPERVISOR, ADMIN)
 
 ROUTE_ROLES: RouteRoles = {
-    "episodes.Episodes": {"GET": STAFF},
+    "episodes.Episodes": {"GET": CLINICAL},
+    "episodes.EpisodeById": {"GET": CLINICAL, "PATCH": CLINICAL},
+    "clinicians.Clinicians": {"POST": MANAGERS, "GET": STAFF},
+    "clinicians.ClinicianById": {"GET": STAFF, "PATCH": MANAGERS},
+    "clinicians.Caseload": {"GET": (CLINICIAN, SUPERVISOR, ADMIN)},
+    "clinicians.Schedule": {"GET": (CLINICIAN, SUPERVISOR, ADMIN)},
+    "clinicians.Calendar": {"GET": (CLINICIAN, SUPERVISOR, ADMIN)},
+    "sessions.EpisodeSessions": {"POST": CLINICAL, "GET": CLINICAL},
+    "sessions.SessionById": {"GET": CLINICAL, "PATCH": CLINICAL},
 }

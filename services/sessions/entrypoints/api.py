@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.sessions import handlers
+from services.sessions import handlers, scheduling
+from services.sessions.domain.access import Viewer
+from services.sessions.domain.clinician import Clinician
 from services.sessions.domain.episode import Episode
-from services.sessions.entrypoints.schemas import EpisodeQuery, EpisodeSchema
+from services.sessions.domain.session import Session
+from services.sessions.entrypoints.calendar import calendar_feed
+from services.sessions.entrypoints.schemas import (
+    ClinicianChangeSchema,
+    ClinicianSchema,
+    EpisodeChangeSchema,
+    EpisodeQuery,
+    EpisodeSchema,
+    RangeQuery,
+    SeriesRequestSchema,
+    SeriesSchema,
+    SessionChangeSchema,
+    SessionSchema,
+)
+from shared.auth import current_principal
+from shared.envelope import utcnow
 from shared.service import dependencies
 
 episodes_api = Blueprint("episodes", __name__, url_prefix="/api/v1/episodes", description="Treatment episodes")
+clinicians_api = Blueprint("clinicians", __name__, url_prefix="/api/v1/clinicians", description="Clinicians")
+
+
+def viewer() -> Viewer:
+    principal = current_principal()
+    return handlers.viewer_for(principal.sub, principal.role, dependencies().repos)
 
 
 @episodes_api.route("")
@@ -18,5 +45,117 @@ class Episodes(MethodView):
     @episodes_api.arguments(EpisodeQuery, location="query")
     @episodes_api.response(200, EpisodeSchema(many=True))
     def get(self, query: dict[str, str]) -> list[Episode]:
-        """The client's treatment episodes, oldest first."""
-        return handlers.episodes_for_client(query["client_id"], dependencies().episodes)
+        """The client's treatment episodes the caller may see, oldest first."""
+        return handlers.episodes_for_client(query["client_id"], viewer(), dependencies().repos)
+
+
+@episodes_api.route("/<episode_id>")
+class EpisodeById(MethodView):
+    @episodes_api.response(200, EpisodeSchema)
+    def get(self, episode_id: str) -> Episode:
+        """One episode: clinician, track, problem areas, sessions planned and attended, phase."""
+        return handlers.get_episode(episode_id, viewer(), dependencies().repos)
+
+    @episodes_api.arguments(EpisodeChangeSchema)
+    @episodes_api.response(200, EpisodeSchema)
+    def patch(self, changes: dict[str, Any], episode_id: str) -> Episode:
+        """Assign a clinician (409 over the caseload limit unless override), agree the number of
+        sessions or maintenance, or close with a reason (completed, dropped_out, referred_on)."""
+        deps = dependencies()
+        return handlers.change_episode(episode_id, changes, viewer(), utcnow(), deps.uow(), deps.repos, deps.policy)
+
+
+@clinicians_api.route("")
+class Clinicians(MethodView):
+    @clinicians_api.arguments(ClinicianSchema)
+    @clinicians_api.response(201, ClinicianSchema)
+    def post(self, fields: dict[str, Any]) -> Clinician:
+        """A clinician's profile: hours in their own time zone, caseload limit, programs."""
+        deps = dependencies()
+        return handlers.add_clinician(fields, deps.uow(), deps.repos, deps.policy)
+
+    @clinicians_api.response(200, ClinicianSchema(many=True))
+    def get(self) -> list[Clinician]:
+        """Every clinician profile."""
+        return handlers.list_clinicians(dependencies().repos)
+
+
+@clinicians_api.route("/<clinician_id>")
+class ClinicianById(MethodView):
+    @clinicians_api.response(200, ClinicianSchema)
+    def get(self, clinician_id: str) -> Clinician:
+        """One clinician's profile."""
+        return handlers.get_clinician(clinician_id, dependencies().repos)
+
+    @clinicians_api.arguments(ClinicianChangeSchema)
+    @clinicians_api.response(200, ClinicianSchema)
+    def patch(self, changes: dict[str, Any], clinician_id: str) -> Clinician:
+        """Change a profile: only the fields sent."""
+        deps = dependencies()
+        return handlers.update_clinician(clinician_id, changes, deps.uow(), deps.repos, deps.policy)
+
+
+@clinicians_api.route("/<clinician_id>/caseload")
+class Caseload(MethodView):
+    @clinicians_api.response(200, EpisodeSchema(many=True))
+    def get(self, clinician_id: str) -> list[Episode]:
+        """A clinician's open episodes (their own; a supervisor their team's; admin anyone's)."""
+        return handlers.caseload(viewer(), dependencies().repos, clinician_id)
+
+
+sessions_api = Blueprint("sessions", __name__, url_prefix="/api/v1", description="Therapy sessions")
+
+
+@sessions_api.route("/episodes/<episode_id>/sessions")
+class EpisodeSessions(MethodView):
+    @sessions_api.arguments(SeriesRequestSchema)
+    @sessions_api.response(201, SeriesSchema)
+    def post(self, request: dict[str, Any], episode_id: str) -> dict[str, list[Session]]:
+        """Book a weekly or fortnightly series in the clinician's local time (kept across daylight-saving
+        changes); 409 `{"conflicts": [{"start", "reason"}]}` books nothing."""
+        deps = dependencies()
+        booked = scheduling.book_series(episode_id, request, viewer(), utcnow(), deps.uow(), deps.repos)
+        return {"sessions": booked}
+
+    @sessions_api.response(200, SessionSchema(many=True))
+    def get(self, episode_id: str) -> list[Session]:
+        """The episode's sessions, in time order."""
+        return scheduling.sessions_of_episode(episode_id, viewer(), dependencies().repos)
+
+
+@sessions_api.route("/sessions/<session_id>")
+class SessionById(MethodView):
+    @sessions_api.response(200, SessionSchema)
+    def get(self, session_id: str) -> Session:
+        """One session."""
+        return scheduling.get_session(session_id, viewer(), dependencies().repos)
+
+    @sessions_api.arguments(SessionChangeSchema)
+    @sessions_api.response(200, SessionSchema)
+    def patch(self, change: dict[str, Any], session_id: str) -> Session:
+        """Reschedule (`start`), record attendance (`status` attended or no_show, once the session
+        has started), or cancel (`status` cancelled with `cancelled_by`; inside 24 h it is late)."""
+        deps = dependencies()
+        return scheduling.change_session(session_id, change, viewer(), utcnow(), deps.uow(), deps.repos, deps.policy)
+
+
+@clinicians_api.route("/<clinician_id>/schedule")
+class Schedule(MethodView):
+    @clinicians_api.arguments(RangeQuery, location="query")
+    @clinicians_api.response(200, SessionSchema(many=True))
+    def get(self, query: dict[str, Any], clinician_id: str) -> list[Session]:
+        """The clinician's sessions between `from` and `to` (ISO 8601 with offset), cancelled ones too."""
+        return scheduling.clinician_schedule(clinician_id, query["from_"], query["to"], viewer(), dependencies().repos)
+
+
+@clinicians_api.route("/<clinician_id>/calendar.ics")
+class Calendar(MethodView):
+    @clinicians_api.response(200, {"type": "string"}, content_type="text/calendar")
+    def get(self, clinician_id: str) -> Response:
+        """An iCalendar feed of the clinician's sessions (past 30 days to a year ahead) for any
+        calendar app: times and session numbers only, never a client's name."""
+        now = utcnow()
+        sessions = scheduling.clinician_schedule(
+            clinician_id, now - timedelta(days=30), now + timedelta(days=365), viewer(), dependencies().repos
+        )
+        return Response(calendar_feed(clinician_id, sessions, now), mimetype="text/calendar")

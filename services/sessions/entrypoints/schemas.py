@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
+
+from shared.fields import StrictBoolean
+from shared.vocabulary import CLOSED_REASONS, FREQUENCIES, MODALITIES, SESSION_STATUSES
+
+WORKING_HOURS_EXAMPLE = {"monday": [["09:00", "17:00"]], "tuesday": [["09:00", "12:00"], ["13:00", "17:00"]]}
 
 
 class EpisodeQuery(Schema):
@@ -28,6 +33,90 @@ class EpisodeSchema(Schema):
     id = fields.String()
     client_id = fields.String()
     program = fields.String()
-    status = fields.String()
+    status = fields.String(metadata={"description": "pending, active or closed"})
     opened_at = fields.AwareDateTime(format="iso")
     admission = fields.Nested(EpisodeAdmissionSchema, allow_none=True)
+    clinician_id = fields.String(allow_none=True)
+    track = fields.String(allow_none=True)
+    problem_areas = fields.List(fields.Nested(ProblemAreaSchema))
+    planned_sessions = fields.Integer(metadata={"description": "The contract agreed at the start (12 by default)"})
+    attended_sessions = fields.Integer()
+    phase = fields.String(
+        metadata={"description": "Phase of the next session: initial, middle, termination, maintenance"}
+    )
+    maintenance = fields.Boolean()
+    closed_reason = fields.String(allow_none=True)
+    closed_at = fields.AwareDateTime(format="iso", allow_none=True)
+
+
+class EpisodeChangeSchema(Schema):
+    clinician_id = fields.String(metadata={"description": "Assign or reassign (supervisor, admin)"})
+    override = StrictBoolean(
+        load_default=False, metadata={"description": "Assign even over the caseload limit or outside the programs"}
+    )
+    planned_sessions = fields.Integer(strict=True, metadata={"description": "8 to 16"})
+    maintenance = StrictBoolean(metadata={"description": "Monthly continuation agreed after the acute course"})
+    closed_reason = fields.String(validate=validate.OneOf(CLOSED_REASONS))
+
+
+class ClinicianSchema(Schema):
+    id = fields.String(required=True, metadata={"description": "The staff username (the `sub` of their token)"})
+    name = fields.String(required=True)
+    email = fields.String(required=True)
+    time_zone = fields.String(required=True, metadata={"description": "IANA zone, e.g. Europe/London"})
+    working_hours = fields.Raw(required=True, metadata={"example": WORKING_HOURS_EXAMPLE})
+    caseload_limit = fields.Integer(required=True, strict=True)
+    programs = fields.List(
+        fields.String(), required=True, metadata={"description": "mental_health, substance_use, co_occurring"}
+    )
+    supervisor = fields.String(load_default=None, allow_none=True)
+
+
+class ClinicianChangeSchema(Schema):
+    name = fields.String()
+    email = fields.String()
+    time_zone = fields.String()
+    working_hours = fields.Raw()
+    caseload_limit = fields.Integer(strict=True)
+    programs = fields.List(fields.String())
+    supervisor = fields.String(allow_none=True)
+
+
+class SeriesRequestSchema(Schema):
+    start = fields.AwareDateTime(
+        required=True, format="iso", metadata={"description": "ISO 8601 with offset; up to 90 days in the past"}
+    )
+    duration_minutes = fields.Integer(load_default=50, strict=True)
+    count = fields.Integer(load_default=1, strict=True, metadata={"description": "1 to 52 sessions"})
+    frequency = fields.String(load_default="weekly", validate=validate.OneOf(FREQUENCIES))
+    modality = fields.String(required=True, validate=validate.OneOf(MODALITIES))
+
+
+class SessionSchema(Schema):
+    id = fields.String()
+    episode_id = fields.String()
+    client_id = fields.String()
+    clinician_id = fields.String()
+    number = fields.Integer()
+    start = fields.AwareDateTime(format="iso")
+    end = fields.AwareDateTime(format="iso")
+    modality = fields.String()
+    status = fields.String(metadata={"description": "scheduled, attended, no_show or cancelled"})
+    cancelled_by = fields.String(allow_none=True)
+    late_cancellation = fields.Boolean()
+    group_id = fields.String(allow_none=True)
+
+
+class SeriesSchema(Schema):
+    sessions = fields.List(fields.Nested(SessionSchema))
+
+
+class SessionChangeSchema(Schema):
+    start = fields.AwareDateTime(format="iso", metadata={"description": "Reschedule to this start"})
+    status = fields.String(validate=validate.OneOf(SESSION_STATUSES[1:]))
+    cancelled_by = fields.String(validate=validate.OneOf(("client", "clinic")))
+
+
+class RangeQuery(Schema):
+    from_ = fields.AwareDateTime(required=True, format="iso", data_key="from")
+    to = fields.AwareDateTime(required=True, format="iso")

@@ -73,11 +73,11 @@ def test_escalation_publishes_and_clearing_resolves(deps):
 def test_admission_activates_the_pending_episode_without_opening_another():
     deps = sessions_service.fake_dependencies()
     registered, reg_data = event("intake.client.registered")
-    sessions.open_episode_for_registered_client(registered, reg_data, deps.uow(), deps.episodes)
+    sessions.open_episode_for_registered_client(registered, reg_data, deps.uow(), deps.repos)
     admitted, adm_data = event("intake.client.admitted")
     uow = deps.uow(cause=admitted)
-    sessions.activate_episode_for_admitted_client(admitted, adm_data, uow, deps.episodes)
-    [episode] = deps.episodes.for_client(reg_data["client_id"])
+    sessions.activate_episode_for_admitted_client(admitted, adm_data, uow, deps.repos)
+    [episode] = deps.repos.episodes.for_client(reg_data["client_id"])
     assert episode.status == "active" and episode.admission.track == "individual"
     assert [e.type for e in uow.events] == ["sessions.episode.activated"]  # no second "opened" event
     assert uow.events[0].data["episode_id"] == episode.id
@@ -87,8 +87,8 @@ def test_admission_without_an_episode_opens_an_active_one():
     deps = sessions_service.fake_dependencies()
     admitted, adm_data = event("intake.client.admitted")
     uow = deps.uow(cause=admitted)
-    sessions.activate_episode_for_admitted_client(admitted, adm_data, uow, deps.episodes)
-    assert [e.status for e in deps.episodes.for_client(adm_data["client_id"])] == ["active"]
+    sessions.activate_episode_for_admitted_client(admitted, adm_data, uow, deps.repos)
+    assert [e.status for e in deps.repos.episodes.for_client(adm_data["client_id"])] == ["active"]
     assert [e.type for e in uow.events] == ["sessions.episode.opened", "sessions.episode.activated"]
 
 

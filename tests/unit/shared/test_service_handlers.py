@@ -70,7 +70,7 @@ def test_sessions_opens_a_pending_episode_caused_by_the_registration():
     uow = deps.uow(cause=event)
     sessions.event_handlers(deps)[REGISTERED.type](event, data, uow)
     assert uow.committed
-    [episode] = deps.episodes.for_client(data["client_id"])
+    [episode] = deps.repos.episodes.for_client(data["client_id"])
     assert (episode.status, episode.program, episode.opened_at) == ("pending", "co_occurring", NOW)
     [opened] = uow.events
     assert (opened.type, opened.subject, opened.source) == ("sessions.episode.opened", data["client_id"], "sessions")

@@ -1,0 +1,117 @@
+"""A clinician's profile: who they are, when they work, how many clients they can carry.
+
+The id is the staff account's username, the `sub` of their bearer token, so a signed-in
+clinician is found by who they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from shared.domain import Aggregate
+from shared.errors import Invalid
+from shared.vocabulary import PROGRAMS
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_CASELOAD = 200
+PROFILE_FIELDS = ("name", "email", "time_zone", "working_hours", "caseload_limit", "programs", "supervisor")
+
+# Checks working hours and returns them in their stored form, or raises Invalid (injected, so
+# this module does not depend on how hours are parsed).
+HoursCheck = Callable[[object], dict[str, list[list[str]]]]
+
+
+@dataclass
+class Clinician(Aggregate):
+    id: str
+    name: str
+    email: str
+    time_zone: str
+    working_hours: dict[str, list[list[str]]]
+    caseload_limit: int
+    programs: list[str] = field(default_factory=list)
+    supervisor: str | None = None
+    version: int = 0
+
+    @classmethod
+    def create(cls, fields: Mapping[str, Any], check_hours: HoursCheck) -> Clinician:
+        clean = check_profile(fields, check_hours, creating=True)
+        return cls(id=str(fields.get("id", "")).strip(), **clean)
+
+    def update(self, changes: Mapping[str, Any], check_hours: HoursCheck) -> None:
+        for name, value in check_profile(changes, check_hours, creating=False).items():
+            setattr(self, name, value)
+
+    def works_in(self, program: str) -> bool:
+        return program in self.programs
+
+
+def check_profile(fields: Mapping[str, Any], check_hours: HoursCheck, creating: bool) -> dict[str, Any]:
+    """The profile fields given, checked all at once; raises Invalid naming each bad one."""
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    if creating and not str(fields.get("id", "")).strip():
+        errors["id"] = ["Give the clinician's staff username."]
+    allowed = {*PROFILE_FIELDS, "id"} if creating else set(PROFILE_FIELDS)
+    unknown = sorted(set(fields) - allowed)
+    for name in unknown:
+        errors[name] = ["This cannot be changed here." if name == "id" else "Unknown field."]
+    for name in PROFILE_FIELDS:
+        if name not in fields:
+            if creating and name != "supervisor":
+                errors[name] = ["Missing data for required field."]
+            continue
+        try:
+            clean[name] = _check_field(name, fields[name], check_hours)
+        except Invalid as invalid:
+            errors.update(invalid.errors)
+    if errors:
+        raise Invalid(errors)
+    return clean
+
+
+def _check_field(name: str, value: Any, check_hours: HoursCheck) -> Any:
+    if name == "name":
+        return _text(name, value)
+    if name == "email":
+        if not isinstance(value, str) or not EMAIL.match(value.strip()):
+            raise Invalid({name: ["Enter an email address like name@example.org."]})
+        return value.strip()
+    if name == "time_zone":
+        return _zone(value)
+    if name == "working_hours":
+        return check_hours(value)
+    if name == "caseload_limit":
+        if type(value) is not int or not 1 <= value <= MAX_CASELOAD:
+            raise Invalid({name: [f"A whole number of clients from 1 to {MAX_CASELOAD}."]})
+        return value
+    if name == "programs":
+        return _programs(value)
+    return None if value is None else _text(name, value)  # supervisor
+
+
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        raise Invalid({name: ["Enter 1 to 200 characters."]})
+    return value.strip()
+
+
+def _zone(value: Any) -> str:
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid({"time_zone": [f"{value!r} is not an IANA time zone, e.g. Europe/London."]}) from None
+    return str(value)
+
+
+def _programs(value: Any) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise Invalid({"programs": ["Name at least one program."]})
+    unknown = [p for p in value if p not in PROGRAMS]
+    if unknown:
+        raise Invalid({"programs": [f"Unknown programs: {', '.join(map(str, unknown))}; use {', '.join(PROGRAMS)}."]})
+    return list(dict.fromkeys(value))

@@ -1,0 +1,204 @@
+"""The sessions API on fake storage: clinicians, assignment, who sees what, the calendar."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+
+from services.sessions import bootstrap
+from shared.auth import issue_token
+from shared.config import Settings
+from shared.contracts import contract_for, read_incoming
+from shared.envelope import Envelope
+
+SECRET = "unit-test-secret-that-is-long-enough-for-hs256"
+ALL_DAY = {day: [["00:00", "23:59"]] for day in ("monday", "tuesday", "wednesday", "thursday", "friday")}
+
+
+def headers(role: str, sub: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {issue_token(SECRET, sub, role)}"}
+
+
+ADMIN, SUPERVISOR = headers("admin", "admin-1"), headers("supervisor", "sup-1")
+
+
+@pytest.fixture
+def deps() -> bootstrap.Dependencies:
+    return bootstrap.fake_dependencies()
+
+
+@pytest.fixture
+def api(deps) -> FlaskClient:
+    settings = Settings.from_env("sessions", env={"IPT_JWT_SECRET": SECRET, "LOG_LEVEL": "WARNING"})
+    return bootstrap.create_app(settings, deps=deps).test_client()
+
+
+def clinician(api: FlaskClient, cid: str, **changes) -> dict:
+    body = {
+        "id": cid,
+        "name": f"Dr {cid}",
+        "email": f"{cid}@example.org",
+        "time_zone": "UTC",
+        "working_hours": ALL_DAY,
+        "caseload_limit": 2,
+        "programs": ["co_occurring"],
+        "supervisor": "sup-1",
+    }
+    response = api.post("/api/v1/clinicians", json=body | changes, headers=ADMIN)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def deliver(deps, type_: str, **changes) -> None:
+    data = dict(contract_for(type_, 1).example, **changes)
+    event = Envelope(
+        type=type_, version=1, source="intake", subject=data["client_id"], data=data, time=datetime.now(UTC)
+    )
+    bootstrap.event_handlers(deps)[type_](event, read_incoming(type_, 1, data), deps.uow(cause=event))
+
+
+def admitted(deps, client_id: str, preference: str | None = None) -> str:
+    deliver(deps, "intake.client.registered", client_id=client_id)
+    deliver(deps, "intake.client.admitted", client_id=client_id, clinician_preference=preference)
+    [episode] = deps.repos.episodes.for_client(client_id)
+    return episode.id
+
+
+def test_a_profile_names_every_bad_field(api):
+    body = {
+        "id": "dr-x",
+        "name": "Dr X",
+        "email": "x@example.org",
+        "time_zone": "Mars/Olympus",
+        "working_hours": {"monday": [["17:00", "09:00"]]},
+        "caseload_limit": 10,
+        "programs": ["astrology"],
+    }
+    response = api.post("/api/v1/clinicians", json=body, headers=ADMIN)
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]["json"]) == {"time_zone", "working_hours.monday.0", "programs"}
+    assert api.post("/api/v1/clinicians", json=body, headers=headers("clinician", "dr-x")).status_code == 403
+
+
+def test_profiles_are_read_and_changed(api):
+    clinician(api, "dr-a")
+    changed = api.patch("/api/v1/clinicians/dr-a", json={"caseload_limit": 20}, headers=SUPERVISOR)
+    assert changed.status_code == 200 and changed.get_json()["caseload_limit"] == 20
+    assert api.get("/api/v1/clinicians/dr-a", headers=headers("intake", "i-1")).get_json()["name"] == "Dr dr-a"
+    assert api.post("/api/v1/clinicians", json={**changed.get_json()}, headers=ADMIN).status_code == 409
+
+
+def test_admission_assigns_the_preferred_clinician_then_the_one_with_room(api, deps):
+    clinician(api, "dr-a")
+    clinician(api, "dr-b", name="Dr Bea Lopez")
+    first = admitted(deps, "c-1", preference="bea lopez")
+    assert deps.repos.episodes.get(first).clinician_id == "dr-b"
+    second = admitted(deps, "c-2")
+    assert deps.repos.episodes.get(second).clinician_id == "dr-a"  # the most room
+    assigned = [e for e in deps.memory.outbox if e.type == "sessions.episode.assigned"]
+    assert [e.data["clinician_id"] for e in assigned] == ["dr-b", "dr-a"]
+
+
+def test_nobody_with_room_leaves_the_episode_for_a_supervisor(api, deps):
+    clinician(api, "dr-a", caseload_limit=1)
+    admitted(deps, "c-1")
+    full = admitted(deps, "c-2")
+    assert deps.repos.episodes.get(full).clinician_id is None
+    refused = api.patch(f"/api/v1/episodes/{full}", json={"clinician_id": "dr-a"}, headers=SUPERVISOR)
+    assert refused.status_code == 409 and "caseload is full" in refused.get_json()["message"]
+    forced = api.patch(f"/api/v1/episodes/{full}", json={"clinician_id": "dr-a", "override": True}, headers=SUPERVISOR)
+    assert forced.status_code == 200 and forced.get_json()["clinician_id"] == "dr-a"
+    own = headers("clinician", "dr-a")
+    assert api.patch(f"/api/v1/episodes/{full}", json={"clinician_id": "dr-z"}, headers=own).status_code == 403
+
+
+def test_a_clinician_sees_only_their_own_caseload(api, deps):
+    clinician(api, "dr-a")
+    clinician(api, "dr-b", supervisor="sup-2")
+    mine, theirs = admitted(deps, "c-1", "dr-a"), admitted(deps, "c-2", "dr-b")
+    dr_a = headers("clinician", "dr-a")
+    assert api.get(f"/api/v1/episodes/{mine}", headers=dr_a).status_code == 200
+    assert api.get(f"/api/v1/episodes/{theirs}", headers=dr_a).status_code == 404
+    assert api.get("/api/v1/episodes?client_id=c-2", headers=dr_a).get_json() == []
+    assert api.get("/api/v1/clinicians/dr-b/caseload", headers=dr_a).status_code == 404
+    assert [e["id"] for e in api.get("/api/v1/clinicians/dr-a/caseload", headers=dr_a).get_json()] == [mine]
+    # A supervisor sees their team (dr-a reports to sup-1), not another team's.
+    assert api.get(f"/api/v1/episodes/{mine}", headers=SUPERVISOR).status_code == 200
+    assert api.get(f"/api/v1/episodes/{theirs}", headers=SUPERVISOR).status_code == 404
+    assert api.get(f"/api/v1/episodes/{theirs}", headers=ADMIN).status_code == 200
+
+
+def book(api, episode_id: str, start: datetime, count: int = 12, who=ADMIN):
+    body = {
+        "start": start.isoformat(),
+        "duration_minutes": 50,
+        "count": count,
+        "frequency": "weekly",
+        "modality": "video",
+    }
+    return api.post(f"/api/v1/episodes/{episode_id}/sessions", json=body, headers=who)
+
+
+def test_a_course_is_booked_double_booking_is_refused_and_attendance_moves_the_phase(api, deps):
+    clinician(api, "dr-a")
+    episode = admitted(deps, "c-1", "dr-a")
+    other = admitted(deps, "c-2", "dr-a")
+    start = (datetime.now(UTC) - timedelta(days=85)).replace(hour=10, minute=0, second=0, microsecond=0)
+    booked = book(api, episode, start)
+    assert booked.status_code == 201, booked.get_json()
+    sessions = booked.get_json()["sessions"]
+    assert [s["number"] for s in sessions] == list(range(1, 13)) and {s["status"] for s in sessions} == {"scheduled"}
+    clash = book(api, other, start + timedelta(minutes=30), count=2)
+    assert clash.status_code == 409
+    assert clash.get_json()["conflicts"][0] == {
+        "start": (start + timedelta(minutes=30)).isoformat(),
+        "reason": "clinician_double_booked",
+    }
+    assert deps.repos.sessions.for_episode(other) == []  # nothing of the series was booked
+    phases = []
+    for session in sessions[:10]:
+        marked = api.patch(f"/api/v1/sessions/{session['id']}", json={"status": "attended"}, headers=ADMIN)
+        assert marked.status_code == 200, marked.get_json()
+        phases.append(api.get(f"/api/v1/episodes/{episode}", headers=ADMIN).get_json()["phase"])
+    assert phases == [
+        "initial",
+        "initial",
+        "middle",
+        "middle",
+        "middle",
+        "middle",
+        "middle",
+        "middle",
+        "termination",
+        "termination",
+    ]
+    changed = [e.data["phase"] for e in deps.memory.outbox if e.type == "sessions.episode.phase_changed"]
+    assert changed == ["middle", "termination"]
+    again = api.patch(f"/api/v1/sessions/{sessions[0]['id']}", json={"status": "no_show"}, headers=ADMIN)
+    assert again.status_code == 409
+
+
+def test_attendance_before_the_start_and_late_cancellations(api, deps):
+    clinician(api, "dr-a")
+    episode = admitted(deps, "c-1", "dr-a")
+    soon = (datetime.now(UTC) + timedelta(hours=3)).replace(second=0, microsecond=0)
+    [session] = book(api, episode, soon, count=1).get_json()["sessions"]
+    early = api.patch(f"/api/v1/sessions/{session['id']}", json={"status": "attended"}, headers=ADMIN)
+    assert early.status_code == 409
+    cancelled = api.patch(
+        f"/api/v1/sessions/{session['id']}", json={"status": "cancelled", "cancelled_by": "client"}, headers=ADMIN
+    )
+    assert cancelled.get_json()["late_cancellation"] is True
+
+
+def test_the_calendar_feed_names_no_client(api, deps):
+    clinician(api, "dr-a")
+    episode = admitted(deps, "c-1", "dr-a")
+    book(api, episode, datetime.now(UTC) + timedelta(days=1), count=2)
+    feed = api.get("/api/v1/clinicians/dr-a/calendar.ics", headers=headers("clinician", "dr-a"))
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    text = feed.get_data(as_text=True)
+    assert text.count("BEGIN:VEVENT") == 2 and "IPT session 1 (by video)" in text
+    assert "c-1" not in text and "Alex" not in text
