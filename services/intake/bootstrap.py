@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 from pymongo.database import Database
 
+from services.intake import handlers
 from services.intake.adapters import COLLECTIONS
 from services.intake.adapters.clients import ClientRepository, RequestKeys, ScreeningRepository
 from services.intake.domain.assessment import ProblemAreaPolicy
@@ -99,8 +101,8 @@ def fake_dependencies() -> Dependencies:
 
 
 def event_handlers(deps: Dependencies) -> dict[str, Handler]:
-    """The routing table: intake consumes no events; it is the start of the workflow."""
-    return {}
+    """The routing table: intake starts the workflow, and owns the risk flags wherever risk shows."""
+    return {"sessions.measure.recorded": partial(handlers.flag_risk_from_session_measure, repos=deps.repos)}
 
 
 def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:

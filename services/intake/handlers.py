@@ -16,6 +16,7 @@ from services.intake.domain.consent import Consent
 from services.intake.domain.risk import RiskFlag
 from services.intake.domain.screening import Screening, administer
 from shared.auth import Principal
+from shared.envelope import Envelope
 from shared.errors import AlreadyExists, Conflict, NotFound, StaleWrite
 from shared.uow import UnitOfWork
 
@@ -173,6 +174,22 @@ def administer_screening(
         )
 
     return _commit_once(uow, repos, Once("screening", request_key, now, lambda done: done[0].id, replay), stage)
+
+
+def flag_risk_from_session_measure(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """A measure given in a session that shows suicide risk raises the flag here, as at intake."""
+    if data.get("risk_urgency"):
+        client = repos.clients.get(data["client_id"])
+        if client is not None and client.measure_in_session(
+            data["measure_id"],
+            data["risk_urgency"],
+            data["risk_source"],
+            data["instrument"],
+            data["clinician_id"],
+            event.time,
+        ):
+            repos.clients.save(client, uow)
+    uow.commit()
 
 
 def list_screenings(client_id: str, repos: Repositories) -> list[Screening]:

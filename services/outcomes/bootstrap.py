@@ -58,6 +58,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         "intake.client.registered": partial(handlers.record_enrolment, enrolments=deps.enrolments),
         "intake.client.updated": partial(handlers.record_enrolment, enrolments=deps.enrolments),
         "intake.screening.completed": partial(handlers.record_measure, measures=deps.measures),
+        "sessions.measure.recorded": partial(handlers.record_session_measure, measures=deps.measures),
     }
 
 

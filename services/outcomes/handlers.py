@@ -42,5 +42,23 @@ def record_measure(event: Envelope, data: dict[str, Any], uow: UnitOfWork, measu
     uow.commit()
 
 
+def record_session_measure(event: Envelope, data: dict[str, Any], uow: UnitOfWork, measures: MeasureRepository) -> None:
+    """A measure given in a session; a corrected one replaces it (same measure id)."""
+    measures.put(
+        Measure(
+            screening_id=data["measure_id"],
+            client_id=data["client_id"],
+            instrument=data["instrument"],
+            version=data["version"],
+            total=data["total"],
+            severity=data["severity"],
+            positive=data["positive"],
+            administered_at=data["administered_at"],
+        ),
+        uow,
+    )
+    uow.commit()
+
+
 def measures_for_client(client_id: str, measures: MeasureRepository) -> list[Measure]:
     return measures.for_client(client_id)

@@ -13,6 +13,7 @@ from services.sessions.domain.access import Viewer, may_see
 from services.sessions.domain.episode import ACTIVE, Episode
 from services.sessions.domain.schedule import ConflictItem, Slot, check_start_window, conflicts, series
 from services.sessions.domain.session import ATTENDED, CANCELLED, NO_SHOW, Session
+from services.sessions.domain.session_record import SessionRecord, score_measures
 from services.sessions.domain.working_hours import WorkingHours
 from services.sessions.handlers import Policy, Repositories, get_clinician, get_episode
 from shared.errors import Conflict, Invalid, NotFound
@@ -78,6 +79,27 @@ def change_session(
         session.cancel(change.get("cancelled_by") or "", now)
     else:
         raise Invalid({"status": ["Send a new start, or a status: attended, no_show or cancelled."]})
+    repos.sessions.save(session, uow)
+    uow.commit()
+    return session
+
+
+def document_session(
+    session_id: str, body: dict[str, Any], viewer: Viewer, now: datetime, uow: UnitOfWork, repos: Repositories
+) -> Session:
+    """The clinician's record of an attended session, with the measures given in it scored."""
+    session = get_session(session_id, viewer, repos)
+    record = SessionRecord(
+        phase=body["phase"],
+        focus=body.get("focus"),
+        interventions=tuple(body.get("interventions", ())),
+        homework=body.get("homework", ""),
+        risk_review=body.get("risk_review", ""),
+        recorded_by=viewer.sub,
+        recorded_at=now,
+        measures=score_measures(session.id, body.get("measures", []), now),
+    )
+    session.document(record)
     repos.sessions.save(session, uow)
     uow.commit()
     return session

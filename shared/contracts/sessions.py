@@ -3,7 +3,17 @@
 from marshmallow import Schema, fields, validate
 
 from shared.contracts.registry import EventContract, register
-from shared.vocabulary import CLOSED_REASONS, EPISODE_STATUSES, MODALITIES, PHASES, PROGRAMS, TRACKS
+from shared.vocabulary import (
+    CLOSED_REASONS,
+    CSSRS_RISK_LEVELS,
+    EPISODE_STATUSES,
+    MODALITIES,
+    PHASES,
+    PROGRAMS,
+    RISK_SOURCES,
+    RISK_URGENCIES,
+    TRACKS,
+)
 
 
 class EpisodeOpenedV1(Schema):
@@ -210,5 +220,55 @@ register(
         schema=SessionV1,
         description="The client did not come to the session.",
         example=_SESSION,
+    ),
+)
+
+
+class MeasureRecordedV1(Schema):
+    measure_id = fields.String(required=True)
+    session_id = fields.String(required=True)
+    episode_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    clinician_id = fields.String(required=True)
+    session_number = fields.Integer(required=True)
+    instrument = fields.String(required=True)
+    version = fields.String(required=True)
+    total = fields.Integer(required=True, allow_none=True)
+    severity = fields.String(required=True, allow_none=True)
+    positive = fields.Boolean(required=True)
+    risk_level = fields.String(required=True, allow_none=True, validate=validate.OneOf(CSSRS_RISK_LEVELS))
+    flags = fields.List(fields.String(), required=True)
+    risk_urgency = fields.String(required=True, allow_none=True, validate=validate.OneOf(RISK_URGENCIES))
+    risk_source = fields.String(required=True, allow_none=True, validate=validate.OneOf(RISK_SOURCES))
+    administered_at = fields.AwareDateTime(required=True, format="iso")
+
+
+register(
+    EventContract(
+        type="sessions.measure.recorded",
+        version=1,
+        schema=MeasureRecordedV1,
+        description="A measure given in a session was scored (scores only; the answers stay in sessions). "
+        "`risk_urgency` is set when it shows suicide risk by the same rule as intake, which then raises the "
+        "flag; a corrected record publishes the measure again under the same `measure_id`.",
+        consumers=("intake", "outcomes"),
+        example={
+            "measure_id": "7c6b5a49-3827-4615-a504-f3e2d1c0b9a8:phq9",
+            "session_id": "7c6b5a49-3827-4615-a504-f3e2d1c0b9a8",
+            "episode_id": _EPISODE,
+            "client_id": _CLIENT,
+            "clinician_id": "dr-rivera",
+            "session_number": 4,
+            "instrument": "phq9",
+            "version": "1.0",
+            "total": 11,
+            "severity": "moderate",
+            "positive": True,
+            "risk_level": None,
+            "flags": ["suicidal_ideation"],
+            "risk_urgency": "high",
+            "risk_source": "phq9_item9",
+            "administered_at": "2026-12-17T10:30:00+00:00",
+        },
     ),
 )

@@ -105,3 +105,53 @@ def test_a_course_from_assignment_to_termination(stack, infra):
     types = [e.type for e in events]
     assert "sessions.episode.assigned" in types and types.count("sessions.session.scheduled") == 12
     assert types.count("sessions.session.attended") == 10
+
+
+def test_a_measure_in_a_session_reaches_outcomes_and_raises_the_risk_flag(stack):
+    client_id = admitted_client(stack)
+    episode = active_episode(stack, client_id)
+    clinician = f"dr-{secrets.token_hex(3)}"
+    profile = {
+        "id": clinician,
+        "name": "Dr Measure",
+        "email": f"{clinician}@example.org",
+        "time_zone": "UTC",
+        "working_hours": EVERY_DAY,
+        "caseload_limit": 10,
+        "programs": ["co_occurring"],
+    }
+    assert sessions_api(stack, "POST", "/clinicians", json=profile).status_code == 201
+    assert sessions_api(stack, "PATCH", f"/episodes/{episode['id']}", json={"clinician_id": clinician}).ok
+    start = (datetime.now(UTC) - timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+    series = {"start": start.isoformat(), "count": 1, "modality": "video"}
+    [session] = sessions_api(stack, "POST", f"/episodes/{episode['id']}/sessions", json=series).json()["sessions"]
+    mine = {"role": "clinician", "sub": clinician}
+    assert sessions_api(stack, "PATCH", f"/sessions/{session['id']}", json={"status": "attended"}, **mine).ok
+    record = {
+        "phase": "initial",
+        "focus": "grief",
+        "risk_review": "Passive thoughts; safety plan reviewed",
+        "measures": [{"instrument": "phq9", "answers": [2, 2, 1, 1, 1, 0, 0, 0, 2], "extras": {"difficulty": 2}}],
+    }
+    documented = sessions_api(stack, "PUT", f"/sessions/{session['id']}/record", json=record, **mine)
+    assert documented.status_code == 200, documented.text
+
+    def in_outcomes():
+        measures = requests.get(
+            f"{stack.url('outcomes')}/api/v1/clients/{client_id}/measures",
+            headers=stack.headers("clinician"),
+            timeout=5,
+        ).json()
+        return [m for m in measures if m["screening_id"] == f"{session['id']}:phq9"] or None
+
+    [measure] = wait_for(in_outcomes, 30, "the session's PHQ-9 in outcomes")
+    assert (measure["total"], measure["severity"]) == (9, "mild")
+
+    def flagged():
+        client = requests.get(
+            f"{stack.url('intake')}/api/v1/clients/{client_id}", headers=stack.headers("clinician"), timeout=5
+        ).json()
+        return [f for f in client["risk_flags"] if f["open"]] or None
+
+    [flag] = wait_for(flagged, 30, "intake to raise the flag from the session measure")
+    assert (flag["urgency"], flag["source"], flag["raised_by"]) == ("urgent", "phq9_item9", clinician)

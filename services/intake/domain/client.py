@@ -186,6 +186,16 @@ class Client(Aggregate):
             RiskFlag.raise_new(source, urgency, by, now, screening_id=screening_id, instrument=result.instrument)
         )
 
+    def measure_in_session(
+        self, measure_id: str, urgency: str, source: str, instrument: str, by: str, now: datetime
+    ) -> RiskFlag | None:
+        """A measure given in a session showed risk: the same flag as at intake, once per measure
+        (a corrected session record publishes the measure again)."""
+        if any(flag.measure_id == measure_id for flag in self.risk_flags):
+            return None
+        flag = RiskFlag.raise_new(source, urgency, by, now, instrument=instrument, measure_id=measure_id)
+        return self._raise_flag(flag)
+
     def flag_risk(self, urgency: str, by: str, now: datetime, note: str | None) -> RiskFlag:
         return self._raise_flag(RiskFlag.raise_new("manual", urgency, by, now, note=note))
 

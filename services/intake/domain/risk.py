@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.errors import Invalid
-from shared.instruments import ScreeningResult
-from shared.vocabulary import HIGH, URGENT
+from shared.instruments.risk import suicide_risk as risk_from_screening
 
 
 @dataclass
@@ -21,6 +20,7 @@ class RiskFlag:
     screening_id: str | None = None
     instrument: str | None = None
     note: str | None = None
+    measure_id: str | None = None  # a measure given in a session, when one raised it
     cleared_at: datetime | None = None
     cleared_by: str | None = None
     clear_reason: str | None = None
@@ -36,6 +36,7 @@ class RiskFlag:
         screening_id: str | None = None,
         instrument: str | None = None,
         note: str | None = None,
+        measure_id: str | None = None,
     ) -> RiskFlag:
         return cls(
             id=str(uuid.uuid4()),
@@ -46,6 +47,7 @@ class RiskFlag:
             screening_id=screening_id,
             instrument=instrument,
             note=note,
+            measure_id=measure_id,
         )
 
     @property
@@ -58,15 +60,4 @@ class RiskFlag:
         self.cleared_at, self.cleared_by, self.clear_reason = now, by, reason.strip()
 
 
-def risk_from_screening(result: ScreeningResult) -> tuple[str, str] | None:
-    """(urgency, source) when a result needs the risk workflow today, else None.
-
-    PHQ-9 item 9 above 0 counts whatever the total; C-SSRS moderate or high counts.
-    """
-    if result.instrument == "phq9":
-        item9 = int(result.details.get("item9", 0))
-        if item9 > 0:
-            return (URGENT if item9 >= 2 else HIGH), "phq9_item9"
-    if result.instrument == "cssrs_screen" and result.risk_level in ("moderate", "high"):
-        return (URGENT if result.risk_level == "high" else HIGH), "cssrs"
-    return None
+__all__ = ["RiskFlag", "risk_from_screening"]

@@ -18,12 +18,14 @@ from typing import TypedDict
 
 from services.sessions.domain.schedule import DURATION_RANGE, Slot, as_utc
 from services.sessions.domain.session_events import (
+    MeasureRecorded,
     SessionAttended,
     SessionCancelled,
     SessionNoShow,
     SessionRescheduled,
     SessionScheduled,
 )
+from services.sessions.domain.session_record import SessionRecord, check_record
 from shared.domain import Aggregate
 from shared.errors import Conflict, Invalid
 
@@ -71,6 +73,7 @@ class Session(Aggregate):
     late_cancellation: bool = False
     version: int = 0
     group_id: str | None = None
+    record: SessionRecord | None = None
 
     @classmethod
     def schedule(
@@ -114,6 +117,35 @@ class Session(Aggregate):
     def blocks_time(self) -> bool:
         """Whether the session still holds its time: everything but a cancelled one does."""
         return self.status != CANCELLED
+
+    def document(self, record: SessionRecord) -> None:
+        """The clinician's record of an attended session; documenting again replaces it. Each
+        measure given in the session is published (a corrected one again, under the same id)."""
+        if self.status != ATTENDED:
+            raise Conflict("Only an attended session is documented; mark it attended first.")
+        check_record(record.phase, record.focus)
+        self.record = record
+        for measure in record.measures:
+            self.raise_event(
+                MeasureRecorded(
+                    measure_id=measure.id,
+                    session_id=self.id,
+                    episode_id=self.episode_id,
+                    client_id=self.client_id,
+                    clinician_id=self.clinician_id,
+                    session_number=self.number,
+                    instrument=measure.instrument,
+                    version=measure.version,
+                    total=measure.total,
+                    severity=measure.severity,
+                    positive=measure.positive,
+                    risk_level=measure.risk_level,
+                    flags=tuple(measure.flags),
+                    risk_urgency=measure.risk_urgency,
+                    risk_source=measure.risk_source,
+                    administered_at=measure.administered_at,
+                )
+            )
 
     def reschedule(self, new_start: datetime, now: datetime) -> None:
         """Moves a scheduled session to a time that has not passed, keeping its duration.

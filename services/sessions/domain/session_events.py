@@ -84,3 +84,27 @@ class SessionNoShow(DomainEvent):
     start: datetime
     end: datetime
     modality: str
+
+
+@dataclass(frozen=True)
+class MeasureRecorded(DomainEvent):
+    """A measure given in a session, scored: what outcomes tracks, and what intake needs to raise
+    a risk flag (`risk_urgency`), never the answers."""
+
+    TYPE = "sessions.measure.recorded"
+    measure_id: str
+    session_id: str
+    episode_id: str
+    client_id: str
+    clinician_id: str
+    session_number: int
+    instrument: str
+    version: str
+    total: int | None
+    severity: str | None
+    positive: bool
+    risk_level: str | None
+    flags: tuple[str, ...]
+    risk_urgency: str | None
+    risk_source: str | None
+    administered_at: datetime

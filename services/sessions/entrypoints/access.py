@@ -20,4 +20,5 @@ ROUTE_ROLES: RouteRoles = {
     "clinicians.Calendar": {"GET": (CLINICIAN, SUPERVISOR, ADMIN)},
     "sessions.EpisodeSessions": {"POST": CLINICAL, "GET": CLINICAL},
     "sessions.SessionById": {"GET": CLINICAL, "PATCH": CLINICAL},
+    "sessions.SessionRecordView": {"PUT": (CLINICIAN, SUPERVISOR, ADMIN)},
 }

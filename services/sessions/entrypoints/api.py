@@ -25,6 +25,7 @@ from services.sessions.entrypoints.schemas import (
     SeriesRequestSchema,
     SeriesSchema,
     SessionChangeSchema,
+    SessionRecordSchema,
     SessionSchema,
 )
 from shared.auth import current_principal
@@ -137,6 +138,18 @@ class SessionById(MethodView):
         has started), or cancel (`status` cancelled with `cancelled_by`; inside 24 h it is late)."""
         deps = dependencies()
         return scheduling.change_session(session_id, change, viewer(), utcnow(), deps.uow(), deps.repos, deps.policy)
+
+
+@sessions_api.route("/sessions/<session_id>/record")
+class SessionRecordView(MethodView):
+    @sessions_api.arguments(SessionRecordSchema)
+    @sessions_api.response(200, SessionSchema)
+    def put(self, body: dict[str, Any], session_id: str) -> Session:
+        """Document an attended session: phase, problem-area focus, interventions, homework, risk
+        review, and the measures given (raw answers, scored here; a PHQ-9 item 9 above 0 raises a
+        risk flag through intake as at intake). Replaces an earlier record."""
+        deps = dependencies()
+        return scheduling.document_session(session_id, body, viewer(), utcnow(), deps.uow(), deps.repos)
 
 
 @clinicians_api.route("/<clinician_id>/schedule")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from shared.fields import StrictBoolean
-from shared.vocabulary import CLOSED_REASONS, FREQUENCIES, MODALITIES, SESSION_STATUSES
+from shared.vocabulary import CLOSED_REASONS, FREQUENCIES, MODALITIES, PHASES, PROBLEM_AREAS, SESSION_STATUSES
 
 WORKING_HOURS_EXAMPLE = {"monday": [["09:00", "17:00"]], "tuesday": [["09:00", "12:00"], ["13:00", "17:00"]]}
 
@@ -105,6 +105,41 @@ class SessionSchema(Schema):
     cancelled_by = fields.String(allow_none=True)
     late_cancellation = fields.Boolean()
     group_id = fields.String(allow_none=True)
+    record = fields.Nested("SessionRecordOutSchema", allow_none=True)
+
+
+class MeasureInputSchema(Schema):
+    instrument = fields.String(required=True, metadata={"description": "Instrument code, e.g. phq9"})
+    answers = fields.List(fields.Raw(allow_none=True), required=True)
+    extras = fields.Dict(load_default=dict, metadata={"description": 'e.g. {"difficulty": 1}'})
+
+
+class MeasureSchema(Schema):
+    id = fields.String()
+    instrument = fields.String()
+    version = fields.String()
+    total = fields.Integer(allow_none=True)
+    severity = fields.String(allow_none=True)
+    positive = fields.Boolean()
+    risk_level = fields.String(allow_none=True)
+    flags = fields.List(fields.String())
+    risk_urgency = fields.String(allow_none=True)
+    administered_at = fields.AwareDateTime(format="iso")
+
+
+class SessionRecordSchema(Schema):
+    phase = fields.String(required=True, validate=validate.OneOf(PHASES))
+    focus = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(PROBLEM_AREAS))
+    interventions = fields.List(fields.String(validate=validate.Length(max=500)), load_default=list)
+    homework = fields.String(load_default="", validate=validate.Length(max=2000))
+    risk_review = fields.String(load_default="", validate=validate.Length(max=2000))
+    measures = fields.List(fields.Nested(MeasureInputSchema), load_default=list, load_only=True)
+    recorded_by = fields.String(dump_only=True)
+    recorded_at = fields.AwareDateTime(format="iso", dump_only=True)
+
+
+class SessionRecordOutSchema(SessionRecordSchema):
+    measures = fields.List(fields.Nested(MeasureSchema), dump_only=True)
 
 
 class SeriesSchema(Schema):

@@ -126,3 +126,30 @@ def test_two_copies_of_one_request_at_once_store_one_client(repos, monkeypatch):
         registration(), "s", NOW, new_uow(repos), repos, request_key="k-654321", allow_duplicate=True
     )
     assert second.id == first.id and list(repos.clients.documents.memory.collection("clients")) == [first.id]
+
+
+def test_a_session_measure_showing_risk_raises_one_flag_however_often_it_is_published(deps, repos):
+    from datetime import timedelta
+
+    from shared.contracts import contract_for, read_incoming
+    from shared.envelope import Envelope
+
+    client, _ = register(repos)
+    data = dict(contract_for("sessions.measure.recorded", 1).example, client_id=client.id)
+    for _ in range(2):  # a corrected session record publishes the measure again
+        event = Envelope(
+            type="sessions.measure.recorded",
+            version=1,
+            source="sessions",
+            subject=client.id,
+            data=data,
+            time=NOW + timedelta(minutes=5),
+        )
+        handlers.flag_risk_from_session_measure(event, read_incoming(event.type, 1, data), new_uow(repos), repos)
+    [flag] = repos.clients.get(client.id).open_risk_flags
+    assert (flag.urgency, flag.source, flag.measure_id, flag.raised_by) == (
+        "high",
+        "phq9_item9",
+        data["measure_id"],
+        "dr-rivera",
+    )

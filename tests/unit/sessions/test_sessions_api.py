@@ -202,3 +202,52 @@ def test_the_calendar_feed_names_no_client(api, deps):
     text = feed.get_data(as_text=True)
     assert text.count("BEGIN:VEVENT") == 2 and "IPT session 1 (by video)" in text
     assert "c-1" not in text and "Alex" not in text
+
+
+PHQ9_ITEM9 = {"instrument": "phq9", "answers": [1, 1, 1, 1, 0, 0, 0, 0, 1], "extras": {"difficulty": 1}}
+
+
+def attended_session(api, deps) -> dict:
+    clinician(api, "dr-a")
+    episode = admitted(deps, "c-1", "dr-a")
+    [session] = book(api, episode, datetime.now(UTC) - timedelta(days=1), count=1).get_json()["sessions"]
+    assert api.patch(f"/api/v1/sessions/{session['id']}", json={"status": "attended"}, headers=ADMIN).status_code == 200
+    return session
+
+
+def test_a_documented_session_scores_its_measures_and_publishes_them(api, deps):
+    session = attended_session(api, deps)
+    record = {
+        "phase": "initial",
+        "focus": "grief",
+        "interventions": ["sick role", "inventory"],
+        "homework": "Note one conversation",
+        "risk_review": "Passive thoughts, no plan",
+        "measures": [PHQ9_ITEM9],
+    }
+    dr_a = headers("clinician", "dr-a")
+    documented = api.put(f"/api/v1/sessions/{session['id']}/record", json=record, headers=dr_a)
+    assert documented.status_code == 200, documented.get_json()
+    [measure] = documented.get_json()["record"]["measures"]
+    assert (measure["total"], measure["severity"], measure["risk_urgency"]) == (5, "mild", "high")
+    again = api.put(f"/api/v1/sessions/{session['id']}/record", json=record, headers=dr_a)
+    assert again.status_code == 200
+    published = [e for e in deps.memory.outbox if e.type == "sessions.measure.recorded"]
+    assert {e.data["measure_id"] for e in published} == {f"{session['id']}:phq9"}  # a correction, not a new one
+    assert "answers" not in published[0].data
+
+
+def test_a_record_names_every_bad_answer_and_needs_an_attended_session(api, deps):
+    session = attended_session(api, deps)
+    bad = {
+        "phase": "initial",
+        "measures": [{"instrument": "gad7", "answers": [1, 2]}, {"instrument": "nope", "answers": []}],
+    }
+    refused = api.put(f"/api/v1/sessions/{session['id']}/record", json=bad, headers=ADMIN)
+    assert refused.status_code == 422
+    errors = refused.get_json()["errors"]["json"]
+    assert "measures.0.answers.3" in errors and "measures.1.instrument" in errors
+    episode = deps.repos.episodes.for_client("c-1")[0].id
+    [later] = book(api, episode, datetime.now(UTC) + timedelta(days=2), count=1).get_json()["sessions"]
+    early = api.put(f"/api/v1/sessions/{later['id']}/record", json={"phase": "initial"}, headers=ADMIN)
+    assert early.status_code == 409
