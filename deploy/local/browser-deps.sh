@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Make sure Debian's headless Chromium is present for the browser tests (tests/browser).
+# Make sure Debian's headless Chromium is present for the browser tests (tests/browser), and
+# the axe-core accessibility checker they inject (browser-tools.sh, pinned by a lock file).
 # Idempotent and silent when already satisfied; installs the `chromium` package otherwise.
 # Playwright's own browser download does not work here, so the tests drive /usr/bin/chromium.
 set -euo pipefail
 
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 PACKAGES=(chromium fonts-liberation)   # fonts: readable, stable screenshots
 
 if [[ -x "$CHROMIUM" ]]; then
-    exit 0
+    exec bash "$HERE/browser-tools.sh"
 fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -43,3 +45,4 @@ if [[ ! -x "$CHROMIUM" ]]; then
     exit 1
 fi
 echo "browser-deps: $("$CHROMIUM" --version 2>/dev/null || echo chromium) ready." >&2
+exec bash "$HERE/browser-tools.sh"

@@ -50,3 +50,25 @@ document.addEventListener("DOMContentLoaded", function () {
   schedule();
 });
 
+
+// On a phone, wide tables show one card per row with each cell's column name before it (ui.css, .table--stack),
+// read from the cell's data-label. Tables of four or more columns drawn without data-label get them here from
+// their column headings; narrower tables fit a phone as they are.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("table.table:not(.table--stack)").forEach(function (table) {
+    var headings = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      return th.textContent.trim();
+    });
+    if (headings.length < 4) {
+      return;
+    }
+    table.querySelectorAll("tbody tr").forEach(function (row) {
+      Array.prototype.forEach.call(row.cells, function (cell, index) {
+        if (!cell.hasAttribute("data-label") && headings[index]) {
+          cell.setAttribute("data-label", headings[index]);
+        }
+      });
+    });
+    table.classList.add("table--stack");
+  });
+});
