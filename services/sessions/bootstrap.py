@@ -19,6 +19,7 @@ from services.sessions import handlers
 from services.sessions.adapters import COLLECTIONS
 from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
+from services.sessions.adapters.risk import RiskWatchRepository
 from services.sessions.adapters.sessions import SessionRepository
 from services.sessions.domain.phases import PhasePlan
 from services.sessions.domain.working_hours import check_working_hours
@@ -66,7 +67,10 @@ def _build(
     stores: StoreFactory, uow: Callable[..., UnitOfWork], env: Mapping[str, str], memory: InMemoryDatabase | None = None
 ) -> Dependencies:
     repos = Repositories(
-        episodes=EpisodeRepository(stores), clinicians=ClinicianRepository(stores), sessions=SessionRepository(stores)
+        episodes=EpisodeRepository(stores),
+        clinicians=ClinicianRepository(stores),
+        sessions=SessionRepository(stores),
+        risk=RiskWatchRepository(stores),
     )
     policy = Policy(check_hours=check_working_hours, phase_plans=phase_plans(env))
     return Dependencies(repos=repos, uow=uow, policy=policy, memory=memory)
@@ -87,6 +91,8 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         "intake.client.registered": partial(handlers.open_episode_for_registered_client, repos=deps.repos),
         "intake.client.admitted": partial(handlers.activate_episode_for_admitted_client, repos=deps.repos),
         "intake.client.updated": partial(handlers.follow_program_correction, repos=deps.repos),
+        "intake.risk.flagged": partial(handlers.watch_risk_flag, repos=deps.repos),
+        "intake.risk.cleared": partial(handlers.watch_risk_cleared, repos=deps.repos),
     }
 
 

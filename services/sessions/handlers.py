@@ -9,12 +9,14 @@ from typing import Any
 
 from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
+from services.sessions.adapters.risk import RiskWatchRepository
 from services.sessions.adapters.sessions import SessionRepository
 from services.sessions.domain.access import Viewer, may_see, visible_clinicians
 from services.sessions.domain.assignment import choose_clinician, has_room
 from services.sessions.domain.clinician import Clinician, HoursCheck
 from services.sessions.domain.episode import Admission, Episode
 from services.sessions.domain.phases import PhasePlan
+from services.sessions.domain.risk_watch import URGENCY_ORDER, OpenFlag
 from shared.envelope import Envelope
 from shared.errors import AlreadyExists, Conflict, Invalid, NotAllowed, NotFound
 from shared.roles import ADMIN, SUPERVISOR
@@ -29,6 +31,7 @@ class Repositories:
     episodes: EpisodeRepository
     clinicians: ClinicianRepository
     sessions: SessionRepository
+    risk: RiskWatchRepository
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,20 @@ def follow_program_correction(event: Envelope, data: dict[str, Any], uow: UnitOf
     uow.commit()
 
 
+def watch_risk_flag(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    watch = repos.risk.get(data["client_id"])
+    watch.flagged(OpenFlag(data["flag_id"], data["urgency"], data["raised_at"]))
+    repos.risk.put(watch, uow)
+    uow.commit()
+
+
+def watch_risk_cleared(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    watch = repos.risk.get(data["client_id"])
+    watch.cleared_flag(data["flag_id"])
+    repos.risk.put(watch, uow)
+    uow.commit()
+
+
 # -- clinicians -------------------------------------------------------------------------------
 def add_clinician(fields: Mapping[str, Any], uow: UnitOfWork, repos: Repositories, policy: Policy) -> Clinician:
     clinician = Clinician.create(fields, policy.check_hours)
@@ -154,7 +171,18 @@ def caseload(viewer: Viewer, repos: Repositories, clinician_id: str | None = Non
         if clinician_id not in allowed:
             raise NotFound("clinician")
         allowed = [clinician_id]
-    return repos.episodes.for_clinicians(allowed)
+    episodes = repos.episodes.for_clinicians(allowed)
+    # Clients with an open risk flag come first, urgent before high, as on every work list here.
+    risk = repos.risk.of_clients([e.client_id for e in episodes])
+    return sorted(
+        episodes, key=lambda e: URGENCY_ORDER.get(risk[e.client_id].worst or "", 9) if e.client_id in risk else 9
+    )
+
+
+def open_risk(client_ids: list[str], repos: Repositories) -> dict[str, str | None]:
+    """The worst open risk flag of each client (None when none is open)."""
+    found = repos.risk.of_clients(client_ids)
+    return {client_id: (found[client_id].worst if client_id in found else None) for client_id in client_ids}
 
 
 def change_episode(

@@ -189,7 +189,7 @@ register(
         schema=RiskFlaggedV1,
         description="Suicide risk was flagged (PHQ-9 item 9 > 0, C-SSRS moderate/high, or by staff); "
         "urgency 'urgent' for C-SSRS high or item 9 >= 2.",
-        consumers=("notifications",),
+        consumers=("notifications", "sessions"),
         example={
             "client_id": CLIENT,
             "flag_id": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",
@@ -206,7 +206,7 @@ register(
         version=1,
         schema=RiskClearedV1,
         description="A clinician or supervisor cleared a risk flag (the reason stays in intake).",
-        consumers=("notifications",),
+        consumers=("notifications", "sessions"),
         example={
             "client_id": CLIENT,
             "flag_id": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",

@@ -2,6 +2,7 @@
 
 from services.sessions.adapters.clinicians import CLINICIANS
 from services.sessions.adapters.episodes import EPISODES
+from services.sessions.adapters.risk import RISK_WATCH
 from services.sessions.adapters.sessions import SESSIONS
 
-COLLECTIONS = (EPISODES, CLINICIANS, SESSIONS)
+COLLECTIONS = (EPISODES, CLINICIANS, SESSIONS, RISK_WATCH)

@@ -16,6 +16,7 @@ from services.sessions.domain.episode import Episode
 from services.sessions.domain.session import Session
 from services.sessions.entrypoints.calendar import calendar_feed
 from services.sessions.entrypoints.schemas import (
+    CaseloadEntrySchema,
     ClinicianChangeSchema,
     ClinicianSchema,
     EpisodeChangeSchema,
@@ -34,6 +35,16 @@ from shared.service import dependencies
 
 episodes_api = Blueprint("episodes", __name__, url_prefix="/api/v1/episodes", description="Treatment episodes")
 clinicians_api = Blueprint("clinicians", __name__, url_prefix="/api/v1/clinicians", description="Clinicians")
+
+
+class CaseloadEntry:
+    """An episode with its client's worst open risk flag, for the caseload list."""
+
+    def __init__(self, episode: Episode, open_risk: str | None) -> None:
+        self.episode, self.open_risk = episode, open_risk
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.episode, name)
 
 
 def viewer() -> Viewer:
@@ -98,10 +109,14 @@ class ClinicianById(MethodView):
 
 @clinicians_api.route("/<clinician_id>/caseload")
 class Caseload(MethodView):
-    @clinicians_api.response(200, EpisodeSchema(many=True))
-    def get(self, clinician_id: str) -> list[Episode]:
-        """A clinician's open episodes (their own; a supervisor their team's; admin anyone's)."""
-        return handlers.caseload(viewer(), dependencies().repos, clinician_id)
+    @clinicians_api.response(200, CaseloadEntrySchema(many=True))
+    def get(self, clinician_id: str) -> list[CaseloadEntry]:
+        """A clinician's open episodes (their own; a supervisor their team's; admin anyone's), clients
+        with an open risk flag first."""
+        repos = dependencies().repos
+        episodes = handlers.caseload(viewer(), repos, clinician_id)
+        risk = handlers.open_risk([e.client_id for e in episodes], repos)
+        return [CaseloadEntry(e, risk[e.client_id]) for e in episodes]
 
 
 sessions_api = Blueprint("sessions", __name__, url_prefix="/api/v1", description="Therapy sessions")

@@ -49,6 +49,12 @@ class EpisodeSchema(Schema):
     closed_at = fields.AwareDateTime(format="iso", allow_none=True)
 
 
+class CaseloadEntrySchema(EpisodeSchema):
+    open_risk = fields.String(
+        allow_none=True, metadata={"description": "The client's worst open risk flag: urgent, high, or null"}
+    )
+
+
 class EpisodeChangeSchema(Schema):
     clinician_id = fields.String(metadata={"description": "Assign or reassign (supervisor, admin)"})
     override = StrictBoolean(

@@ -251,3 +251,17 @@ def test_a_record_names_every_bad_answer_and_needs_an_attended_session(api, deps
     [later] = book(api, episode, datetime.now(UTC) + timedelta(days=2), count=1).get_json()["sessions"]
     early = api.put(f"/api/v1/sessions/{later['id']}/record", json={"phase": "initial"}, headers=ADMIN)
     assert early.status_code == 409
+
+
+def test_the_caseload_lists_clients_at_risk_first_until_their_flag_is_cleared(api, deps):
+    clinician(api, "dr-a", caseload_limit=5)
+    admitted(deps, "c-1", "dr-a")
+    admitted(deps, "c-2", "dr-a")
+    deliver(deps, "intake.risk.flagged", client_id="c-2", flag_id="f-2", urgency="high")
+    dr_a = headers("clinician", "dr-a")
+    caseload = api.get("/api/v1/clinicians/dr-a/caseload", headers=dr_a).get_json()
+    assert [(e["client_id"], e["open_risk"]) for e in caseload] == [("c-2", "high"), ("c-1", None)]
+    deliver(deps, "intake.risk.cleared", client_id="c-2", flag_id="f-2")
+    deliver(deps, "intake.risk.flagged", client_id="c-2", flag_id="f-2", urgency="high")  # late: stays cleared
+    caseload = api.get("/api/v1/clinicians/dr-a/caseload", headers=dr_a).get_json()
+    assert {e["client_id"]: e["open_risk"] for e in caseload} == {"c-1": None, "c-2": None}
