@@ -20,23 +20,33 @@ ALGORITHM = "HS256"
 RouteRoles = Mapping[str, Mapping[str, tuple[str, ...]]]
 
 
+# A token that opens only calendar feeds: calendar apps subscribe by URL and cannot send a
+# header, so such a token rides in the URL (`?access_token=`) and is worth little if it leaks.
+CALENDAR_SCOPE = "calendar"
+
+
 @dataclass(frozen=True)
 class Principal:
     sub: str
     role: str
+    scope: str | None = None  # None: the whole API the role allows
 
 
 class InvalidToken(Exception):
     pass
 
 
-def issue_token(secret: str, sub: str, role: str, ttl: timedelta = timedelta(hours=8)) -> str:
+def issue_token(secret: str, sub: str, role: str, ttl: timedelta = timedelta(hours=8), scope: str | None = None) -> str:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not sub:
         raise ValueError("sub must not be empty")
+    if scope not in (None, CALENDAR_SCOPE):
+        raise ValueError(f"scope must be {CALENDAR_SCOPE} or none")
     now = utcnow()
     claims = {"sub": sub, "role": role, "iat": now, "exp": now + ttl, "iss": ISSUER}
+    if scope:
+        claims["scope"] = scope
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -49,7 +59,8 @@ def decode_token(secret: str, token: str) -> Principal:
         raise InvalidToken(str(error)) from error
     if claims["role"] not in ROLES:
         raise InvalidToken("unknown role")
-    return Principal(sub=str(claims["sub"]), role=str(claims["role"]))
+    scope = claims.get("scope")
+    return Principal(sub=str(claims["sub"]), role=str(claims["role"]), scope=str(scope) if scope else None)
 
 
 def authenticate_request() -> Principal:
@@ -58,13 +69,25 @@ def authenticate_request() -> Principal:
         return current_principal()
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
+    in_url = calendar_feed() and not header and request.args.get("access_token")
+    if in_url:
+        scheme, token = "bearer", str(in_url)
     if scheme.lower() != "bearer" or not token:
         abort(401, message="Missing bearer token: send 'Authorization: Bearer <token>'.")
     try:
-        g.principal = decode_token(current_app.config["JWT_SECRET"], token.strip())
+        principal = decode_token(current_app.config["JWT_SECRET"], token.strip())
     except InvalidToken:
         abort(401, message="Invalid or expired token.")
+    if in_url and principal.scope != CALENDAR_SCOPE:
+        abort(401, message="Only a calendar token may be sent in the URL.")
+    if principal.scope == CALENDAR_SCOPE and not calendar_feed():
+        abort(403, message="A calendar token opens calendar feeds only.")
+    g.principal = principal
     return current_principal()
+
+
+def calendar_feed() -> bool:
+    return request.method in ("GET", "HEAD") and request.path.endswith(".ics")
 
 
 def current_principal() -> Principal:

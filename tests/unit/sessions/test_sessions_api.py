@@ -265,3 +265,19 @@ def test_the_caseload_lists_clients_at_risk_first_until_their_flag_is_cleared(ap
     deliver(deps, "intake.risk.flagged", client_id="c-2", flag_id="f-2", urgency="high")  # late: stays cleared
     caseload = api.get("/api/v1/clinicians/dr-a/caseload", headers=dr_a).get_json()
     assert {e["client_id"]: e["open_risk"] for e in caseload} == {"c-1": None, "c-2": None}
+
+
+def test_a_calendar_app_subscribes_with_a_calendar_token_in_the_url_that_opens_nothing_else(api, deps):
+    from datetime import timedelta as hours
+
+    clinician(api, "dr-a")
+    feed_token = issue_token(SECRET, "dr-a", "clinician", hours(days=365), scope="calendar")
+    assert api.get(f"/api/v1/clinicians/dr-a/calendar.ics?access_token={feed_token}").status_code == 200
+    assert api.get(f"/api/v1/clinicians/dr-b/calendar.ics?access_token={feed_token}").status_code == 404
+    assert (
+        api.get("/api/v1/clinicians/dr-a/caseload", headers={"Authorization": f"Bearer {feed_token}"}).status_code
+        == 403
+    )
+    full_token = issue_token(SECRET, "dr-a", "clinician")
+    assert api.get(f"/api/v1/clinicians/dr-a/calendar.ics?access_token={full_token}").status_code == 401
+    assert api.get(f"/api/v1/clinicians/dr-a/caseload?access_token={feed_token}").status_code == 401
