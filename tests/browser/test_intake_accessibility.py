@@ -85,6 +85,10 @@ def seed(stack: Any) -> Seeded:
         return str(_api(stack, "POST", "/clients", body | extra)["id"])
 
     consent = {"treatment_consent": {"signed_on": yesterday}}
+    # A long unbroken name (they exist) must wrap in its cell, never widen the page.
+    long_name = {"family_name": "Wolfeschlegelsteinhausenbergerdorff" + family}
+    long_flagged = register("Maximiliane", "co_occurring", **long_name)
+    _api(stack, "POST", f"/clients/{long_flagged}/risk-flags", {"urgency": "urgent", "note": "Long-name check."})
     flagged = register("Morgan", "co_occurring", **consent)
     phq9 = _api(
         stack,
