@@ -19,12 +19,13 @@ from services.sessions import handlers
 from services.sessions.adapters import COLLECTIONS
 from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
+from services.sessions.adapters.groups import GroupRepository
 from services.sessions.adapters.risk import RiskWatchRepository
 from services.sessions.adapters.sessions import SessionRepository
 from services.sessions.domain.phases import PhasePlan
 from services.sessions.domain.working_hours import check_working_hours
 from services.sessions.entrypoints.access import ROUTE_ROLES
-from services.sessions.entrypoints.api import clinicians_api, episodes_api, sessions_api
+from services.sessions.entrypoints.api import clinicians_api, episodes_api, groups_api, sessions_api
 from services.sessions.handlers import Policy, Repositories
 from shared.config import Settings
 from shared.consumer import Handler
@@ -71,6 +72,7 @@ def _build(
         clinicians=ClinicianRepository(stores),
         sessions=SessionRepository(stores),
         risk=RiskWatchRepository(stores),
+        groups=GroupRepository(stores),
     )
     policy = Policy(check_hours=check_working_hours, phase_plans=phase_plans(env))
     return Dependencies(repos=repos, uow=uow, policy=policy, memory=memory)
@@ -101,7 +103,7 @@ def create_app(settings: Settings | None = None, deps: Dependencies | None = Non
     app = build_service_app(
         settings,
         title="Sessions API",
-        blueprints=[episodes_api, clinicians_api, sessions_api],
+        blueprints=[episodes_api, clinicians_api, sessions_api, groups_api],
         route_roles=ROUTE_ROLES,
         dependencies=deps or real_dependencies(service_database(settings)),
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
+from services.sessions.adapters.groups import GroupRepository
 from services.sessions.adapters.risk import RiskWatchRepository
 from services.sessions.adapters.sessions import SessionRepository
 from services.sessions.domain.access import Viewer, may_see, visible_clinicians
@@ -32,6 +33,7 @@ class Repositories:
     clinicians: ClinicianRepository
     sessions: SessionRepository
     risk: RiskWatchRepository
+    groups: GroupRepository
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 from services.sessions.domain.access import Viewer, may_see
 from services.sessions.domain.episode import ACTIVE, Episode
 from services.sessions.domain.schedule import ConflictItem, Slot, check_start_window, conflicts, series
-from services.sessions.domain.session import ATTENDED, CANCELLED, NO_SHOW, Session
+from services.sessions.domain.session import ATTENDED, CANCELLED, NO_SHOW, PRE_GROUP, Session
 from services.sessions.domain.session_record import SessionRecord, score_measures
 from services.sessions.domain.working_hours import WorkingHours
 from services.sessions.handlers import Policy, Repositories, get_clinician, get_episode
@@ -33,7 +33,7 @@ def book_series(
         request["start"], request["duration_minutes"], request["count"], request["frequency"], clinician.time_zone
     )
     _refuse_conflicts(slots, episode.client_id, clinician_id, clinician.time_zone, clinician.working_hours, repos)
-    taken = sum(1 for s in repos.sessions.for_episode(episode.id) if s.status != CANCELLED)
+    taken = sum(1 for s in repos.sessions.for_episode(episode.id) if s.status != CANCELLED and s.kind != PRE_GROUP)
     booked = [
         Session.schedule(
             episode_id=episode.id,
@@ -70,7 +70,7 @@ def change_session(
     elif status == ATTENDED:
         session.mark_attended(now)
         episode = repos.episodes.get(session.episode_id)
-        if episode is not None:
+        if episode is not None and session.kind != PRE_GROUP:  # the pre-group meeting is not a course session
             episode.record_attendance(policy.plan_for(episode.program), now)
             repos.episodes.save(episode, uow)
     elif status == NO_SHOW:
@@ -152,24 +152,37 @@ def _reschedule(session: Session, new_start: datetime, now: datetime, repos: Rep
 
 def _refuse_conflicts(
     slots: list[Slot],
-    client_id: str,
+    client_id: str | None,
     clinician_id: str,
     time_zone: str,
     working_hours: dict[str, list[list[str]]],
     repos: Repositories,
     except_id: str | None = None,
+    except_group: str | None = None,
 ) -> None:
-    first, last = min(s.start for s in slots), max(s.end for s in slots)
-    found = conflicts(
-        slots,
-        repos.sessions.busy("clinician_id", clinician_id, first, last, except_id),
-        repos.sessions.busy("client_id", client_id, first, last, except_id),
-        WorkingHours.parse(working_hours),
-        time_zone,
-    )
+    found = find_conflicts(slots, client_id, clinician_id, time_zone, working_hours, repos, except_id, except_group)
     if found:
-        raise Conflict("Nothing was booked: some sessions would clash.", conflicts=_conflict_list(found))
+        raise Conflict("Nothing was booked: some sessions would clash.", conflicts=conflict_list(found))
 
 
-def _conflict_list(found: list[ConflictItem]) -> list[dict[str, str]]:
+def find_conflicts(
+    slots: list[Slot],
+    client_id: str | None,
+    clinician_id: str,
+    time_zone: str,
+    working_hours: dict[str, list[list[str]]],
+    repos: Repositories,
+    except_id: str | None = None,
+    except_group: str | None = None,
+) -> list[ConflictItem]:
+    """Every clash of `slots` with the clinician's sessions and group meetings, the client's
+    sessions, and the clinician's working hours."""
+    first, last = min(s.start for s in slots), max(s.end for s in slots)
+    clinician_busy = repos.sessions.busy("clinician_id", clinician_id, first, last, except_id, except_group)
+    clinician_busy += repos.groups.meeting_slots(clinician_id, first, last, except_group)
+    client_busy = repos.sessions.busy("client_id", client_id, first, last, except_id) if client_id else []
+    return conflicts(slots, clinician_busy, client_busy, WorkingHours.parse(working_hours), time_zone)
+
+
+def conflict_list(found: list[ConflictItem]) -> list[dict[str, str]]:
     return [{"start": item.start.isoformat(), "reason": item.reason} for item in found]

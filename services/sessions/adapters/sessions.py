@@ -33,6 +33,9 @@ class SessionRepository:
     def get(self, session_id: str) -> Session | None:
         return self.documents.get(session_id)
 
+    def of_group(self, group_id: str) -> list[Session]:
+        return self.documents.find({"group_id": group_id}, sort=[("start", ASCENDING)])
+
     def for_episode(self, episode_id: str) -> list[Session]:
         return self.documents.find({"episode_id": episode_id}, sort=[("start", ASCENDING)])
 
@@ -41,7 +44,20 @@ class SessionRepository:
         query = {"clinician_id": clinician_id, "start": {"$lt": end}, "end": {"$gt": start}}
         return self.documents.find(query, sort=[("start", ASCENDING)])
 
-    def busy(self, field: str, who: str, start: datetime, end: datetime, except_id: str | None = None) -> list[Slot]:
-        """When `who` (a clinician_id or client_id) is already booked within [start, end)."""
+    def busy(
+        self,
+        field: str,
+        who: str,
+        start: datetime,
+        end: datetime,
+        except_id: str | None = None,
+        except_group: str | None = None,
+    ) -> list[Slot]:
+        """When `who` (a clinician_id or client_id) is already booked within [start, end); the
+        session being moved, or the group being booked, does not count against itself."""
         query = {field: who, "status": {"$ne": CANCELLED}, "start": {"$lt": end}, "end": {"$gt": start}}
-        return [s.slot for s in self.documents.find(query) if s.id != except_id]
+        return [
+            s.slot
+            for s in self.documents.find(query)
+            if s.id != except_id and (except_group is None or s.group_id != except_group)
+        ]

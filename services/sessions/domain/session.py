@@ -37,6 +37,7 @@ BY_CLIENT, BY_CLINIC = "client", "clinic"
 CANCELLED_BY = (BY_CLIENT, BY_CLINIC)
 # Less notice than this makes a cancellation late (exactly 24 hours is in time).
 LATE_CANCELLATION_NOTICE = timedelta(hours=24)
+COURSE, GROUP, PRE_GROUP = "course", "group", "pre_group"  # what a session is (see Session.kind)
 
 # How a finished status reads in "This session is ...: only a scheduled session can be ...".
 _FINISHED = {ATTENDED: "already marked attended", NO_SHOW: "already marked a no-show", CANCELLED: "cancelled"}
@@ -74,6 +75,9 @@ class Session(Aggregate):
     version: int = 0
     group_id: str | None = None
     record: SessionRecord | None = None
+    # "course": one of the episode's numbered IPT sessions; "group": the member's place at a group
+    # meeting (also a course session); "pre_group": the individual meeting before a group starts.
+    kind: str = "course"
 
     @classmethod
     def schedule(
@@ -87,6 +91,7 @@ class Session(Aggregate):
         end: datetime,
         modality: str,
         group_id: str | None = None,
+        kind: str = "course",
     ) -> Session:
         """Books a session (conflicts and the start window are the caller's to check first, with
         `schedule.conflicts` and `schedule.check_start_window`: a course begun on paper may have
@@ -104,6 +109,7 @@ class Session(Aggregate):
             modality=modality,
             status=SCHEDULED,
             group_id=group_id,
+            kind=kind,
         )
         session.raise_event(SessionScheduled(**session._facts()))
         return session

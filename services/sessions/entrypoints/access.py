@@ -21,4 +21,7 @@ ROUTE_ROLES: RouteRoles = {
     "sessions.EpisodeSessions": {"POST": CLINICAL, "GET": CLINICAL},
     "sessions.SessionById": {"GET": CLINICAL, "PATCH": CLINICAL},
     "sessions.SessionRecordView": {"PUT": (CLINICIAN, SUPERVISOR, ADMIN)},
+    "groups.Groups": {"POST": CLINICAL, "GET": CLINICAL},
+    "groups.GroupById": {"GET": CLINICAL},
+    "groups.GroupMembers": {"POST": CLINICAL},
 }

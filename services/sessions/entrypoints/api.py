@@ -9,10 +9,11 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from services.sessions import handlers, scheduling
+from services.sessions import groups, handlers, scheduling
 from services.sessions.domain.access import Viewer
 from services.sessions.domain.clinician import Clinician
 from services.sessions.domain.episode import Episode
+from services.sessions.domain.group import Group
 from services.sessions.domain.session import Session
 from services.sessions.entrypoints.calendar import calendar_feed
 from services.sessions.entrypoints.schemas import (
@@ -22,6 +23,10 @@ from services.sessions.entrypoints.schemas import (
     EpisodeChangeSchema,
     EpisodeQuery,
     EpisodeSchema,
+    GroupRequestSchema,
+    GroupSchema,
+    MembershipSchema,
+    NewMemberSchema,
     RangeQuery,
     SeriesRequestSchema,
     SeriesSchema,
@@ -187,3 +192,43 @@ class Calendar(MethodView):
             clinician_id, now - timedelta(days=30), now + timedelta(days=365), viewer(), dependencies().repos
         )
         return Response(calendar_feed(clinician_id, sessions, now), mimetype="text/calendar")
+
+
+groups_api = Blueprint("groups", __name__, url_prefix="/api/v1/groups", description="Group IPT")
+
+
+@groups_api.route("")
+class Groups(MethodView):
+    @groups_api.arguments(GroupRequestSchema)
+    @groups_api.response(201, GroupSchema)
+    def post(self, body: dict[str, Any]) -> Group:
+        """Set up a group: program, clinician, co-facilitator, capacity, and its meetings as a series
+        (409 `{"conflicts": [...]}` when a meeting clashes for either facilitator)."""
+        deps = dependencies()
+        return groups.create_group(body, viewer(), utcnow(), deps.uow(), deps.repos)
+
+    @groups_api.response(200, GroupSchema(many=True))
+    def get(self) -> list[Group]:
+        """The groups the caller leads or co-facilitates (a supervisor's team's; admin all)."""
+        return groups.list_groups(viewer(), dependencies().repos)
+
+
+@groups_api.route("/<group_id>")
+class GroupById(MethodView):
+    @groups_api.response(200, GroupSchema)
+    def get(self, group_id: str) -> Group:
+        """One group with its meetings and members."""
+        return groups.get_group(group_id, viewer(), dependencies().repos)
+
+
+@groups_api.route("/<group_id>/members")
+class GroupMembers(MethodView):
+    @groups_api.arguments(NewMemberSchema)
+    @groups_api.response(201, MembershipSchema)
+    def post(self, body: dict[str, Any], group_id: str) -> dict[str, Any]:
+        """Take an admitted client's episode into the group (409 when full or the program differs):
+        their place at every meeting to come, and the pre-group meeting when `pre_group_start` is given.
+        Attendance is then recorded per member on their sessions."""
+        deps = dependencies()
+        group, booked = groups.add_member(group_id, body, viewer(), utcnow(), deps.uow(), deps.repos)
+        return {"group": group, "sessions": booked}

@@ -5,7 +5,15 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from shared.fields import StrictBoolean
-from shared.vocabulary import CLOSED_REASONS, FREQUENCIES, MODALITIES, PHASES, PROBLEM_AREAS, SESSION_STATUSES
+from shared.vocabulary import (
+    CLOSED_REASONS,
+    FREQUENCIES,
+    MODALITIES,
+    PHASES,
+    PROBLEM_AREAS,
+    PROGRAMS,
+    SESSION_STATUSES,
+)
 
 WORKING_HOURS_EXAMPLE = {"monday": [["09:00", "17:00"]], "tuesday": [["09:00", "12:00"], ["13:00", "17:00"]]}
 
@@ -111,6 +119,7 @@ class SessionSchema(Schema):
     cancelled_by = fields.String(allow_none=True)
     late_cancellation = fields.Boolean()
     group_id = fields.String(allow_none=True)
+    kind = fields.String(metadata={"description": "course, group (a member's place at a group meeting) or pre_group"})
     record = fields.Nested("SessionRecordOutSchema", allow_none=True)
 
 
@@ -161,3 +170,53 @@ class SessionChangeSchema(Schema):
 class RangeQuery(Schema):
     from_ = fields.AwareDateTime(required=True, format="iso", data_key="from")
     to = fields.AwareDateTime(required=True, format="iso")
+
+
+class GroupRequestSchema(SeriesRequestSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    program = fields.String(required=True, validate=validate.OneOf(PROGRAMS))
+    clinician_id = fields.String(required=True)
+    co_facilitator_id = fields.String(load_default=None, allow_none=True)
+    capacity = fields.Integer(required=True, strict=True, metadata={"description": "2 to 12 places"})
+    count = fields.Integer(load_default=12, strict=True, metadata={"description": "8 to 16 meetings is usual"})
+
+
+class MeetingSchema(Schema):
+    number = fields.Integer()
+    start = fields.AwareDateTime(format="iso")
+    end = fields.AwareDateTime(format="iso")
+
+
+class MemberSchema(Schema):
+    episode_id = fields.String()
+    client_id = fields.String()
+    joined_at = fields.AwareDateTime(format="iso")
+    pre_group_session_id = fields.String(allow_none=True)
+
+
+class GroupSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    program = fields.String()
+    clinician_id = fields.String()
+    co_facilitator_id = fields.String(allow_none=True)
+    capacity = fields.Integer()
+    places_left = fields.Integer()
+    modality = fields.String()
+    meetings = fields.List(fields.Nested(MeetingSchema))
+    members = fields.List(fields.Nested(MemberSchema))
+
+
+class NewMemberSchema(Schema):
+    episode_id = fields.String(required=True)
+    pre_group_start = fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        format="iso",
+        metadata={"description": "Book the individual pre-group meeting (50 minutes) at this time"},
+    )
+
+
+class MembershipSchema(Schema):
+    group = fields.Nested(GroupSchema)
+    sessions = fields.List(fields.Nested(SessionSchema))

@@ -14,7 +14,10 @@ from shared.contracts import contract_for, read_incoming
 from shared.envelope import Envelope
 
 SECRET = "unit-test-secret-that-is-long-enough-for-hs256"
-ALL_DAY = {day: [["00:00", "23:59"]] for day in ("monday", "tuesday", "wednesday", "thursday", "friday")}
+# Every day, all day: these tests book relative to now, so must pass on any day of the week.
+ALL_DAY = {
+    day: [["00:00", "23:59"]] for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+}
 
 
 def headers(role: str, sub: str) -> dict[str, str]:
@@ -49,6 +52,12 @@ def clinician(api: FlaskClient, cid: str, **changes) -> dict:
     response = api.post("/api/v1/clinicians", json=body | changes, headers=ADMIN)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
+
+
+def next_ten_oclock() -> datetime:
+    now = datetime.now(UTC)
+    ten = now.replace(hour=10, minute=0, second=0, microsecond=0)
+    return ten if ten > now else ten + timedelta(days=1)
 
 
 def deliver(deps, type_: str, **changes) -> None:
@@ -183,7 +192,7 @@ def test_a_course_is_booked_double_booking_is_refused_and_attendance_moves_the_p
 def test_attendance_before_the_start_and_late_cancellations(api, deps):
     clinician(api, "dr-a")
     episode = admitted(deps, "c-1", "dr-a")
-    soon = (datetime.now(UTC) + timedelta(hours=3)).replace(second=0, microsecond=0)
+    soon = next_ten_oclock()  # always within 24 h and ahead, and never across midnight
     [session] = book(api, episode, soon, count=1).get_json()["sessions"]
     early = api.patch(f"/api/v1/sessions/{session['id']}", json={"status": "attended"}, headers=ADMIN)
     assert early.status_code == 409
@@ -196,7 +205,7 @@ def test_attendance_before_the_start_and_late_cancellations(api, deps):
 def test_the_calendar_feed_names_no_client(api, deps):
     clinician(api, "dr-a")
     episode = admitted(deps, "c-1", "dr-a")
-    book(api, episode, datetime.now(UTC) + timedelta(days=1), count=2)
+    book(api, episode, next_ten_oclock() + timedelta(days=1), count=2)
     feed = api.get("/api/v1/clinicians/dr-a/calendar.ics", headers=headers("clinician", "dr-a"))
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
     text = feed.get_data(as_text=True)
@@ -210,7 +219,7 @@ PHQ9_ITEM9 = {"instrument": "phq9", "answers": [1, 1, 1, 1, 0, 0, 0, 0, 1], "ext
 def attended_session(api, deps) -> dict:
     clinician(api, "dr-a")
     episode = admitted(deps, "c-1", "dr-a")
-    [session] = book(api, episode, datetime.now(UTC) - timedelta(days=1), count=1).get_json()["sessions"]
+    [session] = book(api, episode, next_ten_oclock() - timedelta(days=2), count=1).get_json()["sessions"]
     assert api.patch(f"/api/v1/sessions/{session['id']}", json={"status": "attended"}, headers=ADMIN).status_code == 200
     return session
 
@@ -248,7 +257,7 @@ def test_a_record_names_every_bad_answer_and_needs_an_attended_session(api, deps
     errors = refused.get_json()["errors"]["json"]
     assert "measures.0.answers.3" in errors and "measures.1.instrument" in errors
     episode = deps.repos.episodes.for_client("c-1")[0].id
-    [later] = book(api, episode, datetime.now(UTC) + timedelta(days=2), count=1).get_json()["sessions"]
+    [later] = book(api, episode, next_ten_oclock() + timedelta(days=2), count=1).get_json()["sessions"]
     early = api.put(f"/api/v1/sessions/{later['id']}/record", json={"phase": "initial"}, headers=ADMIN)
     assert early.status_code == 409
 
@@ -281,3 +290,79 @@ def test_a_calendar_app_subscribes_with_a_calendar_token_in_the_url_that_opens_n
     full_token = issue_token(SECRET, "dr-a", "clinician")
     assert api.get(f"/api/v1/clinicians/dr-a/calendar.ics?access_token={full_token}").status_code == 401
     assert api.get(f"/api/v1/clinicians/dr-a/caseload?access_token={feed_token}").status_code == 401
+
+
+def group_body(start: datetime, **changes) -> dict:
+    return {
+        "name": "Tuesday group",
+        "program": "co_occurring",
+        "clinician_id": "dr-a",
+        "co_facilitator_id": "dr-b",
+        "capacity": 2,
+        "start": start.isoformat(),
+        "duration_minutes": 90,
+        "count": 8,
+        "frequency": "weekly",
+        "modality": "in_person",
+    } | changes
+
+
+def test_a_group_takes_members_until_full_and_each_has_a_place_at_every_meeting(api, deps):
+    clinician(api, "dr-a", caseload_limit=10)
+    clinician(api, "dr-b", caseload_limit=10)
+    start = (datetime.now(UTC) + timedelta(days=7)).replace(hour=15, minute=0, second=0, microsecond=0)
+    created = api.post("/api/v1/groups", json=group_body(start), headers=SUPERVISOR)
+    assert created.status_code == 201, created.get_json()
+    group = created.get_json()
+    assert len(group["meetings"]) == 8 and group["places_left"] == 2
+    episodes = [admitted(deps, f"c-{n}", "dr-a") for n in range(3)]
+    pre_group = (start - timedelta(days=3)).isoformat()
+    joined = api.post(
+        f"/api/v1/groups/{group['id']}/members",
+        json={"episode_id": episodes[0], "pre_group_start": pre_group},
+        headers=SUPERVISOR,
+    )
+    assert joined.status_code == 201, joined.get_json()
+    kinds = [s["kind"] for s in joined.get_json()["sessions"]]
+    assert kinds == ["group"] * 8 + ["pre_group"]
+    assert joined.get_json()["group"]["members"][0]["pre_group_session_id"] is not None
+    second = api.post(f"/api/v1/groups/{group['id']}/members", json={"episode_id": episodes[1]}, headers=SUPERVISOR)
+    assert second.status_code == 201  # two members' places at the same meeting do not clash
+    full = api.post(f"/api/v1/groups/{group['id']}/members", json={"episode_id": episodes[2]}, headers=SUPERVISOR)
+    assert full.status_code == 409 and "full" in full.get_json()["message"]
+
+
+def test_a_group_refuses_another_program_and_clashing_meetings(api, deps):
+    clinician(api, "dr-a", programs=["co_occurring", "mental_health"], caseload_limit=10)
+    clinician(api, "dr-b", caseload_limit=10)
+    start = (datetime.now(UTC) + timedelta(days=7)).replace(hour=15, minute=0, second=0, microsecond=0)
+    group = api.post("/api/v1/groups", json=group_body(start, program="mental_health"), headers=SUPERVISOR).get_json()
+    episode = admitted(deps, "c-1", "dr-a")  # co_occurring
+    refused = api.post(f"/api/v1/groups/{group['id']}/members", json={"episode_id": episode}, headers=SUPERVISOR)
+    assert refused.status_code == 409 and "program" in refused.get_json()["message"]
+    clash = api.post(
+        "/api/v1/groups", json=group_body(start + timedelta(minutes=30), name="Overlap"), headers=SUPERVISOR
+    )
+    assert clash.status_code == 409 and clash.get_json()["conflicts"][0]["reason"] == "clinician_double_booked"
+    individual = book(api, episode, start, count=1)  # dr-a's own client, at the group's time
+    assert individual.status_code == 409
+
+
+def test_attendance_is_recorded_per_member_and_moves_each_members_course(api, deps, monkeypatch):
+    from services.sessions.entrypoints import api as routes
+
+    now = datetime(2026, 12, 2, 16, 0, tzinfo=UTC)  # a fixed clock: meeting 1 (15:30-17:00) is under way
+    monkeypatch.setattr(routes, "utcnow", lambda: now)
+    clinician(api, "dr-a", caseload_limit=10)
+    clinician(api, "dr-b", caseload_limit=10)
+    start = now - timedelta(minutes=30)
+    group = api.post("/api/v1/groups", json=group_body(start), headers=SUPERVISOR).get_json()
+    first, second = admitted(deps, "c-1", "dr-a"), admitted(deps, "c-2", "dr-a")
+    for episode in (first, second):
+        api.post(f"/api/v1/groups/{group['id']}/members", json={"episode_id": episode}, headers=SUPERVISOR)
+    meeting_one = [s for s in deps.repos.sessions.of_group(group["id"]) if s.number == 1]
+    attended = {s.episode_id: s for s in meeting_one}
+    api.patch(f"/api/v1/sessions/{attended[first].id}", json={"status": "attended"}, headers=ADMIN)
+    api.patch(f"/api/v1/sessions/{attended[second].id}", json={"status": "no_show"}, headers=ADMIN)
+    assert deps.repos.episodes.get(first).attended_sessions == 1
+    assert deps.repos.episodes.get(second).attended_sessions == 0
