@@ -283,7 +283,8 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Conflict)
     def conflict(error: Conflict) -> tuple[Response, int]:
-        return jsonify(code=409, status="Conflict", message=str(error), **error.details), 409
+        # The details come first, so none of them can replace (or clash with) the standard fields.
+        return jsonify({**error.details, "code": 409, "status": "Conflict", "message": str(error)}), 409
 
     @app.errorhandler(Invalid)
     def invalid(error: Invalid) -> tuple[Response, int]:

@@ -26,37 +26,18 @@ def program_report(enrolments: EnrolmentRepository) -> dict[str, Any]:
 
 
 def record_measure(event: Envelope, data: dict[str, Any], uow: UnitOfWork, measures: MeasureRepository) -> None:
-    measures.put(
-        Measure(
-            screening_id=data["screening_id"],
-            client_id=data["client_id"],
-            instrument=data["instrument"],
-            version=data["version"],
-            total=data["total"],
-            severity=data["severity"],
-            positive=data["positive"],
-            administered_at=data["administered_at"],
-        ),
-        uow,
-    )
-    uow.commit()
+    """A screening scored at intake."""
+    _record(data["screening_id"], data, uow, measures)
 
 
 def record_session_measure(event: Envelope, data: dict[str, Any], uow: UnitOfWork, measures: MeasureRepository) -> None:
     """A measure given in a session; a corrected one replaces it (same measure id)."""
-    measures.put(
-        Measure(
-            screening_id=data["measure_id"],
-            client_id=data["client_id"],
-            instrument=data["instrument"],
-            version=data["version"],
-            total=data["total"],
-            severity=data["severity"],
-            positive=data["positive"],
-            administered_at=data["administered_at"],
-        ),
-        uow,
-    )
+    _record(data["measure_id"], data, uow, measures)
+
+
+def _record(measure_id: str, data: dict[str, Any], uow: UnitOfWork, measures: MeasureRepository) -> None:
+    fields = ("client_id", "instrument", "version", "total", "severity", "positive", "administered_at")
+    measures.put(Measure(screening_id=measure_id, **{name: data[name] for name in fields}), uow)
     uow.commit()
 
 

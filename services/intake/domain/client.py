@@ -107,18 +107,9 @@ class Client(Aggregate):
     def register(cls, registration: Registration, by: str, now: datetime) -> Client:
         check_registration(registration, today=now.date())
         client = cls(id=str(uuid.uuid4()), registration=registration, registered_at=now, registered_by=by)
-        reg = registration
         client.raise_event(
             events.ClientRegistered(
-                client_id=client.id,
-                given_name=reg.given_name,
-                family_name=reg.family_name,
-                date_of_birth=reg.date_of_birth,
-                program=reg.program,
-                contact=events.ContactDetails(email=reg.contact.email, phone=reg.contact.phone),
-                preferred_channel=reg.preferred_channel,
-                registered_at=now,
-                registered_by=by,
+                client_id=client.id, **_published(registration), registered_at=now, registered_by=by
             )
         )
         return client
@@ -143,17 +134,11 @@ class Client(Aggregate):
         check_registration(updated, today=now.date())
         self.registration = updated
         self.corrections.append(Correction(changed, by, now))
-        reg = updated
         self.raise_event(
             events.ClientUpdated(
                 client_id=self.id,
                 changed_fields=changed,
-                given_name=reg.given_name,
-                family_name=reg.family_name,
-                date_of_birth=reg.date_of_birth,
-                program=reg.program,
-                contact=events.ContactDetails(email=reg.contact.email, phone=reg.contact.phone),
-                preferred_channel=reg.preferred_channel,
+                **_published(updated),
                 registered_at=self.registered_at,
                 updated_at=now,
                 updated_by=by,
@@ -346,6 +331,18 @@ class Client(Aggregate):
         errors = self._area_errors(areas, policy)
         if errors:
             raise Invalid(errors)
+
+
+def _published(reg: Registration) -> dict[str, Any]:
+    """The registration details other services are told (sex at birth and referral stay here)."""
+    return {
+        "given_name": reg.given_name,
+        "family_name": reg.family_name,
+        "date_of_birth": reg.date_of_birth,
+        "program": reg.program,
+        "contact": events.ContactDetails(email=reg.contact.email, phone=reg.contact.phone),
+        "preferred_channel": reg.preferred_channel,
+    }
 
 
 def _focus(area: ProblemArea) -> events.FocusArea:

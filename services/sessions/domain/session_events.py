@@ -2,8 +2,7 @@
 
 Every event carries what a reminder or a caseload view needs without asking back: the session,
 its episode, client and clinician, its number, its UTC start and end, and how it is held. The
-fields are spelled out in each class, in contract order, rather than inherited, so each reads
-like the contract it must match.
+common fields come first, in contract order; an event adds its own after them.
 """
 
 from __future__ import annotations
@@ -15,8 +14,7 @@ from shared.domain import DomainEvent
 
 
 @dataclass(frozen=True)
-class SessionScheduled(DomainEvent):
-    TYPE = "sessions.session.scheduled"
+class SessionEvent(DomainEvent):
     session_id: str
     episode_id: str
     client_id: str
@@ -28,62 +26,35 @@ class SessionScheduled(DomainEvent):
 
 
 @dataclass(frozen=True)
-class SessionRescheduled(DomainEvent):
+class SessionScheduled(SessionEvent):
+    TYPE = "sessions.session.scheduled"
+
+
+@dataclass(frozen=True)
+class SessionRescheduled(SessionEvent):
     """`start` and `end` are the new times; `previous_start` the one a reminder was set for."""
 
     TYPE = "sessions.session.rescheduled"
-    session_id: str
-    episode_id: str
-    client_id: str
-    clinician_id: str
-    number: int
-    start: datetime
-    end: datetime
-    modality: str
     previous_start: datetime
 
 
 @dataclass(frozen=True)
-class SessionCancelled(DomainEvent):
+class SessionCancelled(SessionEvent):
     """`late_cancellation`: less than 24 hours' notice, whoever cancelled (`cancelled_by`)."""
 
     TYPE = "sessions.session.cancelled"
-    session_id: str
-    episode_id: str
-    client_id: str
-    clinician_id: str
-    number: int
-    start: datetime
-    end: datetime
-    modality: str
     cancelled_by: str
     late_cancellation: bool
 
 
 @dataclass(frozen=True)
-class SessionAttended(DomainEvent):
+class SessionAttended(SessionEvent):
     TYPE = "sessions.session.attended"
-    session_id: str
-    episode_id: str
-    client_id: str
-    clinician_id: str
-    number: int
-    start: datetime
-    end: datetime
-    modality: str
 
 
 @dataclass(frozen=True)
-class SessionNoShow(DomainEvent):
+class SessionNoShow(SessionEvent):
     TYPE = "sessions.session.no_show"
-    session_id: str
-    episode_id: str
-    client_id: str
-    clinician_id: str
-    number: int
-    start: datetime
-    end: datetime
-    modality: str
 
 
 @dataclass(frozen=True)

@@ -97,3 +97,34 @@ def test_a_fresh_app_shows_every_route_series_at_zero_before_any_request(setting
     labels = '{endpoint="/api/v1/episodes",method="GET",service="fresh-sessions-app"}'
     assert f"http_request_duration_seconds_count{labels} 0.0" in body
     assert f"http_errors_total{labels} 0.0" in body
+
+
+def test_a_conflicts_details_never_replace_the_standard_fields(settings_for):
+    from flask_smorest import Blueprint
+
+    from shared.errors import Conflict
+
+    blueprint = Blueprint("clash", __name__, url_prefix="/api/v1/clash")
+
+    @blueprint.route("")
+    def clash():
+        raise Conflict("It clashes.", status="cancelled", conflicts=[{"start": "x"}])
+
+    app = create_base_app(
+        settings_for("intake"),
+        title="T",
+        blueprints=[blueprint],
+        readiness={},
+        route_roles={"clash.clash": {"GET": ("admin",)}},
+    )
+    from shared.auth import issue_token
+
+    token = issue_token(app.config["JWT_SECRET"], "a", "admin")
+    response = app.test_client().get("/api/v1/clash", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 409
+    assert response.get_json() == {
+        "code": 409,
+        "status": "Conflict",
+        "message": "It clashes.",
+        "conflicts": [{"start": "x"}],
+    }

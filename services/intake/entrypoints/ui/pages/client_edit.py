@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 
 from services.intake import handlers
-from services.intake.domain.client import Client
+from services.intake.domain.client import ADMITTED, Client
 from services.intake.entrypoints import commands
 from services.intake.entrypoints.schemas import CorrectClientSchema
 from services.intake.entrypoints.ui.blueprint import page, ui
@@ -17,6 +17,7 @@ from services.intake.entrypoints.ui.forms.registration import REGISTRATION_ORDER
 from services.intake.entrypoints.ui.pages.client_record import back_to_client
 from services.intake.entrypoints.ui.wording import word
 from shared.service import dependencies
+from shared.vocabulary import PART2_CONSENT
 
 
 @ui.route("/clients/<client_id>/edit", methods=["GET", "POST"])
@@ -43,8 +44,8 @@ def edit_client(client_id: str) -> Any:
 
 def program_locked(client: Client) -> bool:
     """The program may be corrected only before admission and with no Part 2 consent on record."""
-    part2 = any(c.kind == "part2_disclosure" and c.revoked_at is None for c in client.consents)
-    return client.status == "admitted" or part2
+    part2 = any(c.kind == PART2_CONSENT and c.revoked_at is None for c in client.consents)
+    return client.status == ADMITTED or part2
 
 
 def _form(client: Client, status: int, values: dict[str, Any], errors: Errors, duplicates: list[Client]) -> Any:
