@@ -21,6 +21,7 @@ from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
 from services.sessions.adapters.groups import GroupRepository
 from services.sessions.adapters.risk import RiskWatchRepository
+from services.sessions.adapters.scores import ScoreRepository
 from services.sessions.adapters.sessions import SessionRepository
 from services.sessions.domain.phases import PhasePlan
 from services.sessions.domain.working_hours import check_working_hours
@@ -73,6 +74,7 @@ def _build(
         sessions=SessionRepository(stores),
         risk=RiskWatchRepository(stores),
         groups=GroupRepository(stores),
+        scores=ScoreRepository(stores),
     )
     policy = Policy(check_hours=check_working_hours, phase_plans=phase_plans(env))
     return Dependencies(repos=repos, uow=uow, policy=policy, memory=memory)
@@ -95,6 +97,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         "intake.client.updated": partial(handlers.follow_program_correction, repos=deps.repos),
         "intake.risk.flagged": partial(handlers.watch_risk_flag, repos=deps.repos),
         "intake.risk.cleared": partial(handlers.watch_risk_cleared, repos=deps.repos),
+        "intake.screening.completed": partial(handlers.remember_screening_score, repos=deps.repos),
     }
 
 

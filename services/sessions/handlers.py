@@ -11,6 +11,7 @@ from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
 from services.sessions.adapters.groups import GroupRepository
 from services.sessions.adapters.risk import RiskWatchRepository
+from services.sessions.adapters.scores import ScoreRepository
 from services.sessions.adapters.sessions import SessionRepository
 from services.sessions.domain.access import Viewer, may_see, visible_clinicians
 from services.sessions.domain.assignment import choose_clinician, has_room
@@ -18,6 +19,8 @@ from services.sessions.domain.clinician import Clinician, HoursCheck
 from services.sessions.domain.episode import Admission, Episode
 from services.sessions.domain.phases import PhasePlan
 from services.sessions.domain.risk_watch import URGENCY_ORDER, OpenFlag
+from services.sessions.domain.scores import CHARTED, Score
+from shared.charts.trajectory import Point, Series, trajectory_svg
 from shared.envelope import Envelope
 from shared.errors import AlreadyExists, Conflict, Invalid, NotAllowed, NotFound
 from shared.roles import ADMIN, SUPERVISOR
@@ -34,6 +37,7 @@ class Repositories:
     sessions: SessionRepository
     risk: RiskWatchRepository
     groups: GroupRepository
+    scores: ScoreRepository
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,17 @@ def watch_risk_cleared(event: Envelope, data: dict[str, Any], uow: UnitOfWork, r
     uow.commit()
 
 
+def remember_screening_score(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """A screening scored at intake, for the client's chart (scores only; the answers stay there)."""
+    if data["total"] is not None:
+        history = repos.scores.get(data["client_id"])
+        history.record(
+            Score(data["screening_id"], data["instrument"], data["total"], data["severity"], data["administered_at"])
+        )
+        repos.scores.put(history, uow)
+    uow.commit()
+
+
 # -- clinicians -------------------------------------------------------------------------------
 def add_clinician(fields: Mapping[str, Any], uow: UnitOfWork, repos: Repositories, policy: Policy) -> Clinician:
     clinician = Clinician.create(fields, policy.check_hours)
@@ -179,6 +194,33 @@ def caseload(viewer: Viewer, repos: Repositories, clinician_id: str | None = Non
     return sorted(
         episodes, key=lambda e: URGENCY_ORDER.get(risk[e.client_id].worst or "", 9) if e.client_id in risk else 9
     )
+
+
+def trajectory(episode_id: str, viewer: Viewer, repos: Repositories) -> str:
+    """The client's PHQ-9 and GAD-7 over the course as an SVG (intake screenings at session 0)."""
+    episode = get_episode(episode_id, viewer, repos)
+    history = repos.scores.get(episode.client_id)
+    series = [Series(instrument, [_point(score) for score in history.of(instrument)]) for instrument in CHARTED]
+    return trajectory_svg(
+        series,
+        title="PHQ-9 and GAD-7 over the course",
+        x_label="Session (0: at intake)",
+        chart_id=f"chart-{episode.id[:8]}",
+    )
+
+
+def _point(score: Score) -> Point:
+    when = score.at.date().isoformat()
+    label = f"Session {score.session_number}, {when}" if score.session_number else f"At intake, {when}"
+    return Point(score.session_number or 0, score.total, label)
+
+
+def latest_scores(client_ids: list[str], repos: Repositories) -> dict[str, dict[str, Score | None]]:
+    histories = repos.scores.of_clients(client_ids)
+    return {
+        client_id: {i: histories[client_id].latest(i) if client_id in histories else None for i in CHARTED}
+        for client_id in client_ids
+    }
 
 
 def open_risk(client_ids: list[str], repos: Repositories) -> dict[str, str | None]:

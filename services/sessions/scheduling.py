@@ -12,6 +12,7 @@ from typing import Any
 from services.sessions.domain.access import Viewer, may_see
 from services.sessions.domain.episode import ACTIVE, Episode
 from services.sessions.domain.schedule import ConflictItem, Slot, check_start_window, conflicts, series
+from services.sessions.domain.scores import Score
 from services.sessions.domain.session import ATTENDED, CANCELLED, NO_SHOW, PRE_GROUP, Session
 from services.sessions.domain.session_record import SessionRecord, score_measures
 from services.sessions.domain.working_hours import WorkingHours
@@ -101,6 +102,20 @@ def document_session(
     )
     session.document(record)
     repos.sessions.save(session, uow)
+    history = repos.scores.get(session.client_id)
+    for measure in record.measures:
+        if measure.total is not None:
+            history.record(
+                Score(
+                    measure.id,
+                    measure.instrument,
+                    measure.total,
+                    measure.severity,
+                    measure.administered_at,
+                    session.number,
+                )
+            )
+    repos.scores.put(history, uow)
     uow.commit()
     return session
 

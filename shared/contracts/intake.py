@@ -169,7 +169,7 @@ register(
         version=1,
         schema=ScreeningCompletedV1,
         description="A screening instrument was scored (scores only; answers stay in intake).",
-        consumers=("outcomes",),
+        consumers=("outcomes", "sessions"),
         example={
             "client_id": CLIENT,
             "screening_id": "2d0e4f7a-1b3c-4d5e-8f9a-0b1c2d3e4f5a",

@@ -4,6 +4,7 @@ from services.sessions.adapters.clinicians import CLINICIANS
 from services.sessions.adapters.episodes import EPISODES
 from services.sessions.adapters.groups import GROUPS
 from services.sessions.adapters.risk import RISK_WATCH
+from services.sessions.adapters.scores import SCORES
 from services.sessions.adapters.sessions import SESSIONS
 
-COLLECTIONS = (EPISODES, CLINICIANS, SESSIONS, RISK_WATCH, GROUPS)
+COLLECTIONS = (EPISODES, CLINICIANS, SESSIONS, RISK_WATCH, GROUPS, SCORES)

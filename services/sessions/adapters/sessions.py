@@ -33,6 +33,17 @@ class SessionRepository:
     def get(self, session_id: str) -> Session | None:
         return self.documents.get(session_id)
 
+    def next_for_episodes(self, episode_ids: list[str], after: datetime) -> dict[str, Session]:
+        """Each episode's next scheduled session after `after`."""
+        found = self.documents.find(
+            {"episode_id": {"$in": episode_ids}, "status": "scheduled", "start": {"$gt": after}},
+            sort=[("start", ASCENDING)],
+        )
+        upcoming: dict[str, Session] = {}
+        for session in found:
+            upcoming.setdefault(session.episode_id, session)
+        return upcoming
+
     def of_group(self, group_id: str) -> list[Session]:
         return self.documents.find({"group_id": group_id}, sort=[("start", ASCENDING)])
 

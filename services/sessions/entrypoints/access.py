@@ -13,6 +13,7 @@ MANAGERS = (SUPERVISOR, ADMIN)
 ROUTE_ROLES: RouteRoles = {
     "episodes.Episodes": {"GET": CLINICAL},
     "episodes.EpisodeById": {"GET": CLINICAL, "PATCH": CLINICAL},
+    "episodes.Trajectory": {"GET": CLINICAL},
     "clinicians.Clinicians": {"POST": MANAGERS, "GET": STAFF},
     "clinicians.ClinicianById": {"GET": STAFF, "PATCH": MANAGERS},
     "clinicians.Caseload": {"GET": (CLINICIAN, SUPERVISOR, ADMIN)},

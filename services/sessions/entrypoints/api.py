@@ -43,10 +43,12 @@ clinicians_api = Blueprint("clinicians", __name__, url_prefix="/api/v1/clinician
 
 
 class CaseloadEntry:
-    """An episode with its client's worst open risk flag, for the caseload list."""
+    """An episode with what the caseload shows beside it: the client's worst open risk flag,
+    latest PHQ-9 and GAD-7, and the next session."""
 
-    def __init__(self, episode: Episode, open_risk: str | None) -> None:
-        self.episode, self.open_risk = episode, open_risk
+    def __init__(self, episode: Episode, open_risk: str | None, latest: dict[str, Any], next_session: Any) -> None:
+        self.episode, self.open_risk, self.next_session = episode, open_risk, next_session
+        self.latest_phq9, self.latest_gad7 = latest.get("phq9"), latest.get("gad7")
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.episode, name)
@@ -64,6 +66,15 @@ class Episodes(MethodView):
     def get(self, query: dict[str, str]) -> list[Episode]:
         """The client's treatment episodes the caller may see, oldest first."""
         return handlers.episodes_for_client(query["client_id"], viewer(), dependencies().repos)
+
+
+@episodes_api.route("/<episode_id>/trajectory.svg")
+class Trajectory(MethodView):
+    @episodes_api.response(200, {"type": "string"}, content_type="image/svg+xml")
+    def get(self, episode_id: str) -> Response:
+        """The client's PHQ-9 and GAD-7 over the course, severity bands shaded (an accessible SVG)."""
+        svg = handlers.trajectory(episode_id, viewer(), dependencies().repos)
+        return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 @episodes_api.route("/<episode_id>")
@@ -120,8 +131,13 @@ class Caseload(MethodView):
         with an open risk flag first."""
         repos = dependencies().repos
         episodes = handlers.caseload(viewer(), repos, clinician_id)
-        risk = handlers.open_risk([e.client_id for e in episodes], repos)
-        return [CaseloadEntry(e, risk[e.client_id]) for e in episodes]
+        clients = [e.client_id for e in episodes]
+        risk, latest = handlers.open_risk(clients, repos), handlers.latest_scores(clients, repos)
+        upcoming = repos.sessions.next_for_episodes([e.id for e in episodes], utcnow())
+        return [
+            CaseloadEntry(e, risk[e.client_id], latest[e.client_id], getattr(upcoming.get(e.id), "start", None))
+            for e in episodes
+        ]
 
 
 sessions_api = Blueprint("sessions", __name__, url_prefix="/api/v1", description="Therapy sessions")

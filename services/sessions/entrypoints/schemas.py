@@ -57,10 +57,20 @@ class EpisodeSchema(Schema):
     closed_at = fields.AwareDateTime(format="iso", allow_none=True)
 
 
+class LatestScoreSchema(Schema):
+    total = fields.Integer()
+    severity = fields.String(allow_none=True)
+    at = fields.AwareDateTime(format="iso")
+    session_number = fields.Integer(allow_none=True)
+
+
 class CaseloadEntrySchema(EpisodeSchema):
     open_risk = fields.String(
         allow_none=True, metadata={"description": "The client's worst open risk flag: urgent, high, or null"}
     )
+    latest_phq9 = fields.Nested(LatestScoreSchema, allow_none=True)
+    latest_gad7 = fields.Nested(LatestScoreSchema, allow_none=True)
+    next_session = fields.AwareDateTime(format="iso", allow_none=True)
 
 
 class EpisodeChangeSchema(Schema):

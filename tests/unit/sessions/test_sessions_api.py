@@ -366,3 +366,42 @@ def test_attendance_is_recorded_per_member_and_moves_each_members_course(api, de
     api.patch(f"/api/v1/sessions/{attended[second].id}", json={"status": "no_show"}, headers=ADMIN)
     assert deps.repos.episodes.get(first).attended_sessions == 1
     assert deps.repos.episodes.get(second).attended_sessions == 0
+
+
+def test_the_caseload_shows_latest_scores_and_next_session_and_the_chart_draws_them(api, deps):
+    import xml.etree.ElementTree as ElementTree
+
+    clinician(api, "dr-a")
+    episode = admitted(deps, "c-1", "dr-a")
+    deliver(
+        deps,
+        "intake.screening.completed",
+        client_id="c-1",
+        screening_id="s-1",
+        instrument="phq9",
+        total=18,
+        severity="moderately_severe",
+    )
+    session = attended_session_of(api, episode)
+    record = {
+        "phase": "initial",
+        "measures": [PHQ9_ITEM9 | {"answers": [1, 1, 1, 1, 1, 1, 1, 1, 0]}, {"instrument": "gad7", "answers": [1] * 7}],
+    }
+    assert api.put(f"/api/v1/sessions/{session['id']}/record", json=record, headers=ADMIN).status_code == 200
+    upcoming = next_ten_oclock() + timedelta(days=3)
+    book(api, episode, upcoming, count=1)
+    [entry] = api.get("/api/v1/clinicians/dr-a/caseload", headers=headers("clinician", "dr-a")).get_json()
+    assert (entry["latest_phq9"]["total"], entry["latest_phq9"]["session_number"]) == (8, session["number"])
+    assert entry["latest_gad7"]["total"] == 7 and entry["next_session"] == upcoming.isoformat()
+    chart = api.get(f"/api/v1/episodes/{episode}/trajectory.svg", headers=headers("clinician", "dr-a"))
+    assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+    svg = ElementTree.fromstring(chart.get_data(as_text=True))
+    assert "PHQ-9 from 18" in "".join(svg.itertext()) and "c-1" not in chart.get_data(as_text=True)
+    other = headers("clinician", "dr-z")
+    assert api.get(f"/api/v1/episodes/{episode}/trajectory.svg", headers=other).status_code == 404
+
+
+def attended_session_of(api, episode_id: str) -> dict:
+    [session] = book(api, episode_id, next_ten_oclock() - timedelta(days=2), count=1).get_json()["sessions"]
+    assert api.patch(f"/api/v1/sessions/{session['id']}", json={"status": "attended"}, headers=ADMIN).status_code == 200
+    return session
