@@ -24,7 +24,6 @@ from services.sessions.adapters.risk import RiskWatchRepository
 from services.sessions.adapters.scores import ScoreRepository
 from services.sessions.adapters.sessions import SessionRepository
 from services.sessions.domain.phases import PhasePlan
-from services.sessions.domain.working_hours import check_working_hours
 from services.sessions.entrypoints.access import ROUTE_ROLES
 from services.sessions.entrypoints.api import clinicians_api, episodes_api, groups_api, sessions_api
 from services.sessions.handlers import Policy, Repositories
@@ -76,7 +75,7 @@ def _build(
         groups=GroupRepository(stores),
         scores=ScoreRepository(stores),
     )
-    policy = Policy(check_hours=check_working_hours, phase_plans=phase_plans(env))
+    policy = Policy(phase_plans=phase_plans(env))
     return Dependencies(repos=repos, uow=uow, policy=policy, memory=memory)
 
 

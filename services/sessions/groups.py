@@ -11,7 +11,7 @@ from typing import Any
 from services.sessions.domain.access import Viewer, may_see
 from services.sessions.domain.episode import ACTIVE
 from services.sessions.domain.group import Group
-from services.sessions.domain.schedule import Slot, check_start_window, series
+from services.sessions.domain.schedule import CLIENT_DOUBLE_BOOKED, Slot, check_start_window, series
 from services.sessions.domain.session import GROUP, PRE_GROUP, Session
 from services.sessions.handlers import ASSIGNERS, Repositories, get_clinician, get_episode
 from services.sessions.scheduling import conflict_list, find_conflicts
@@ -130,20 +130,18 @@ def _refuse_client_clashes(
     group: Group,
     repos: Repositories,
 ) -> None:
-    """The client's own clashes; the group's meetings were checked for the clinician when set up,
-    but a pre-group meeting is new time for the clinician too."""
+    """The client's own clashes at the group's meetings (the meetings were checked for the
+    facilitators when the group was set up), and every clash of a pre-group meeting, which is
+    new time for the clinician too."""
+    places = [Slot(s.start, s.end) for s in booked if s.kind != PRE_GROUP]
+    pre_group = [Slot(s.start, s.end) for s in booked if s.kind == PRE_GROUP]
     found = []
-    for session in booked:
-        slot = Slot(session.start, session.end)
-        if session.kind == PRE_GROUP:
-            found += find_conflicts([slot], client_id, clinician_id, time_zone, working_hours, repos)
-        else:
-            found += [
-                item
-                for item in find_conflicts(
-                    [slot], client_id, clinician_id, time_zone, working_hours, repos, except_group=group.id
-                )
-                if item.reason == "client_double_booked"
-            ]
+    if places:
+        at_meetings = find_conflicts(
+            places, client_id, clinician_id, time_zone, working_hours, repos, except_group=group.id
+        )
+        found += [item for item in at_meetings if item.reason == CLIENT_DOUBLE_BOOKED]
+    if pre_group:
+        found += find_conflicts(pre_group, client_id, clinician_id, time_zone, working_hours, repos)
     if found:
         raise Conflict("The client was not added: some meetings would clash.", conflicts=conflict_list(found))

@@ -13,9 +13,9 @@ from services.sessions.adapters.groups import GroupRepository
 from services.sessions.adapters.risk import RiskWatchRepository
 from services.sessions.adapters.scores import ScoreRepository
 from services.sessions.adapters.sessions import SessionRepository
-from services.sessions.domain.access import Viewer, may_see, visible_clinicians
+from services.sessions.domain.access import Viewer, may_see
 from services.sessions.domain.assignment import choose_clinician, has_room
-from services.sessions.domain.clinician import Clinician, HoursCheck
+from services.sessions.domain.clinician import Clinician
 from services.sessions.domain.episode import Admission, Episode
 from services.sessions.domain.phases import PhasePlan
 from services.sessions.domain.risk_watch import URGENCY_ORDER, OpenFlag
@@ -42,9 +42,8 @@ class Repositories:
 
 @dataclass(frozen=True)
 class Policy:
-    """Settings the use cases follow: phase boundaries per program, how hours are checked."""
+    """Settings the use cases follow: phase boundaries per program."""
 
-    check_hours: HoursCheck
     phase_plans: Mapping[str, PhasePlan] = field(default_factory=dict)
 
     def plan_for(self, program: str) -> PhasePlan:
@@ -131,8 +130,8 @@ def remember_screening_score(event: Envelope, data: dict[str, Any], uow: UnitOfW
 
 
 # -- clinicians -------------------------------------------------------------------------------
-def add_clinician(fields: Mapping[str, Any], uow: UnitOfWork, repos: Repositories, policy: Policy) -> Clinician:
-    clinician = Clinician.create(fields, policy.check_hours)
+def add_clinician(fields: Mapping[str, Any], uow: UnitOfWork, repos: Repositories) -> Clinician:
+    clinician = Clinician.create(fields)
     repos.clinicians.add(clinician, uow)
     try:
         uow.commit()
@@ -148,11 +147,9 @@ def get_clinician(clinician_id: str, repos: Repositories) -> Clinician:
     return clinician
 
 
-def update_clinician(
-    clinician_id: str, changes: Mapping[str, Any], uow: UnitOfWork, repos: Repositories, policy: Policy
-) -> Clinician:
+def update_clinician(clinician_id: str, changes: Mapping[str, Any], uow: UnitOfWork, repos: Repositories) -> Clinician:
     clinician = get_clinician(clinician_id, repos)
-    clinician.update(changes, policy.check_hours)
+    clinician.update(changes)
     repos.clinicians.save(clinician, uow)
     uow.commit()
     return clinician
@@ -180,15 +177,12 @@ def episodes_for_client(client_id: str, viewer: Viewer, repos: Repositories) -> 
     return [e for e in repos.episodes.for_client(client_id) if may_see(viewer, e.clinician_id)]
 
 
-def caseload(viewer: Viewer, repos: Repositories, clinician_id: str | None = None) -> list[Episode]:
-    """Open episodes of the clinicians the viewer may see (or of one of them)."""
-    everyone = [c.id for c in repos.clinicians.all()]
-    allowed = visible_clinicians(viewer, everyone)
-    if clinician_id is not None:
-        if clinician_id not in allowed:
-            raise NotFound("clinician")
-        allowed = [clinician_id]
-    episodes = repos.episodes.for_clinicians(allowed)
+def caseload(viewer: Viewer, repos: Repositories, clinician_id: str) -> list[Episode]:
+    """The clinician's open episodes, when the viewer may see their caseload."""
+    if not may_see(viewer, clinician_id):
+        raise NotFound("clinician")
+    get_clinician(clinician_id, repos)
+    episodes = repos.episodes.for_clinicians([clinician_id])
     # Clients with an open risk flag come first, urgent before high, as on every work list here.
     risk = repos.risk.of_clients([e.client_id for e in episodes])
     return sorted(

@@ -21,7 +21,9 @@ class ContactSchema(Schema):
     phone = fields.String(load_default=None, allow_none=True)
 
 
-class ClientRegisteredV1(Schema):
+class ClientDetails(Schema):
+    """What other services are told of a client, at registration and at every correction."""
+
     client_id = fields.String(required=True)
     given_name = fields.String(required=True)
     family_name = fields.String(required=True)
@@ -30,19 +32,14 @@ class ClientRegisteredV1(Schema):
     contact = fields.Nested(ContactSchema, required=True)
     preferred_channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     registered_at = fields.AwareDateTime(required=True, format="iso")
+
+
+class ClientRegisteredV1(ClientDetails):
     registered_by = fields.String(required=True)
 
 
-class ClientUpdatedV1(Schema):
-    client_id = fields.String(required=True)
+class ClientUpdatedV1(ClientDetails):
     changed_fields = fields.List(fields.String(), required=True)
-    given_name = fields.String(required=True)
-    family_name = fields.String(required=True)
-    date_of_birth = fields.Date(required=True)
-    program = fields.String(required=True, validate=validate.OneOf(PROGRAMS))
-    contact = fields.Nested(ContactSchema, required=True)
-    preferred_channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
-    registered_at = fields.AwareDateTime(required=True, format="iso")
     updated_at = fields.AwareDateTime(required=True, format="iso")
     updated_by = fields.String(required=True)
 

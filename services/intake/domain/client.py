@@ -204,15 +204,12 @@ class Client(Aggregate):
     def clear_risk(self, flag_id: str, by: str, role: str, reason: str, now: datetime) -> RiskFlag:
         if role not in RISK_CLEARERS:
             raise Invalid({"role": ["Only a clinician or supervisor can clear a risk flag."]})
-        flag = self._flag(flag_id)
+        flag = self.risk_flag(flag_id)
         if not flag.is_open:
             raise Conflict("This risk flag was already cleared.")
         flag.clear(by, reason, now)
         self.raise_event(events.RiskCleared(client_id=self.id, flag_id=flag.id, cleared_at=now, cleared_by=by))
         return flag
-
-    def risk_flag(self, flag_id: str) -> RiskFlag:
-        return self._flag(flag_id)
 
     def consent(self, consent_id: str) -> Consent:
         found = next((c for c in self.consents if c.id == consent_id), None)
@@ -220,7 +217,7 @@ class Client(Aggregate):
             raise NotFound(f"consent {consent_id}")
         return found
 
-    def _flag(self, flag_id: str) -> RiskFlag:
+    def risk_flag(self, flag_id: str) -> RiskFlag:
         for flag in self.risk_flags:
             if flag.id == flag_id:
                 return flag

@@ -3,7 +3,6 @@ the clients nobody has taken on yet, to assign them), admin everyone."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from shared.roles import ADMIN, CLINICIAN, SUPERVISOR
@@ -24,12 +23,3 @@ def may_see(viewer: Viewer, clinician_id: str | None) -> bool:
     if viewer.role == SUPERVISOR:
         return clinician_id is None or clinician_id == viewer.sub or clinician_id in viewer.team
     return False
-
-
-def visible_clinicians(viewer: Viewer, everyone: Collection[str]) -> list[str]:
-    """The clinicians whose caseloads the viewer may list."""
-    if viewer.role == ADMIN:
-        return sorted(everyone)
-    if viewer.role == SUPERVISOR:
-        return sorted({viewer.sub, *viewer.team})
-    return [viewer.sub] if viewer.role == CLINICIAN else []

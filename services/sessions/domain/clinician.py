@@ -7,11 +7,12 @@ clinician is found by who they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from services.sessions.domain.working_hours import check_working_hours
 from shared.domain import Aggregate
 from shared.errors import Invalid
 from shared.vocabulary import PROGRAMS
@@ -19,10 +20,6 @@ from shared.vocabulary import PROGRAMS
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_CASELOAD = 200
 PROFILE_FIELDS = ("name", "email", "time_zone", "working_hours", "caseload_limit", "programs", "supervisor")
-
-# Checks working hours and returns them in their stored form, or raises Invalid (injected, so
-# this module does not depend on how hours are parsed).
-HoursCheck = Callable[[object], dict[str, list[list[str]]]]
 
 
 @dataclass
@@ -38,19 +35,19 @@ class Clinician(Aggregate):
     version: int = 0
 
     @classmethod
-    def create(cls, fields: Mapping[str, Any], check_hours: HoursCheck) -> Clinician:
-        clean = check_profile(fields, check_hours, creating=True)
+    def create(cls, fields: Mapping[str, Any]) -> Clinician:
+        clean = check_profile(fields, creating=True)
         return cls(id=str(fields.get("id", "")).strip(), **clean)
 
-    def update(self, changes: Mapping[str, Any], check_hours: HoursCheck) -> None:
-        for name, value in check_profile(changes, check_hours, creating=False).items():
+    def update(self, changes: Mapping[str, Any]) -> None:
+        for name, value in check_profile(changes, creating=False).items():
             setattr(self, name, value)
 
     def works_in(self, program: str) -> bool:
         return program in self.programs
 
 
-def check_profile(fields: Mapping[str, Any], check_hours: HoursCheck, creating: bool) -> dict[str, Any]:
+def check_profile(fields: Mapping[str, Any], creating: bool) -> dict[str, Any]:
     """The profile fields given, checked all at once; raises Invalid naming each bad one."""
     errors: dict[str, list[str]] = {}
     clean: dict[str, Any] = {}
@@ -66,7 +63,7 @@ def check_profile(fields: Mapping[str, Any], check_hours: HoursCheck, creating: 
                 errors[name] = ["Missing data for required field."]
             continue
         try:
-            clean[name] = _check_field(name, fields[name], check_hours)
+            clean[name] = _check_field(name, fields[name])
         except Invalid as invalid:
             errors.update(invalid.errors)
     if errors:
@@ -74,7 +71,7 @@ def check_profile(fields: Mapping[str, Any], check_hours: HoursCheck, creating: 
     return clean
 
 
-def _check_field(name: str, value: Any, check_hours: HoursCheck) -> Any:
+def _check_field(name: str, value: Any) -> Any:
     if name == "name":
         return _text(name, value)
     if name == "email":
@@ -84,7 +81,7 @@ def _check_field(name: str, value: Any, check_hours: HoursCheck) -> Any:
     if name == "time_zone":
         return _zone(value)
     if name == "working_hours":
-        return check_hours(value)
+        return check_working_hours(value)
     if name == "caseload_limit":
         if type(value) is not int or not 1 <= value <= MAX_CASELOAD:
             raise Invalid({name: [f"A whole number of clients from 1 to {MAX_CASELOAD}."]})

@@ -405,3 +405,20 @@ def attended_session_of(api, episode_id: str) -> dict:
     [session] = book(api, episode_id, next_ten_oclock() - timedelta(days=2), count=1).get_json()["sessions"]
     assert api.patch(f"/api/v1/sessions/{session['id']}", json={"status": "attended"}, headers=ADMIN).status_code == 200
     return session
+
+
+def test_a_client_already_booked_at_a_meeting_time_is_not_added(api, deps):
+    clinician(api, "dr-a", caseload_limit=10)
+    clinician(api, "dr-b", caseload_limit=10)
+    start = next_ten_oclock() + timedelta(days=7)
+    episode = admitted(deps, "c-1", "dr-a")
+    assert book(api, episode, start + timedelta(weeks=2), count=1).status_code == 201  # meeting 3's time
+    group = api.post(
+        "/api/v1/groups", json=group_body(start, clinician_id="dr-b", co_facilitator_id=None), headers=SUPERVISOR
+    ).get_json()
+    refused = api.post(f"/api/v1/groups/{group['id']}/members", json={"episode_id": episode}, headers=SUPERVISOR)
+    assert refused.status_code == 409
+    assert refused.get_json()["conflicts"] == [
+        {"start": (start + timedelta(weeks=2)).isoformat(), "reason": "client_double_booked"}
+    ]
+    assert deps.repos.sessions.of_group(group["id"]) == []
