@@ -118,25 +118,33 @@ def correct_client(
     repos: Repositories,
     allow_duplicate: bool = False,
     expected_version: int | None = None,
+    request_key: str | None = None,
 ) -> tuple[Client, tuple[str, ...]]:
     """Corrects registration details; the client and the names of the fields that changed.
 
     `expected_version` is the version the form was drawn from: a form left open while someone
-    else changed the record is refused rather than written over their change.
+    else changed the record is refused rather than written over their change. A resent form
+    (same request key) gets the first answer, not that refusal.
     """
-    client = get_client(client_id, repos)
-    if expected_version is not None and client.version != expected_version:
-        raise StaleWrite("Someone changed this client's record after you opened the form; reload it and try again.")
-    changed = client.correct_details(changes, by, now)
-    if not changed:
-        return client, ()
-    if IDENTITY_FIELDS & set(changed) and not allow_duplicate:
-        candidates = repos.clients.possible_duplicates(client)
-        if candidates:
-            raise PossibleDuplicate(candidates)
-    repos.clients.save(client, uow)
-    uow.commit()
-    return client, changed
+
+    def stage() -> tuple[Client, tuple[str, ...]]:
+        client = get_client(client_id, repos)
+        if expected_version is not None and client.version != expected_version:
+            raise StaleWrite("Someone changed this client's record after you opened the form; reload it and try again.")
+        changed = client.correct_details(changes, by, now)
+        if IDENTITY_FIELDS & set(changed) and not allow_duplicate:
+            candidates = repos.clients.possible_duplicates(client)
+            if candidates:
+                raise PossibleDuplicate(candidates)
+        if changed:
+            repos.clients.save(client, uow)
+        return client, changed
+
+    def replay(found: str) -> tuple[Client, tuple[str, ...]]:
+        client = get_client(found, repos)
+        return client, client.corrections[-1].fields if client.corrections else ()
+
+    return _commit_once(uow, repos, Once("correct", request_key, now, lambda done: done[0].id, replay), stage)
 
 
 def search_clients(query: str, repos: Repositories) -> list[Client]:

@@ -74,7 +74,7 @@ class ClientById(MethodView):
     @clients_api.response(200, ClientSchema)
     def patch(self, body: dict[str, Any], client_id: str) -> Client:
         """Correct registration details (a typo, a new phone); the change is audited and published."""
-        client, _changed = commands.correct(client_id, body, dependencies())
+        client, _changed = commands.correct(client_id, body, dependencies(), request_key=idempotency_key())
         return client
 
 

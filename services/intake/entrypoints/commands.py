@@ -48,7 +48,11 @@ def register(body: dict[str, Any], deps: Dependencies) -> Client:
 
 
 def correct(
-    client_id: str, body: dict[str, Any], deps: Dependencies, expected_version: int | None = None
+    client_id: str,
+    body: dict[str, Any],
+    deps: Dependencies,
+    expected_version: int | None = None,
+    request_key: str | None = None,
 ) -> tuple[Client, tuple[str, ...]]:
     changes = {name: body[name] for name in CORRECTABLE if name in body}
     for name in ("given_name", "family_name"):
@@ -63,6 +67,7 @@ def correct(
         deps.repos,
         allow_duplicate=body.get("allow_duplicate", False),
         expected_version=expected_version,
+        request_key=request_key,
     )
 
 

@@ -829,3 +829,14 @@ def test_a_client_with_screenings_done_waits_on_the_queue_for_consent(staff):
     assert post(staff, f"/ui/clients/{client_id}/screenings/new/gad7", gad7).status_code == 302
     row = re.search(rf'<tr[^>]*data-client-id="{client_id}"[^>]*>.*?</tr>', staff.get("/ui/?stage=ready").text, re.S)
     assert row and "Ready for consent" in text_of(row.group(0))
+
+
+def test_a_resent_correction_form_is_answered_like_the_first(staff, deps):
+    client_id = register(staff)
+    form = staff.get(f"/ui/clients/{client_id}/edit").text
+    key = re.search(r'name="request_key" value="([0-9a-f]{32})"', form).group(1)
+    changed = dict(REGISTRATION, **{"contact.phone": "+15550133", "version": "0", "request_key": key})
+    first = post(staff, f"/ui/clients/{client_id}/edit", changed, page=form)
+    again = post(staff, f"/ui/clients/{client_id}/edit", changed, page=form)  # a double click
+    assert first.status_code == again.status_code == 302  # not "someone changed this record"
+    assert len(deps.repos.clients.get(client_id).corrections) == 1

@@ -12,7 +12,7 @@ from services.intake.entrypoints import commands
 from services.intake.entrypoints.schemas import CorrectClientSchema
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.errors import REFUSALS, Errors, ordered, refusal_errors
-from services.intake.entrypoints.ui.forms.fields import form_values
+from services.intake.entrypoints.ui.forms.fields import form_values, request_key
 from services.intake.entrypoints.ui.forms.registration import REGISTRATION_ORDER, correction_body, details_values
 from services.intake.entrypoints.ui.pages.client_record import back_to_client
 from services.intake.entrypoints.ui.wording import word
@@ -31,7 +31,8 @@ def edit_client(client_id: str) -> Any:
     duplicates: list[Client] = []
     try:
         body = CorrectClientSchema().load(correction_body(request.form, include_program=not locked))
-        _client, changed = commands.correct(client_id, body, dependencies(), _version(request.form.get("version")))
+        version = _version(request.form.get("version"))
+        _client, changed = commands.correct(client_id, body, dependencies(), version, request_key())
     except REFUSALS as refusal:
         errors = refusal_errors(refusal)
     except handlers.PossibleDuplicate as duplicate:
