@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from shared import cli, preflight
 from shared.config import SERVICES
 from shared.worker import WORKER_METRICS_OFFSET
+from tests.support.infra import wait_for
 
 ALL_PORT_VARIABLES = (
     "KAFKA_PORT",
@@ -72,11 +72,10 @@ def test_connections_left_in_time_wait_by_a_stopped_run_do_not_block_a_restart()
         with socket.create_connection(("127.0.0.1", port)):
             accepted, _ = server.accept()
             accepted.close()  # the server closes first: its end of the connection waits in TIME_WAIT
-            time.sleep(0.05)
-    time.sleep(0.05)
     with socket.socket() as plain, pytest.raises(OSError):
         plain.bind(("127.0.0.1", port))  # what a probe without SO_REUSEADDR would see
-    assert preflight.taken_ports({"intake web": port}) == []
+    # The connection winds down on its own time: poll until it has, rather than sleep.
+    wait_for(lambda: preflight.taken_ports({"intake web": port}) == [], 5, "the port to be reported free")
 
 
 def test_required_ports_names_every_port_make_run_listens_on():
