@@ -14,7 +14,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from services.intake.entrypoints.ui.security import COOKIE_NAME
+from services.intake.entrypoints.ui import INTAKE_UI
 from shared.users import UserStore, identity_database
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, SCREENSHOT_DIR, VIEWPORT, safe_name
 from tests.browser.ui_pages import notice, sign_in
@@ -71,7 +71,7 @@ def test_a_session_cookie_copied_before_sign_out_is_refused_after_it(
     sign_in(page, base, username, PASSWORD)
     page.goto(client_url)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Robin {family}")
-    [cookie] = [c for c in page.context.cookies() if c["name"] == COOKIE_NAME]
+    [cookie] = [c for c in page.context.cookies() if c["name"] == INTAKE_UI.cookie_name]
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/ui"
     assert username not in cookie["value"], "the cookie is an opaque token"
 

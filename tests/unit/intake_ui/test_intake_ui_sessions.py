@@ -16,8 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from services.intake import bootstrap
-from services.intake.entrypoints.ui import USERS_KEY
-from services.intake.entrypoints.ui.security import COOKIE_NAME, PRE_LOGIN_COOKIE_NAME
+from services.intake.entrypoints.ui import INTAKE_UI, USERS_KEY
 from shared.config import Settings
 from shared.users import InMemoryUserStore
 from tests.unit.intake_ui.conftest import Clock
@@ -48,7 +47,7 @@ def web(app: Flask) -> FlaskClient:
 
 
 def session_cookie(web: FlaskClient) -> str:
-    cookie = web.get_cookie(COOKIE_NAME, path="/ui")
+    cookie = web.get_cookie(INTAKE_UI.cookie_name, path="/ui")
     assert cookie is not None, "no session cookie"
     return cookie.value
 
@@ -56,7 +55,7 @@ def session_cookie(web: FlaskClient) -> str:
 def replay(app: Flask, token: str, path: str):
     """A fresh browser that presents a copied session cookie, following the answer to its page."""
     thief = app.test_client()
-    thief.set_cookie(COOKIE_NAME, token, path="/ui")
+    thief.set_cookie(INTAKE_UI.cookie_name, token, path="/ui")
     first = thief.get(path)
     return first, thief.get(first.headers["Location"]) if first.status_code == 302 else first
 
@@ -84,13 +83,13 @@ def test_after_sign_out_a_copied_cookie_no_longer_opens_the_client_record(app, w
     assert post(web, "/ui/logout", {}).status_code == 302
     assert users.sessions.of("intake-user") == []
     assert_refused(app, copied, client_page, "Your session has ended")
-    web.set_cookie(COOKIE_NAME, copied, path="/ui")  # the same browser putting the old cookie back
+    web.set_cookie(INTAKE_UI.cookie_name, copied, path="/ui")  # the same browser putting the old cookie back
     assert web.get(client_page).headers["Location"] == "/ui/login"
 
 
 def test_the_cookie_is_an_opaque_token_whose_hash_alone_is_stored(app, web, users):
     response = sign_in(web)
-    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{COOKIE_NAME}=")]
+    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{INTAKE_UI.cookie_name}=")]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/ui" in cookie and "Secure" not in cookie
     token = session_cookie(web)
     assert len(token) >= 40 and "intake" not in token
@@ -102,13 +101,13 @@ def test_the_cookie_is_an_opaque_token_whose_hash_alone_is_stored(app, web, user
 
 def test_the_pre_login_cookie_grants_nothing_and_holds_no_client_data(app, web, client_page):
     post(web, f"{client_page}/consents", {"kind": "treatment", "signed_on": "2024-03-02", "signed_by": "client"})
-    pre_login = web.get_cookie(PRE_LOGIN_COOKIE_NAME, path="/ui")
+    pre_login = web.get_cookie(INTAKE_UI.pre_login_cookie_name, path="/ui")
     assert pre_login is not None, "the notice after a change rides in the pre-login cookie-session"
     held = app.session_interface.get_signing_serializer(app).loads(pre_login.value)
     assert set(held) <= {"_flashes", "next", "csrf"}
     assert CLIENT_NAME not in repr(held) and "intake-user" not in repr(held)
     # Without the session token, the pre-login cookie opens nothing.
-    web.delete_cookie(COOKIE_NAME, path="/ui")
+    web.delete_cookie(INTAKE_UI.cookie_name, path="/ui")
     assert web.get(client_page).headers["Location"] == "/ui/login"
 
 
@@ -118,7 +117,7 @@ def test_the_cookie_is_secure_when_configured(monkeypatch, users):
     app = bootstrap.create_app(settings, deps=bootstrap.fake_dependencies())
     app.extensions[USERS_KEY] = users
     response = sign_in(app.test_client())
-    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{COOKIE_NAME}=")]
+    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{INTAKE_UI.cookie_name}=")]
     assert "Secure" in cookie
 
 
@@ -201,7 +200,7 @@ def test_a_signed_cookie_session_naming_a_user_opens_nothing(app):
     with old.session_transaction("/ui/") as flask_session:
         flask_session.update(user="intake-user", role="intake", login_at=0, last_seen=2**40, csrf="x")
     assert old.get("/ui/").headers["Location"] == "/ui/login"
-    signed = old.get_cookie(PRE_LOGIN_COOKIE_NAME, path="/ui")
+    signed = old.get_cookie(INTAKE_UI.pre_login_cookie_name, path="/ui")
     assert signed is not None
     first, shown = replay(app, signed.value, "/ui/")  # the same data in the session cookie's place
     assert first.headers["Location"] == "/ui/login" and re.search(r"<h1>Sign in</h1>", shown.text)

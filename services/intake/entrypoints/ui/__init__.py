@@ -3,8 +3,8 @@
 Importing the modules below is what registers their hooks and routes on the one blueprint.
 """
 
-from services.intake.entrypoints.ui import access, error_pages, pages, template_context  # noqa: F401
-from services.intake.entrypoints.ui.blueprint import ui
-from services.intake.entrypoints.ui.security import USERS_KEY
+from services.intake.entrypoints.ui import pages, template_context  # noqa: F401
+from services.intake.entrypoints.ui.blueprint import INTAKE_UI, ui
+from shared.staff_ui import USERS_KEY
 
-__all__ = ["USERS_KEY", "ui"]
+__all__ = ["INTAKE_UI", "USERS_KEY", "ui"]

@@ -1,45 +1,26 @@
-"""The one blueprint every staff page registers on, and how its pages are rendered.
-
-A plain Flask blueprint under /ui (not flask-smorest), so it stays out of /api and the OpenAPI
-document. Pages name clients by id in URLs, never by name, and nothing typed is logged.
-"""
+"""The one blueprint every intake staff page registers on: the shared staff pages, set up for intake."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request
-
-from services.intake.entrypoints.ui.security import configure_app, secure_headers
+from shared.roles import REGISTRARS, STAFF
+from shared.staff_ui import NavItem, StaffUi, error_page, page, staff_blueprint
 
 INTAKE_DIR = Path(__file__).resolve().parents[2]
 
-ui = Blueprint(
-    "ui",
-    __name__,
-    url_prefix="/ui",
-    template_folder=str(INTAKE_DIR / "templates"),
-    static_folder=str(INTAKE_DIR / "static" / "ui"),
-    static_url_path="/static",
+INTAKE_UI = StaffUi(
+    service="intake",
+    title="Clinic intake",
+    home="ui.queue",
+    home_label="Work queue",
+    roles=STAFF,  # the roles the intake API serves; ops sees de-identified aggregates only
+    templates=INTAKE_DIR / "templates",
+    sign_in_lead="Intake staff, clinicians and supervisors of the IPT clinic.",
+    refused="the intake staff pages. The operations dashboards show de-identified figures instead",
+    nav=(NavItem("ui.queue", "Work queue"), NavItem("ui.register", "Register a client", REGISTRARS)),
 )
 
+ui = staff_blueprint(INTAKE_UI)
 
-@ui.record_once
-def _install(state) -> None:
-    configure_app(state.app)
-    state.app.add_url_rule("/", endpoint="ui_home", view_func=lambda: redirect("/ui/"))
-
-
-@ui.after_request
-def headers(response: Response) -> Response:
-    return secure_headers(response, static=request.endpoint == "ui.static")
-
-
-def page(template: str, status: int = 200, **ctx: Any) -> tuple[str, int]:
-    """A template of templates/ui, with the HTTP status to answer with."""
-    return render_template(f"ui/{template}", **ctx), status
-
-
-def error_page(status: int, title: str, message: str) -> tuple[str, int]:
-    return page("error.html", status, title=title, message=message)
+__all__ = ["INTAKE_UI", "error_page", "page", "ui"]

@@ -1,24 +1,11 @@
-"""Stored codes, dates and times in the words staff read on the pages."""
+"""Stored codes in the words staff read on the pages."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from services.intake.entrypoints.ui.forms import labels
 from shared.instruments import INSTRUMENTS
-
-
-def fmt_dt(moment: datetime | None, zone: tzinfo = UTC) -> str:
-    """An instant in the centre's time zone, with the zone's abbreviation (EST, BST, …)."""
-    if moment is None:
-        return ""
-    return moment.astimezone(zone).strftime("%d %b %Y, %H:%M %Z").lstrip("0")
-
-
-def fmt_date(day: date | None) -> str:
-    return "" if day is None else day.strftime("%d %b %Y").lstrip("0")
-
 
 # Codes that mean one thing wherever they appear. A code whose meaning depends on its
 # vocabulary ("none" is no reminders as a channel, but no risk as a C-SSRS level) is worded

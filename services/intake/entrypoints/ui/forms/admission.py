@@ -6,12 +6,12 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from services.intake.entrypoints.ui.forms.fields import given, optional
 from services.intake.entrypoints.ui.forms.problem_areas import (
     PROBLEM_AREA_LABELS,
     PROBLEM_AREA_ORDER,
     problem_areas_body,
 )
+from shared.staff_ui.forms import given, optional
 
 CHECKBOX_GROUPS = ("preferred_days", "preferred_times", "override")
 GAP_KEYS = ("treatment_consent", "urgent_risk_flag", "high_risk_flag", "screenings_due", "interpersonal_inventory")

@@ -6,7 +6,6 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from services.intake.entrypoints.ui.forms.fields import text
 from services.intake.entrypoints.ui.forms.problem_areas import (
     PROBLEM_AREA_LABELS,
     PROBLEM_AREA_ORDER,
@@ -14,6 +13,7 @@ from services.intake.entrypoints.ui.forms.problem_areas import (
     problem_areas_body,
 )
 from services.intake.entrypoints.ui.forms.rows import filled_rows
+from shared.staff_ui.forms import text
 
 RELATIONSHIP_FIELDS = (
     "person",

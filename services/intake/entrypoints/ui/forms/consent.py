@@ -6,7 +6,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from services.intake.entrypoints.ui.forms.fields import given, optional, text
+from shared.staff_ui.forms import given, optional, text
 from shared.vocabulary import CONSENT_KINDS  # each kind has its own form on the client record
 
 CONSENT_LABELS = {

@@ -7,7 +7,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from services.intake.domain.client import Registration
-from services.intake.entrypoints.ui.forms.fields import given, optional
+from shared.staff_ui.forms import given, optional
 
 REGISTRATION_ORDER = (
     "given_name",

@@ -6,7 +6,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from services.intake.entrypoints.ui.forms.fields import optional, text
+from shared.staff_ui.forms import optional, text
 
 FLAG_ORDER = ("urgency", "note")
 

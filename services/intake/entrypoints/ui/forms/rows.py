@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from services.intake.entrypoints.ui.forms.fields import text
+from shared.staff_ui.forms import text
 
 MAX_ROWS = 30
 

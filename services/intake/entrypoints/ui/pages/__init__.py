@@ -9,6 +9,5 @@ from services.intake.entrypoints.ui.pages import (  # noqa: F401
     registration,
     risk_flags,
     screenings,
-    sign_in,
     work_queue,
 )

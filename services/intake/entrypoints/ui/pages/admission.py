@@ -12,12 +12,12 @@ from services.intake.entrypoints.schemas import AdmissionSchema
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.admission import ADMISSION_ORDER, CHECKBOX_GROUPS, admission_body
 from services.intake.entrypoints.ui.forms.errors import REFUSALS, form_keys, ordered, refusal_errors
-from services.intake.entrypoints.ui.forms.fields import form_values, request_key
 from services.intake.entrypoints.ui.forms.problem_areas import problem_area_values
 from services.intake.entrypoints.ui.pages.client_record import back_to_client
 from shared.auth import current_principal
 from shared.envelope import utcnow
 from shared.service import dependencies
+from shared.staff_ui.forms import form_values, request_key
 
 
 @ui.route("/clients/<client_id>/admission", methods=["GET", "POST"])

@@ -17,10 +17,10 @@ from services.intake.entrypoints.ui.forms.assessment import (
     editing,
 )
 from services.intake.entrypoints.ui.forms.errors import REFUSALS, Errors, form_keys, ordered, refusal_errors
-from services.intake.entrypoints.ui.forms.fields import form_values
 from services.intake.entrypoints.ui.forms.rows import MAX_ROWS, row_count
 from services.intake.entrypoints.ui.pages.client_record import back_to_client
 from shared.service import dependencies
+from shared.staff_ui.forms import form_values
 
 
 @ui.route("/clients/<client_id>/assessment", methods=["GET", "POST"])

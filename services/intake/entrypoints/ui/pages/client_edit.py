@@ -12,11 +12,11 @@ from services.intake.entrypoints import commands
 from services.intake.entrypoints.schemas import CorrectClientSchema
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.errors import REFUSALS, Errors, ordered, refusal_errors
-from services.intake.entrypoints.ui.forms.fields import form_values, request_key
 from services.intake.entrypoints.ui.forms.registration import REGISTRATION_ORDER, correction_body, details_values
 from services.intake.entrypoints.ui.pages.client_record import back_to_client
 from services.intake.entrypoints.ui.wording import word
 from shared.service import dependencies
+from shared.staff_ui.forms import form_values, request_key
 from shared.vocabulary import PART2_CONSENT
 
 

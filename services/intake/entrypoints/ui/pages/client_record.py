@@ -13,10 +13,10 @@ from services.intake import handlers
 from services.intake.domain.work_queue import BASELINE_SCREENINGS, due_screenings
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.errors import ordered, refusal_errors
-from services.intake.entrypoints.ui.forms.fields import form_values
 from shared.envelope import utcnow
 from shared.errors import Invalid
 from shared.service import dependencies
+from shared.staff_ui.forms import form_values
 from shared.vocabulary import PART2_PROGRAMS
 
 

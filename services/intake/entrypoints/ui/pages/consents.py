@@ -11,11 +11,11 @@ from services.intake.entrypoints.schemas import ConsentSchema, RevokeConsentForm
 from services.intake.entrypoints.ui.blueprint import ui
 from services.intake.entrypoints.ui.forms.consent import CONSENT_ORDER, consent_body, consent_form
 from services.intake.entrypoints.ui.forms.errors import REFUSALS
-from services.intake.entrypoints.ui.forms.fields import request_key
 from services.intake.entrypoints.ui.pages.client_record import back_to_client, client_form_refused
 from shared.auth import current_principal
 from shared.envelope import utcnow
 from shared.service import dependencies
+from shared.staff_ui.forms import request_key
 
 
 @ui.post("/clients/<client_id>/consents")

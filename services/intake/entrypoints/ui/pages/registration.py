@@ -12,12 +12,12 @@ from services.intake.entrypoints import commands
 from services.intake.entrypoints.schemas import RegisterClientSchema
 from services.intake.entrypoints.ui.blueprint import error_page, page, ui
 from services.intake.entrypoints.ui.forms.errors import REFUSALS, Errors, ordered, refusal_errors
-from services.intake.entrypoints.ui.forms.fields import form_values
 from services.intake.entrypoints.ui.forms.registration import REGISTRATION_ORDER, registration_body
 from services.intake.entrypoints.ui.pages.client_record import back_to_client
 from shared.auth import current_principal
 from shared.roles import REGISTRARS
 from shared.service import dependencies
+from shared.staff_ui.forms import form_values
 
 
 @ui.route("/clients/new", methods=["GET", "POST"])

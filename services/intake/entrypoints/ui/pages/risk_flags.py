@@ -10,13 +10,13 @@ from services.intake import handlers
 from services.intake.entrypoints.schemas import ClearFlagSchema, ManualFlagSchema
 from services.intake.entrypoints.ui.blueprint import error_page, ui
 from services.intake.entrypoints.ui.forms.errors import REFUSALS
-from services.intake.entrypoints.ui.forms.fields import request_key
 from services.intake.entrypoints.ui.forms.risk_flag import FLAG_ORDER, clear_body, flag_body
 from services.intake.entrypoints.ui.pages.client_record import back_to_client, client_form_refused
 from shared.auth import current_principal
 from shared.envelope import utcnow
 from shared.roles import RISK_CLEARERS
 from shared.service import dependencies
+from shared.staff_ui.forms import request_key
 
 
 @ui.post("/clients/<client_id>/risk-flags")

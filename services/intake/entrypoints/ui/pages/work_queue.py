@@ -9,9 +9,9 @@ from flask import request
 from services.intake import handlers
 from services.intake.domain.work_queue import STAGES
 from services.intake.entrypoints.ui.blueprint import page, ui
-from services.intake.entrypoints.ui.forms.fields import text
 from shared.envelope import utcnow
 from shared.service import dependencies
+from shared.staff_ui.forms import text
 from shared.vocabulary import PROGRAMS
 
 PAGE_SIZE = 25

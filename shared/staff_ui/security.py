@@ -18,15 +18,15 @@ import os
 import secrets
 from typing import Any
 
-from flask import Flask, current_app, g, request, session
+from flask import current_app, g, request, session
+from flask.sansio.app import App
 
 from shared.staff_sessions import IDLE_TIMEOUT, Ended, StaffSession, StaffSessions
+from shared.staff_ui.settings import StaffUi, current_ui
 from shared.users import InMemoryUserStore, UserStore, identity_database
 
 USERS_KEY = "ipt.users"
-SESSION_KEY_LABEL = b"ipt-staff-ui-session-cookie-v1"
-COOKIE_NAME = "ipt_intake_ui"  # the session token
-PRE_LOGIN_COOKIE_NAME = "ipt_intake_ui_pre"  # Flask's cookie-session: next page, sign-in CSRF, notices
+SESSION_KEY_LABEL = "ipt-staff-ui-session-cookie-v1"
 COOKIE_PATH = "/ui"
 IDLE_SECONDS = int(IDLE_TIMEOUT.total_seconds())
 CSRF_FIELD = "csrf_token"
@@ -39,14 +39,15 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def configure_app(app: Flask) -> None:
+def configure_app(app: App, settings: StaffUi) -> None:
     """Cookie settings for the app the UI is registered on (the token cookie reuses them)."""
     secret = app.config.get("JWT_SECRET") or ""
     if not secret:
         raise RuntimeError("the staff UI derives its session key from JWT_SECRET, which is not set")
-    app.secret_key = hmac.new(secret.encode(), SESSION_KEY_LABEL, hashlib.sha256).hexdigest()
+    label = f"{SESSION_KEY_LABEL}:{settings.service}".encode()  # a key per service
+    app.secret_key = hmac.new(secret.encode(), label, hashlib.sha256).hexdigest()
     app.config.update(
-        SESSION_COOKIE_NAME=PRE_LOGIN_COOKIE_NAME,
+        SESSION_COOKIE_NAME=settings.pre_login_cookie_name,
         SESSION_COOKIE_PATH=COOKIE_PATH,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
@@ -79,7 +80,7 @@ def current_session() -> StaffSession | Ended | None:
     Looked up once per request; a refused session is deleted on the server by the look-up.
     """
     if _CURRENT not in g:
-        token = request.cookies.get(COOKIE_NAME)
+        token = request.cookies.get(current_ui().cookie_name)
         found: StaffSession | Ended | None = None
         if token:
             found = session_store().resume(token, account_active=user_store().is_active)
@@ -95,7 +96,7 @@ def live_session() -> StaffSession | None:
 
 def start_session(username: str, role: str) -> str:
     """Signs in: a new server-side session (any older one of this browser ends); returns its token."""
-    old = request.cookies.get(COOKIE_NAME)
+    old = request.cookies.get(current_ui().cookie_name)
     if old:
         session_store().end(old)
     session.clear()  # the pre-login state (return page, sign-in CSRF token) is used up
@@ -107,7 +108,7 @@ def start_session(username: str, role: str) -> str:
 def end_session() -> StaffSession | None:
     """Signs out: deletes the session on the server; returns it when it was live."""
     was = live_session()
-    token = request.cookies.get(COOKIE_NAME)
+    token = request.cookies.get(current_ui().cookie_name)
     if token:
         session_store().end(token)
     setattr(g, _CURRENT, None)
@@ -119,7 +120,7 @@ def set_session_cookie(response: Any, token: str) -> Any:
     """The token cookie, with the cookie-session's settings: HttpOnly, SameSite=Strict, path /ui."""
     config = current_app.config
     response.set_cookie(
-        COOKIE_NAME,
+        current_ui().cookie_name,
         token,
         path=COOKIE_PATH,
         httponly=True,
@@ -132,7 +133,11 @@ def set_session_cookie(response: Any, token: str) -> Any:
 def clear_session_cookie(response: Any) -> Any:
     config = current_app.config
     response.delete_cookie(
-        COOKIE_NAME, path=COOKIE_PATH, httponly=True, samesite="Strict", secure=bool(config["SESSION_COOKIE_SECURE"])
+        current_ui().cookie_name,
+        path=COOKIE_PATH,
+        httponly=True,
+        samesite="Strict",
+        secure=bool(config["SESSION_COOKIE_SECURE"]),
     )
     return response
 

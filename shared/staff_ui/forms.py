@@ -9,20 +9,20 @@ from flask import request
 from werkzeug.datastructures import MultiDict
 
 
-def text(form: MultiDict, key: str) -> str:
+def text(form: MultiDict[str, str], key: str) -> str:
     return (form.get(key) or "").strip()
 
 
-def optional(form: MultiDict, key: str) -> str | None:
+def optional(form: MultiDict[str, str], key: str) -> str | None:
     return text(form, key) or None
 
 
-def given(form: MultiDict, *keys: str) -> dict[str, str]:
+def given(form: MultiDict[str, str], *keys: str) -> dict[str, str]:
     """The named fields that were filled in: a blank one is left out, so the schema calls it missing."""
     return {key: text(form, key) for key in keys if text(form, key)}
 
 
-def form_values(form: MultiDict, multi: Iterable[str] = ()) -> dict[str, Any]:
+def form_values(form: MultiDict[str, str], multi: Iterable[str] = ()) -> dict[str, Any]:
     """What the person typed, to show again next to the errors (lists for checkbox groups)."""
     values: dict[str, Any] = {key: form.get(key, "") for key in form if key != "csrf_token"}
     for key in multi:

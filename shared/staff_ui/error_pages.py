@@ -4,35 +4,40 @@ from __future__ import annotations
 
 import logging
 
-from flask import request
+from flask import Blueprint, request
 from werkzeug.exceptions import HTTPException
 
-from services.intake.entrypoints.ui.blueprint import error_page, ui
 from shared import context
 from shared.errors import Conflict
 from shared.errors import NotFound as DomainNotFound
+from shared.staff_ui.rendering import error_page
 
 log = logging.getLogger(__name__)
 
 
-@ui.errorhandler(DomainNotFound)
+def install_error_pages(ui: Blueprint) -> None:
+    ui.register_error_handler(DomainNotFound, not_found)
+    ui.register_error_handler(Conflict, conflict)
+    ui.register_error_handler(HTTPException, http_error)
+    ui.register_error_handler(Exception, unexpected)
+    # Routing tries every page of the service before this catch-all (a path converter ranks last).
+    ui.add_url_rule("/<path:_anything>", "unknown", unknown, methods=["GET", "POST"])
+
+
 def not_found(_error: Exception) -> tuple[str, int]:
     return error_page(
         404, "Not found", "There is no such record. It may have been mistyped, or the link is out of date."
     )
 
 
-@ui.errorhandler(Conflict)
 def conflict(error: Conflict) -> tuple[str, int]:
     return error_page(409, "This could not be saved", str(error))
 
 
-@ui.errorhandler(HTTPException)
 def http_error(error: HTTPException) -> tuple[str, int]:
     return error_page(error.code or 500, error.name, error.description or "")
 
 
-@ui.errorhandler(Exception)
 def unexpected(_error: Exception) -> tuple[str, int]:
     log.exception("unhandled UI error", extra={"path": request.path})
     return error_page(
@@ -43,6 +48,5 @@ def unexpected(_error: Exception) -> tuple[str, int]:
     )
 
 
-@ui.route("/<path:_anything>", methods=["GET", "POST"])
 def unknown(_anything: str) -> tuple[str, int]:
     return not_found(DomainNotFound("page"))

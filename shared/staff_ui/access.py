@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, g, redirect, request, session, url_for
+from flask import Blueprint, flash, g, redirect, request, session, url_for
 
-from services.intake.entrypoints.ui.blueprint import error_page, ui
-from services.intake.entrypoints.ui.security import (
-    IDLE_SECONDS,
-    clear_session_cookie,
-    csrf_ok,
-    current_session,
-    end_session,
-)
 from shared.auth import Principal
-from shared.roles import STAFF
 from shared.staff_sessions import MAX_AGE, Ended
-
-UI_ROLES = STAFF  # the roles the intake API serves; ops sees de-identified aggregates only
+from shared.staff_ui.rendering import error_page
+from shared.staff_ui.security import IDLE_SECONDS, clear_session_cookie, csrf_ok, current_session, end_session
+from shared.staff_ui.settings import current_ui
 
 # What the sign-in page says when a session presented to it can no longer be used.
 ENDED_MESSAGES = {
@@ -30,7 +22,10 @@ ENDED_MESSAGES = {
 }
 
 
-@ui.before_request
+def install_guard(ui: Blueprint) -> None:
+    ui.before_request(guard)
+
+
 def guard() -> Any:
     if request.endpoint == "ui.static":
         return None
@@ -60,7 +55,7 @@ def _refuse_without_a_live_session() -> Any:
         return redirect(url_for("ui.login"))
     if isinstance(found, Ended):
         return sign_out(ENDED_MESSAGES[found])
-    if found.role not in UI_ROLES:
+    if found.role not in current_ui().roles:
         return forbidden(found.role)
     g.principal = Principal(sub=found.username, role=found.role)
     return None
@@ -74,9 +69,7 @@ def sign_out(message: str) -> Any:
 
 
 def forbidden(role: str) -> tuple[str, int]:
+    settings = current_ui()
     return error_page(
-        403,
-        "You cannot use these pages",
-        f"Accounts with the role “{role}” cannot use the intake staff pages. "
-        "The operations dashboards show de-identified figures instead.",
+        403, "You cannot use these pages", f"Accounts with the role “{role}” cannot use {settings.refused}."
     )
