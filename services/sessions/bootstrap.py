@@ -17,6 +17,7 @@ from pymongo.database import Database
 
 from services.sessions import handlers
 from services.sessions.adapters import COLLECTIONS
+from services.sessions.adapters.clients import ClientCardRepository
 from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
 from services.sessions.adapters.groups import GroupRepository
@@ -26,6 +27,7 @@ from services.sessions.adapters.sessions import SessionRepository
 from services.sessions.domain.phases import PhasePlan
 from services.sessions.entrypoints.access import ROUTE_ROLES
 from services.sessions.entrypoints.api import clinicians_api, episodes_api, groups_api, sessions_api
+from services.sessions.entrypoints.ui import ui
 from services.sessions.handlers import Policy, Repositories
 from shared.config import Settings
 from shared.consumer import Handler
@@ -74,6 +76,7 @@ def _build(
         risk=RiskWatchRepository(stores),
         groups=GroupRepository(stores),
         scores=ScoreRepository(stores),
+        clients=ClientCardRepository(stores),
     )
     policy = Policy(phase_plans=phase_plans(env))
     return Dependencies(repos=repos, uow=uow, policy=policy, memory=memory)
@@ -93,7 +96,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
     return {
         "intake.client.registered": partial(handlers.open_episode_for_registered_client, repos=deps.repos),
         "intake.client.admitted": partial(handlers.activate_episode_for_admitted_client, repos=deps.repos),
-        "intake.client.updated": partial(handlers.follow_program_correction, repos=deps.repos),
+        "intake.client.updated": partial(handlers.follow_client_correction, repos=deps.repos),
         "intake.risk.flagged": partial(handlers.watch_risk_flag, repos=deps.repos),
         "intake.risk.cleared": partial(handlers.watch_risk_cleared, repos=deps.repos),
         "intake.screening.completed": partial(handlers.remember_screening_score, repos=deps.repos),
@@ -109,6 +112,7 @@ def create_app(settings: Settings | None = None, deps: Dependencies | None = Non
         route_roles=ROUTE_ROLES,
         dependencies=deps or real_dependencies(service_database(settings)),
     )
+    app.register_blueprint(ui)  # the clinician workspace: server-rendered pages outside /api and OpenAPI
     return finish_service_app(app, settings)
 
 

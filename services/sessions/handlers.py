@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from services.sessions.adapters.clients import ClientCardRepository
 from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
 from services.sessions.adapters.groups import GroupRepository
@@ -15,6 +16,7 @@ from services.sessions.adapters.scores import ScoreRepository
 from services.sessions.adapters.sessions import SessionRepository
 from services.sessions.domain.access import Viewer, may_see
 from services.sessions.domain.assignment import choose_clinician, has_room
+from services.sessions.domain.client_card import ClientCard
 from services.sessions.domain.clinician import Clinician
 from services.sessions.domain.episode import Admission, Episode
 from services.sessions.domain.phases import PhasePlan
@@ -38,6 +40,7 @@ class Repositories:
     risk: RiskWatchRepository
     groups: GroupRepository
     scores: ScoreRepository
+    clients: ClientCardRepository
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,13 @@ def open_episode_for_registered_client(
 ) -> Episode:
     episode = Episode.open_pending(data["client_id"], data["program"], now=event.time)
     repos.episodes.add(episode, uow)
+    repos.clients.put(_client_card(data), uow)
     uow.commit()
     return episode
+
+
+def _client_card(data: dict[str, Any]) -> ClientCard:
+    return ClientCard(data["client_id"], data["given_name"], data["family_name"], data["date_of_birth"])
 
 
 def activate_episode_for_admitted_client(
@@ -95,8 +103,10 @@ def activate_episode_for_admitted_client(
     return episode
 
 
-def follow_program_correction(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
-    """A program corrected at intake (only possible before admission) moves the pending episode too."""
+def follow_client_correction(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """Details corrected at intake: the name a clinician sees, and a program corrected before
+    admission (the only time it can be) moves the pending episode too."""
+    repos.clients.put(_client_card(data), uow)
     episode = repos.episodes.open_for_client(data["client_id"])
     if episode is not None and episode.program != data["program"]:
         episode.correct_program(data["program"])
@@ -193,14 +203,18 @@ def caseload(viewer: Viewer, repos: Repositories, clinician_id: str) -> list[Epi
 def trajectory(episode_id: str, viewer: Viewer, repos: Repositories) -> str:
     """The client's PHQ-9 and GAD-7 over the course as an SVG (intake screenings at session 0)."""
     episode = get_episode(episode_id, viewer, repos)
-    history = repos.scores.get(episode.client_id)
-    series = [Series(instrument, [_point(score) for score in history.of(instrument)]) for instrument in CHARTED]
     return trajectory_svg(
-        series,
+        trajectory_series(episode, repos),
         title="PHQ-9 and GAD-7 over the course",
         x_label="Session (0: at intake)",
         chart_id=f"chart-{episode.id[:8]}",
     )
+
+
+def trajectory_series(episode: Episode, repos: Repositories) -> list[Series]:
+    """Each charted measure's scores for the episode's client, in time order."""
+    history = repos.scores.get(episode.client_id)
+    return [Series(instrument, [_point(score) for score in history.of(instrument)]) for instrument in CHARTED]
 
 
 def _point(score: Score) -> Point:

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, g, redirect, request
 from flask.sansio.app import App
 from jinja2 import ChoiceLoader, FileSystemLoader
 
+from shared.staff_ui import questionnaire
 from shared.staff_ui.access import install_guard
 from shared.staff_ui.error_pages import install_error_pages
 from shared.staff_ui.forms import error_id, field_id, hint_id
@@ -75,4 +76,5 @@ def _helpers() -> dict[str, Any]:
         "hid": hint_id,
         "idle_minutes": IDLE_SECONDS // 60,
         "new_request_key": lambda: uuid.uuid4().hex,
+        "q": questionnaire,
     }

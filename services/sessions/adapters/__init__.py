@@ -1,5 +1,6 @@
 """Storage of the sessions service: every collection it keeps, for index creation at start."""
 
+from services.sessions.adapters.clients import CLIENT_CARDS
 from services.sessions.adapters.clinicians import CLINICIANS
 from services.sessions.adapters.episodes import EPISODES
 from services.sessions.adapters.groups import GROUPS
@@ -7,4 +8,4 @@ from services.sessions.adapters.risk import RISK_WATCH
 from services.sessions.adapters.scores import SCORES
 from services.sessions.adapters.sessions import SESSIONS
 
-COLLECTIONS = (EPISODES, CLINICIANS, SESSIONS, RISK_WATCH, GROUPS, SCORES)
+COLLECTIONS = (EPISODES, CLINICIANS, SESSIONS, RISK_WATCH, GROUPS, SCORES, CLIENT_CARDS)

@@ -9,11 +9,11 @@ from flask import g
 
 from services.intake.entrypoints.ui import forms
 from services.intake.entrypoints.ui.blueprint import ui
-from services.intake.entrypoints.ui.forms.screening import screening_labels
 from services.intake.entrypoints.ui.wording import word
 from shared.instruments import INSTRUMENTS, Instrument
 from shared.roles import REGISTRARS, RISK_CLEARERS
 from shared.service import dependencies
+from shared.staff_ui.questionnaire import screening_labels
 from shared.staff_ui.wording import fmt_date, fmt_dt
 
 

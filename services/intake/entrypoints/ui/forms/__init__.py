@@ -22,7 +22,7 @@ from services.intake.entrypoints.ui.forms.labels import (
     URGENCY_OPTIONS,
 )
 from services.intake.entrypoints.ui.forms.registration import REGISTRATION_LABELS
-from services.intake.entrypoints.ui.forms.screening import (
+from shared.staff_ui.questionnaire import (
     answer_key,
     form_value,
     screening_labels,

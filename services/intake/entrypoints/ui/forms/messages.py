@@ -1,16 +1,6 @@
-"""Error messages in plain words: the schema's generic ones restated, and what to do about a missing answer."""
+"""What to do about a missing answer on intake's forms (shared/staff_ui/errors.py words the rest)."""
 
 from __future__ import annotations
-
-# Marshmallow's generic messages, said in plain words for a person filling in a form.
-PLAIN_MESSAGES = {
-    "Missing data for required field.": "This is required.",
-    "Field may not be null.": "This is required.",
-    "Not a valid date.": "Enter a real date, for example 1988-07-14.",
-    "Not a valid email address.": "Enter an email address like name@example.org.",
-    "Not a valid integer.": "Choose one of the options.",
-}
-
 
 # What to do about a missing answer, by field key (or its last part), in the GOV.UK style.
 REQUIRED_WORDS = {
@@ -36,11 +26,3 @@ REQUIRED_WORDS = {
     "note": "Say what was said or seen.",
     "override_reason": "Say why the client is admitted anyway.",
 }
-# A field left empty, or holding only spaces: both are worded as what to enter.
-REQUIRED = {"Missing data for required field.", "Field may not be null.", "Must not be blank."}
-
-
-def plain(key: str, message: str) -> str:
-    if message in REQUIRED:
-        return REQUIRED_WORDS.get(key) or REQUIRED_WORDS.get(key.rsplit(".", 1)[-1]) or "This is required."
-    return PLAIN_MESSAGES.get(message, message)

@@ -11,11 +11,11 @@ from services.intake.entrypoints import commands
 from services.intake.entrypoints.schemas import ScreeningRequestSchema
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.errors import REFUSALS, ordered, refusal_errors
-from services.intake.entrypoints.ui.forms.screening import screening_body, screening_order
 from shared.errors import NotFound as DomainNotFound
 from shared.instruments import INSTRUMENTS, InvalidAnswers
 from shared.service import dependencies
 from shared.staff_ui.forms import form_values, request_key
+from shared.staff_ui.questionnaire import screening_body, screening_order
 
 
 @ui.route("/clients/<client_id>/screenings/new/<code>", methods=["GET", "POST"])
