@@ -22,6 +22,7 @@ RouteRoles = Mapping[str, Mapping[str, tuple[str, ...]]]
 
 # A token that opens only calendar feeds: calendar apps subscribe by URL and cannot send a
 # header, so such a token rides in the URL (`?access_token=`) and is worth little if it leaks.
+# It names the feed it was issued for, so the feed's owner can revoke one link at any time.
 CALENDAR_SCOPE = "calendar"
 
 
@@ -30,13 +31,21 @@ class Principal:
     sub: str
     role: str
     scope: str | None = None  # None: the whole API the role allows
+    feed: str | None = None  # a calendar token: the feed (subscription link) it was issued for
 
 
 class InvalidToken(Exception):
     pass
 
 
-def issue_token(secret: str, sub: str, role: str, ttl: timedelta = timedelta(hours=8), scope: str | None = None) -> str:
+def issue_token(
+    secret: str,
+    sub: str,
+    role: str,
+    ttl: timedelta = timedelta(hours=8),
+    scope: str | None = None,
+    feed: str | None = None,
+) -> str:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if not sub:
@@ -47,6 +56,8 @@ def issue_token(secret: str, sub: str, role: str, ttl: timedelta = timedelta(hou
     claims = {"sub": sub, "role": role, "iat": now, "exp": now + ttl, "iss": ISSUER}
     if scope:
         claims["scope"] = scope
+    if feed:
+        claims["feed"] = feed
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -59,8 +70,13 @@ def decode_token(secret: str, token: str) -> Principal:
         raise InvalidToken(str(error)) from error
     if claims["role"] not in ROLES:
         raise InvalidToken("unknown role")
-    scope = claims.get("scope")
-    return Principal(sub=str(claims["sub"]), role=str(claims["role"]), scope=str(scope) if scope else None)
+    scope, feed = claims.get("scope"), claims.get("feed")
+    return Principal(
+        sub=str(claims["sub"]),
+        role=str(claims["role"]),
+        scope=str(scope) if scope else None,
+        feed=str(feed) if feed else None,
+    )
 
 
 def authenticate_request() -> Principal:

@@ -12,7 +12,7 @@ import urllib.request
 from collections.abc import Callable
 from datetime import timedelta
 
-from shared.auth import CALENDAR_SCOPE, issue_token
+from shared.auth import issue_token
 from shared.config import DEFAULT_PORTS, SERVICES, Settings, jwt_secret, kafka_bootstrap_servers
 from shared.roles import ROLES
 
@@ -25,9 +25,6 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("--sub", required=True, help="the user id the token speaks for")
     token.add_argument("--role", required=True, choices=ROLES)
     token.add_argument("--hours", type=float, default=8.0, help="lifetime (default 8)")
-    token.add_argument(
-        "--calendar", action="store_true", help="a token that opens calendar feeds only, for a subscription URL"
-    )
     token.set_defaults(run=_token)
 
     topics = commands.add_parser("topics", help="Kafka topics")
@@ -56,8 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _token(args: argparse.Namespace) -> int:
-    scope = CALENDAR_SCOPE if args.calendar else None
-    print(issue_token(jwt_secret(dict(os.environ)), args.sub, args.role, timedelta(hours=args.hours), scope))
+    print(issue_token(jwt_secret(dict(os.environ)), args.sub, args.role, timedelta(hours=args.hours)))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -167,6 +168,34 @@ def update_clinician(clinician_id: str, changes: Mapping[str, Any], uow: UnitOfW
 
 def list_clinicians(repos: Repositories) -> list[Clinician]:
     return repos.clinicians.all()
+
+
+def open_calendar_feed(clinician_id: str, viewer: Viewer, uow: UnitOfWork, repos: Repositories) -> Clinician:
+    """A new subscription link to one's own calendar; the link before it stops working."""
+    if viewer.sub != clinician_id:
+        raise NotFound("clinician")
+    clinician = get_clinician(clinician_id, repos)
+    clinician.new_calendar_feed(secrets.token_urlsafe(16))
+    repos.clinicians.save(clinician, uow)
+    uow.commit()
+    return clinician
+
+
+def stop_calendar_feed(clinician_id: str, viewer: Viewer, uow: UnitOfWork, repos: Repositories) -> None:
+    """Ends the clinician's subscription link (theirs, their supervisor's or an admin's call)."""
+    if not may_see(viewer, clinician_id):
+        raise NotFound("clinician")
+    clinician = get_clinician(clinician_id, repos)
+    clinician.stop_calendar_feed()
+    repos.clinicians.save(clinician, uow)
+    uow.commit()
+
+
+def check_calendar_link(clinician_id: str, sub: str, feed: str | None, repos: Repositories) -> None:
+    """A link only opens the calendar it was made for, while it is the clinician's live one."""
+    clinician = repos.clinicians.get(clinician_id)
+    if clinician is None or sub != clinician_id or not clinician.feed_is_live(feed):
+        raise NotFound("calendar")
 
 
 # -- episodes ---------------------------------------------------------------------------------

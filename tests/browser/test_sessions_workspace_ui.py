@@ -174,6 +174,7 @@ PAGES = {
     "attended-session": lambda ids, episode: f"/ui/sessions/{ids[0]}",
     "future-session": lambda ids, episode: f"/ui/sessions/{ids[2]}",
     "record-form": lambda ids, episode: f"/ui/sessions/{ids[0]}/record",
+    "calendar": lambda ids, episode: "/ui/calendar",
 }
 
 

@@ -32,6 +32,7 @@ class Clinician(Aggregate):
     caseload_limit: int
     programs: list[str] = field(default_factory=list)
     supervisor: str | None = None
+    calendar_feed: str | None = None  # the one live subscription link's id; None: no link works
     version: int = 0
 
     @classmethod
@@ -45,6 +46,16 @@ class Clinician(Aggregate):
 
     def works_in(self, program: str) -> bool:
         return program in self.programs
+
+    def new_calendar_feed(self, feed_id: str) -> None:
+        """A new subscription link; the one before stops working."""
+        self.calendar_feed = feed_id
+
+    def stop_calendar_feed(self) -> None:
+        self.calendar_feed = None
+
+    def feed_is_live(self, feed_id: str | None) -> bool:
+        return feed_id is not None and feed_id == self.calendar_feed
 
 
 def check_profile(fields: Mapping[str, Any], creating: bool) -> dict[str, Any]:

@@ -19,6 +19,7 @@ ROUTE_ROLES: RouteRoles = {
     "clinicians.Caseload": {"GET": (CLINICIAN, SUPERVISOR, ADMIN)},
     "clinicians.Schedule": {"GET": (CLINICIAN, SUPERVISOR, ADMIN)},
     "clinicians.Calendar": {"GET": (CLINICIAN, SUPERVISOR, ADMIN)},
+    "clinicians.CalendarFeed": {"POST": (CLINICIAN, SUPERVISOR, ADMIN), "DELETE": (CLINICIAN, SUPERVISOR, ADMIN)},
     "sessions.EpisodeSessions": {"POST": CLINICAL, "GET": CLINICAL},
     "sessions.SessionById": {"GET": CLINICAL, "PATCH": CLINICAL},
     "sessions.SessionRecordView": {"PUT": (CLINICIAN, SUPERVISOR, ADMIN)},

@@ -15,8 +15,9 @@ from services.sessions.domain.clinician import Clinician
 from services.sessions.domain.episode import Episode
 from services.sessions.domain.group import Group
 from services.sessions.domain.session import Session
-from services.sessions.entrypoints.calendar import calendar_feed
+from services.sessions.entrypoints.calendar import calendar_feed, subscription_link
 from services.sessions.entrypoints.schemas import (
+    CalendarLinkSchema,
     CaseloadEntrySchema,
     ClinicianChangeSchema,
     ClinicianSchema,
@@ -34,7 +35,7 @@ from services.sessions.entrypoints.schemas import (
     SessionRecordSchema,
     SessionSchema,
 )
-from shared.auth import current_principal
+from shared.auth import CALENDAR_SCOPE, current_principal
 from shared.envelope import utcnow
 from shared.service import dependencies
 
@@ -203,11 +204,30 @@ class Calendar(MethodView):
     def get(self, clinician_id: str) -> Response:
         """An iCalendar feed of the clinician's sessions (past 30 days to a year ahead) for any
         calendar app: times and session numbers only, never a client's name."""
-        now = utcnow()
+        now, principal = utcnow(), current_principal()
+        if principal.scope == CALENDAR_SCOPE:
+            handlers.check_calendar_link(clinician_id, principal.sub, principal.feed, dependencies().repos)
         sessions = scheduling.clinician_schedule(
             clinician_id, now - timedelta(days=30), now + timedelta(days=365), viewer(), dependencies().repos
         )
         return Response(calendar_feed(clinician_id, sessions, now), mimetype="text/calendar")
+
+
+@clinicians_api.route("/<clinician_id>/calendar-feed")
+class CalendarFeed(MethodView):
+    @clinicians_api.response(201, CalendarLinkSchema)
+    def post(self, clinician_id: str) -> dict[str, str]:
+        """A subscription link to one's own calendar feed, for a calendar app (valid a year); the link
+        made before it stops working at once. The link is shown only in this answer."""
+        deps = dependencies()
+        clinician = handlers.open_calendar_feed(clinician_id, viewer(), deps.uow(), deps.repos)
+        return subscription_link(clinician, current_principal().role, utcnow())
+
+    @clinicians_api.response(204)
+    def delete(self, clinician_id: str) -> None:
+        """Stop the clinician's subscription link (a lost phone): the feed answers 404 to it from now on."""
+        deps = dependencies()
+        handlers.stop_calendar_feed(clinician_id, viewer(), deps.uow(), deps.repos)
 
 
 groups_api = Blueprint("groups", __name__, url_prefix="/api/v1/groups", description="Group IPT")

@@ -96,6 +96,11 @@ class ClinicianSchema(Schema):
     supervisor = fields.String(load_default=None, allow_none=True)
 
 
+class CalendarLinkSchema(Schema):
+    url = fields.String(metadata={"description": "…/calendar.ics?access_token=…: subscribe to it in a calendar app"})
+    expires_at = fields.String(metadata={"description": "ISO 8601; make a new link before then"})
+
+
 class ClinicianChangeSchema(Schema):
     name = fields.String()
     email = fields.String()

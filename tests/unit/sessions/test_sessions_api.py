@@ -277,20 +277,33 @@ def test_the_caseload_lists_clients_at_risk_first_until_their_flag_is_cleared(ap
     assert {e["client_id"]: e["open_risk"] for e in caseload} == {"c-1": None, "c-2": None}
 
 
-def test_a_calendar_app_subscribes_with_a_calendar_token_in_the_url_that_opens_nothing_else(api, deps):
-    from datetime import timedelta as hours
-
+def test_a_calendar_app_subscribes_with_a_link_that_opens_nothing_else_and_can_be_revoked(api, deps):
     clinician(api, "dr-a")
-    feed_token = issue_token(SECRET, "dr-a", "clinician", hours(days=365), scope="calendar")
+    clinician(api, "dr-b")
+    dr_a = headers("clinician", "dr-a")
+    assert api.post("/api/v1/clinicians/dr-b/calendar-feed", headers=dr_a).status_code == 404  # only one's own
+    made = api.post("/api/v1/clinicians/dr-a/calendar-feed", headers=dr_a)
+    assert made.status_code == 201
+    link = made.get_json()["url"]
+    assert "/api/v1/clinicians/dr-a/calendar.ics?access_token=" in link
+    feed_token = link.split("access_token=")[1]
     assert api.get(f"/api/v1/clinicians/dr-a/calendar.ics?access_token={feed_token}").status_code == 200
     assert api.get(f"/api/v1/clinicians/dr-b/calendar.ics?access_token={feed_token}").status_code == 404
-    assert (
-        api.get("/api/v1/clinicians/dr-a/caseload", headers={"Authorization": f"Bearer {feed_token}"}).status_code
-        == 403
-    )
+    bearer = {"Authorization": f"Bearer {feed_token}"}
+    assert api.get("/api/v1/clinicians/dr-a/caseload", headers=bearer).status_code == 403
     full_token = issue_token(SECRET, "dr-a", "clinician")
     assert api.get(f"/api/v1/clinicians/dr-a/calendar.ics?access_token={full_token}").status_code == 401
     assert api.get(f"/api/v1/clinicians/dr-a/caseload?access_token={feed_token}").status_code == 401
+    # A new link ends the old one; the supervisor can stop the new one too (a lost phone).
+    newer = api.post("/api/v1/clinicians/dr-a/calendar-feed", headers=dr_a).get_json()["url"].split("=")[1]
+    assert api.get(f"/api/v1/clinicians/dr-a/calendar.ics?access_token={feed_token}").status_code == 404
+    assert api.get(f"/api/v1/clinicians/dr-a/calendar.ics?access_token={newer}").status_code == 200
+    assert api.delete("/api/v1/clinicians/dr-a/calendar-feed", headers=SUPERVISOR).status_code == 204
+    assert api.get(f"/api/v1/clinicians/dr-a/calendar.ics?access_token={newer}").status_code == 404
+    # A calendar token made outside the platform, naming no live feed, opens nothing.
+    forged = issue_token(SECRET, "dr-a", "clinician", timedelta(days=1), scope="calendar")
+    assert api.get(f"/api/v1/clinicians/dr-a/calendar.ics?access_token={forged}").status_code == 404
+    assert "calendar_feed" not in api.get("/api/v1/clinicians/dr-a", headers=dr_a).get_json()
 
 
 def group_body(start: datetime, **changes) -> dict:

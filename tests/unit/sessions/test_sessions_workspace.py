@@ -24,11 +24,24 @@ def deps() -> bootstrap.Dependencies:
     return bootstrap.fake_dependencies()
 
 
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
 @pytest.fixture
-def app(deps):
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app(deps, clock):
     settings = Settings.from_env("sessions", env={"IPT_JWT_SECRET": SECRET, "LOG_LEVEL": "WARNING"})
     app = bootstrap.create_app(settings, deps=deps)
-    users = InMemoryUserStore()
+    users = InMemoryUserStore(clock=clock)
     for username, role in (("dr-a", "clinician"), ("dr-b", "clinician"), ("sup-1", "supervisor"), ("in-1", "intake")):
         users.add(username, role, PASSWORD)
     app.extensions[USERS_KEY] = users
@@ -91,6 +104,16 @@ def test_the_workspace_has_its_own_cookie_and_refuses_intake_staff(web):
     other = web.application.test_client()
     refused = sign_in(other, "in-1")
     assert refused.status_code == 403 and "cannot use the clinician workspace" in text_of(refused.text)
+
+
+def test_fifteen_idle_minutes_sign_the_clinician_out(web, clock, course):
+    sign_in(web)
+    chart = f"/ui/episodes/{course}"
+    assert web.get(chart).status_code == 200
+    clock.now += timedelta(minutes=15, seconds=1)
+    refused = web.get(chart)
+    assert refused.status_code == 302 and refused.headers["Location"] == "/ui/login"
+    assert "signed out after 15 minutes without activity" in web.get("/ui/login").text
 
 
 def test_a_form_without_the_session_csrf_token_changes_nothing(web, course, deps):
@@ -216,3 +239,17 @@ def test_a_supervisor_picks_whose_caseload_to_see(web, api, deps, course):
     assert "Alex Example" not in own
     team = web.get("/ui/caseload?clinician=dr-a").text
     assert "Alex Example" in team and 'id="f-clinician"' in team
+
+
+def test_a_calendar_link_is_shown_once_and_can_be_stopped(web, api, course):
+    sign_in(web)
+    made = post(web, "/ui/calendar/link", {}, "/ui/calendar")
+    assert made.status_code == 200
+    link = html.unescape(re.search(r'id="calendar-link" type="text" readonly value="([^"]+)"', made.text).group(1))
+    token = link.split("access_token=")[1]
+    assert api.get(f"/api/v1/clinicians/dr-a/calendar.ics?access_token={token}").status_code == 200
+    assert token not in web.get("/ui/calendar").text  # not shown again
+    stopped = post(web, "/ui/calendar/stop", {}, "/ui/calendar")
+    assert stopped.status_code == 302
+    assert api.get(f"/api/v1/clinicians/dr-a/calendar.ics?access_token={token}").status_code == 404
+    assert 'id="no-link"' in web.get("/ui/calendar").text
