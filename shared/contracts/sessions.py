@@ -241,6 +241,8 @@ class MeasureRecordedV1(Schema):
     risk_urgency = fields.String(required=True, allow_none=True, validate=validate.OneOf(RISK_URGENCIES))
     risk_source = fields.String(required=True, allow_none=True, validate=validate.OneOf(RISK_SOURCES))
     administered_at = fields.AwareDateTime(required=True, format="iso")
+    # Added in v1 as an optional field: events published before it carry none.
+    cutoff = fields.Integer(load_default=None, allow_none=True, metadata={"description": "The cut-off in force"})
 
 
 register(
@@ -250,7 +252,8 @@ register(
         schema=MeasureRecordedV1,
         description="A measure given in a session was scored (scores only; the answers stay in sessions). "
         "`risk_urgency` is set when it shows suicide risk by the same rule as intake, which then raises the "
-        "flag; a corrected record publishes the measure again under the same `measure_id`.",
+        "flag; a corrected record publishes the measure again under the same `measure_id`. `cutoff` is the cut-off "
+        "in force for `positive` (null where the instrument has none).",
         consumers=("intake", "outcomes"),
         example={
             "measure_id": "7c6b5a49-3827-4615-a504-f3e2d1c0b9a8:phq9",
@@ -269,6 +272,7 @@ register(
             "risk_urgency": "high",
             "risk_source": "phq9_item9",
             "administered_at": "2026-12-17T10:30:00+00:00",
+            "cutoff": 10,
         },
     ),
 )
