@@ -30,6 +30,7 @@ register(
         version=1,
         schema=EpisodeOpenedV1,
         description="A treatment episode was opened for a client (pending until admission).",
+        consumers=("outcomes",),
         example={
             "episode_id": "0b7d4c1e-5a8f-4e3b-9c2d-1f6e7a8b9c0d",
             "client_id": "6f1c2a4e-0d4b-4c55-9b8e-3f0c8a1d2e77",
@@ -105,6 +106,7 @@ register(
         schema=EpisodeAssignedV1,
         description="A clinician took the client on, at admission or reassigned by a supervisor: the caseload "
         "every other service learns from (never a call on the request path).",
+        consumers=("outcomes",),
         example={
             "episode_id": _EPISODE,
             "client_id": _CLIENT,
@@ -135,6 +137,7 @@ register(
         version=1,
         schema=EpisodeClosedV1,
         description="The episode closed: completed, dropped out or referred on.",
+        consumers=("outcomes",),
         example={
             "episode_id": _EPISODE,
             "client_id": _CLIENT,
@@ -212,6 +215,7 @@ register(
         version=1,
         schema=SessionV1,
         description="The client attended the session (recorded once it had started).",
+        consumers=("outcomes",),
         example=_SESSION,
     ),
     EventContract(
