@@ -40,3 +40,10 @@ FREQUENCIES = ("weekly", "fortnightly")
 SESSION_STATUSES = ("scheduled", "attended", "no_show", "cancelled")
 ALERT_STATUSES = ("open", "acknowledged", "resolved")
 ALERT_AUDIENCES = ("on_call_clinician", "supervisor", "clinical_lead")
+
+# Outcomes: where a scored measure came from, how its total moved, what it reached, what to act on.
+MEASURE_SOURCES = ("intake", "session", "outside_session")
+RELIABLE_CHANGES = ("improved", "deteriorated", "none")
+OUTCOME_STATUSES = ("response", "remission", "recovery")
+STATUS_CHANGES = ("reached", "lost")
+OUTCOME_ALERT_KINDS = ("reliable_deterioration", "off_track", "phq9_item9_positive", "measures_missed")

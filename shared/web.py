@@ -168,6 +168,8 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
 
 
 AUDITED_LISTS_KEY = "AUDITED_ENDPOINTS"
+# A view that reaches a client through another record (an episode) names the client here.
+AUDIT_CLIENT_KEY = "audit_client_id"
 
 
 def _audit_record_access(app: Flask, status: int) -> None:
@@ -176,7 +178,7 @@ def _audit_record_access(app: Flask, status: int) -> None:
     principal = g.get("principal")
     if principal is None:
         return
-    client_id = (request.view_args or {}).get("client_id") or request.args.get("client_id")
+    client_id = (request.view_args or {}).get("client_id") or request.args.get("client_id") or g.get(AUDIT_CLIENT_KEY)
     if client_id is None and request.endpoint not in app.config.get(AUDITED_LISTS_KEY, ()):
         return
     audit.info(

@@ -23,7 +23,7 @@ from services.intake.handlers import Repositories
 from shared.config import Settings, centre_time_zone
 from shared.consumer import Handler
 from shared.documents import StoreFactory
-from shared.instruments import get_instrument
+from shared.instruments.registry import screening_cutoffs
 from shared.memory import InMemoryDatabase
 from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
 from shared.service import build_service_app, finish_service_app, service_database
@@ -43,19 +43,6 @@ class Dependencies:
     problem_area_policy: ProblemAreaPolicy = field(default_factory=ProblemAreaPolicy)
     time_zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))  # pages show times in it
     memory: InMemoryDatabase | None = None  # the fakes' storage, for tests to inspect
-
-
-def screening_cutoffs(env: Mapping[str, str]) -> dict[str, int]:
-    """SCREENING_CUTOFFS="phq2=2,pcl5=31": the cut-offs that published sources disagree on.
-
-    Checked at start-up, so a mistyped setting stops the service instead of mis-screening.
-    """
-    cutoffs: dict[str, int] = {}
-    for pair in filter(None, (p.strip() for p in env.get("SCREENING_CUTOFFS", "").split(","))):
-        code, _, value = pair.partition("=")
-        cutoffs[code.strip()] = int(value)
-        get_instrument(code.strip()).cutoff_in_force(cutoffs)
-    return cutoffs
 
 
 def problem_area_policy(env: Mapping[str, str]) -> ProblemAreaPolicy:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -12,12 +13,16 @@ from pymongo.database import Database
 
 from services.outcomes import handlers
 from services.outcomes.adapters import COLLECTIONS
+from services.outcomes.adapters.courses import CourseRepository
 from services.outcomes.adapters.projections import EnrolmentRepository, MeasureRepository
+from services.outcomes.domain.alerts import AlertPolicy
 from services.outcomes.entrypoints.access import ROUTE_ROLES
-from services.outcomes.entrypoints.api import measures_api, reports_api
+from services.outcomes.entrypoints.api import clients_api, episodes_api, reports_api
+from services.outcomes.handlers import Policy, Repositories
 from shared.config import Settings
 from shared.consumer import Handler
 from shared.documents import StoreFactory
+from shared.instruments.registry import screening_cutoffs
 from shared.memory import InMemoryDatabase
 from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
 from shared.service import build_service_app, finish_service_app, service_database
@@ -29,36 +34,58 @@ SERVICE = "outcomes"
 
 @dataclass
 class Dependencies:
-    enrolments: EnrolmentRepository
-    measures: MeasureRepository
+    repos: Repositories
     uow: Callable[..., UnitOfWork]
+    policy: Policy
     memory: InMemoryDatabase | None = None  # the fakes' storage, for tests to inspect
 
 
+def alert_policy(env: Mapping[str, str]) -> AlertPolicy:
+    """OFF_TRACK_SESSION (default 6): the session by which no reliable improvement is off track;
+    MEASURES_MISSED_IN_A_ROW (default 3): attended sessions in a row without a measure before the
+    clinician is told. Checked at start-up."""
+    defaults = AlertPolicy()
+    try:
+        return AlertPolicy(
+            off_track_session=int(env.get("OFF_TRACK_SESSION", defaults.off_track_session)),
+            missed_in_a_row=int(env.get("MEASURES_MISSED_IN_A_ROW", defaults.missed_in_a_row)),
+        )
+    except ValueError as error:
+        message = "OFF_TRACK_SESSION and MEASURES_MISSED_IN_A_ROW must be whole numbers of 1 or more"
+        raise ValueError(f"{message}: {error}") from error
+
+
 def _build(
-    stores: StoreFactory, uow: Callable[..., UnitOfWork], memory: InMemoryDatabase | None = None
+    stores: StoreFactory, uow: Callable[..., UnitOfWork], env: Mapping[str, str], memory: InMemoryDatabase | None = None
 ) -> Dependencies:
-    return Dependencies(
-        enrolments=EnrolmentRepository(stores), measures=MeasureRepository(stores), uow=uow, memory=memory
+    repos = Repositories(
+        enrolments=EnrolmentRepository(stores), measures=MeasureRepository(stores), courses=CourseRepository(stores)
     )
+    policy = Policy(alerts=alert_policy(env), cutoffs=screening_cutoffs(env))
+    return Dependencies(repos=repos, uow=uow, policy=policy, memory=memory)
 
 
 def real_dependencies(db: Database[Any]) -> Dependencies:
-    return _build(MongoDocuments.factory(db), mongo_unit_of_work(db, SERVICE))
+    return _build(MongoDocuments.factory(db), mongo_unit_of_work(db, SERVICE), os.environ)
 
 
-def fake_dependencies() -> Dependencies:
+def fake_dependencies(env: Mapping[str, str] | None = None) -> Dependencies:
     memory = InMemoryDatabase()
-    return _build(memory.stores, memory.unit_of_work(SERVICE), memory)
+    return _build(memory.stores, memory.unit_of_work(SERVICE), env or {}, memory)
 
 
 def event_handlers(deps: Dependencies) -> dict[str, Handler]:
     """The routing table: which event types this service consumes, and with which handler."""
+    repos, policy = deps.repos, deps.policy
     return {
-        "intake.client.registered": partial(handlers.record_enrolment, enrolments=deps.enrolments),
-        "intake.client.updated": partial(handlers.record_enrolment, enrolments=deps.enrolments),
-        "intake.screening.completed": partial(handlers.record_measure, measures=deps.measures),
-        "sessions.measure.recorded": partial(handlers.record_session_measure, measures=deps.measures),
+        "intake.client.registered": partial(handlers.record_enrolment, repos=repos),
+        "intake.client.updated": partial(handlers.record_enrolment, repos=repos),
+        "intake.screening.completed": partial(handlers.record_screening, repos=repos, policy=policy),
+        "sessions.measure.recorded": partial(handlers.record_session_measure, repos=repos, policy=policy),
+        "sessions.episode.opened": partial(handlers.follow_episode_opened, repos=repos, policy=policy),
+        "sessions.episode.assigned": partial(handlers.follow_episode_assigned, repos=repos),
+        "sessions.session.attended": partial(handlers.follow_session_attended, repos=repos, policy=policy),
+        "sessions.episode.closed": partial(handlers.follow_episode_closed, repos=repos, policy=policy),
     }
 
 
@@ -67,7 +94,7 @@ def create_app(settings: Settings | None = None, deps: Dependencies | None = Non
     app = build_service_app(
         settings,
         title="Outcomes API",
-        blueprints=[reports_api, measures_api],
+        blueprints=[reports_api, clients_api, episodes_api],
         route_roles=ROUTE_ROLES,
         dependencies=deps or real_dependencies(service_database(settings)),
     )

@@ -1,45 +1,265 @@
-"""Use cases of the outcomes service."""
+"""Use cases of the outcomes service: load, call the domain, save, commit.
+
+Every consumed event is applied so that a second delivery changes nothing: measures are upserted
+by their id (the same result again is not announced again), attended sessions are kept by
+session id, and an episode remembers which statuses and alerts it has announced.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from services.outcomes.adapters.courses import CourseRepository
 from services.outcomes.adapters.projections import EnrolmentRepository, MeasureRepository
+from services.outcomes.domain.access import Viewer, may_see
+from services.outcomes.domain.alerts import AlertPolicy, AttendedSession
+from services.outcomes.domain.classification import Outcomes, outcomes_of
+from services.outcomes.domain.course import EpisodeCourse, course_at
 from services.outcomes.domain.enrolment import Enrolment, clients_per_program
-from services.outcomes.domain.measure import Measure
+from services.outcomes.domain.measure import (
+    INTAKE,
+    SESSION,
+    Measure,
+    measure_id_for,
+    score_answers,
+    taken_outside_session,
+)
 from shared.envelope import Envelope
+from shared.errors import AlreadyExists, NotFound, StaleWrite
+from shared.retry import IMMEDIATE, on_conflict, retry
 from shared.uow import UnitOfWork
 
+RECORD_ATTEMPTS = 5  # a measure taken here races the worker reviewing the same episode
 
-def record_enrolment(event: Envelope, data: dict[str, Any], uow: UnitOfWork, enrolments: EnrolmentRepository) -> None:
+
+@dataclass
+class Repositories:
+    enrolments: EnrolmentRepository
+    measures: MeasureRepository
+    courses: CourseRepository
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Settings the use cases follow: when to alert, and the screening cut-offs in force."""
+
+    alerts: AlertPolicy = field(default_factory=AlertPolicy)
+    cutoffs: Mapping[str, int] = field(default_factory=dict)
+
+
+# -- from intake's events ---------------------------------------------------------------------
+def record_enrolment(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
     """From a registration or a correction of it: the latest details win."""
-    # Names, birth date and contact stay in intake: outcomes reports never need them.
-    enrolments.put(
+    # Names, birth date and contact stay in intake: outcomes never needs them.
+    repos.enrolments.put(
         Enrolment(client_id=data["client_id"], program=data["program"], registered_at=data["registered_at"]), uow
     )
     uow.commit()
 
 
-def program_report(enrolments: EnrolmentRepository) -> dict[str, Any]:
-    counts = clients_per_program(enrolments.all())
-    return {"clients_per_program": counts, "total_clients": sum(counts.values())}
+def record_screening(
+    event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories, policy: Policy
+) -> None:
+    """A screening scored at intake; it counts towards the episode open when it was taken."""
+    _ingest(_measure(data["screening_id"], data, INTAKE), None, event.time, uow, repos, policy)
 
 
-def record_measure(event: Envelope, data: dict[str, Any], uow: UnitOfWork, measures: MeasureRepository) -> None:
-    """A screening scored at intake."""
-    _record(data["screening_id"], data, uow, measures)
-
-
-def record_session_measure(event: Envelope, data: dict[str, Any], uow: UnitOfWork, measures: MeasureRepository) -> None:
+# -- from sessions' events --------------------------------------------------------------------
+def record_session_measure(
+    event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories, policy: Policy
+) -> None:
     """A measure given in a session; a corrected one replaces it (same measure id)."""
-    _record(data["measure_id"], data, uow, measures)
+    measure = _measure(
+        data["measure_id"], data, SESSION, episode_id=data["episode_id"], session_number=data["session_number"]
+    )
+    _ingest(measure, data["clinician_id"], event.time, uow, repos, policy)
 
 
-def _record(measure_id: str, data: dict[str, Any], uow: UnitOfWork, measures: MeasureRepository) -> None:
-    fields = ("client_id", "instrument", "version", "total", "severity", "positive", "administered_at")
-    measures.put(Measure(screening_id=measure_id, **{name: data[name] for name in fields}), uow)
+def follow_episode_opened(
+    event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories, policy: Policy
+) -> None:
+    """A new episode; screenings already taken since it opened (their event may come first) count towards it."""
+    course, is_new = _course(data["episode_id"], data["client_id"], repos)
+    course.opened(data["program"], data["opened_at"])
+    earlier = repos.measures.unattributed(course.client_id, data["opened_at"])
+    attached = [measure.in_episode(course.episode_id) for measure in earlier]
+    for measure in attached:
+        repos.measures.put(measure, uow)
+    _review(course, is_new, attached[-1] if attached else None, event.time, uow, repos, policy, extra=attached)
     uow.commit()
 
 
-def measures_for_client(client_id: str, measures: MeasureRepository) -> list[Measure]:
-    return measures.for_client(client_id)
+def follow_episode_assigned(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """The clinician who treats the client now: alerts go to them, and they may see the outcomes."""
+    course, is_new = _course(data["episode_id"], data["client_id"], repos)
+    course.assigned(data["clinician_id"], data["program"])
+    (repos.courses.add if is_new else repos.courses.save)(course, uow)
+    uow.commit()
+
+
+def follow_session_attended(
+    event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories, policy: Policy
+) -> None:
+    """An attended session counts towards a finished course, and may show measures being missed."""
+    course, is_new = _course(data["episode_id"], data["client_id"], repos)
+    course.clinician_id = course.clinician_id or data["clinician_id"]
+    session = AttendedSession(data["session_id"], data["number"], data["start"], data["end"])
+    if course.attend(session) or is_new:
+        _review(course, is_new, None, event.time, uow, repos, policy)
+    uow.commit()
+
+
+def follow_episode_closed(
+    event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories, policy: Policy
+) -> None:
+    """A closed episode takes no more measures; its last session is judged for a missed measure too."""
+    course, is_new = _course(data["episode_id"], data["client_id"], repos)
+    course.closed(data["closed_at"])
+    _review(course, is_new, None, event.time, uow, repos, policy)
+    uow.commit()
+
+
+# -- the API ----------------------------------------------------------------------------------
+def record_outside_session(
+    client_id: str,
+    body: Mapping[str, Any],
+    viewer: Viewer,
+    now: datetime,
+    new_uow: Callable[[], UnitOfWork],
+    repos: Repositories,
+    policy: Policy,
+    request_key: str | None = None,
+) -> Measure:
+    """Scores a measure taken outside a session (Invalid naming every bad answer); a resend with
+    the same request key returns the first measure. It counts towards the episode open now."""
+    visible_courses(client_id, viewer, repos)
+    measure_id = measure_id_for(client_id, request_key)
+
+    def attempt() -> Measure:
+        earlier = repos.measures.get(measure_id)
+        if earlier is not None:
+            return earlier
+        result = score_answers(body["instrument"], body["answers"], body.get("extras") or {}, policy.cutoffs)
+        course = course_at(repos.courses.for_client(client_id), now)
+        measure = taken_outside_session(
+            measure_id, client_id, result, body["answers"], body.get("extras") or {}, viewer.sub, now
+        )
+        measure = measure.in_episode(course.episode_id if course else None).record()
+        uow = new_uow()
+        repos.measures.add(measure, uow)
+        if course is not None:
+            _review(course, False, measure, now, uow, repos, policy)
+        uow.commit()
+        return measure
+
+    return retry(attempt, should_retry=on_conflict((StaleWrite, AlreadyExists), RECORD_ATTEMPTS), backoff=IMMEDIATE)
+
+
+def visible_courses(client_id: str, viewer: Viewer, repos: Repositories) -> list[EpisodeCourse]:
+    """The client's episodes, or NotFound for a client unknown here or not the viewer's to see."""
+    courses = repos.courses.for_client(client_id)
+    known = courses or repos.enrolments.get(client_id) is not None or repos.measures.for_client(client_id)
+    if not known or not may_see(viewer, [course.clinician_id for course in courses]):
+        raise NotFound("client")
+    return courses
+
+
+def measures_for_client(client_id: str, viewer: Viewer, repos: Repositories) -> list[Measure]:
+    visible_courses(client_id, viewer, repos)
+    return repos.measures.for_client(client_id)
+
+
+def client_outcomes(client_id: str, viewer: Viewer, repos: Repositories) -> tuple[Outcomes, dict[str, Any]]:
+    """Every measure of the client, whichever episode it belongs to."""
+    courses = visible_courses(client_id, viewer, repos)
+    attended = sum(course.attended_sessions for course in courses)
+    return outcomes_of(repos.measures.for_client(client_id), attended), {"client_id": client_id}
+
+
+def episode_outcomes(episode_id: str, viewer: Viewer, repos: Repositories) -> tuple[Outcomes, dict[str, Any]]:
+    course = repos.courses.get(episode_id)
+    if course is None or not may_see(viewer, [course.clinician_id]):
+        raise NotFound("episode")
+    outcomes = course.outcomes(repos.measures.for_episode(episode_id))
+    return outcomes, {"episode_id": episode_id, "client_id": course.client_id}
+
+
+def program_report(repos: Repositories) -> dict[str, Any]:
+    counts = clients_per_program(repos.enrolments.all())
+    return {"clients_per_program": counts, "total_clients": sum(counts.values())}
+
+
+# -- shared steps -----------------------------------------------------------------------------
+def _measure(measure_id: str, data: dict[str, Any], source: str, **more: Any) -> Measure:
+    return Measure(
+        measure_id=measure_id,
+        client_id=data["client_id"],
+        instrument=data["instrument"],
+        version=data["version"],
+        total=data["total"],
+        severity=data["severity"],
+        positive=data["positive"],
+        administered_at=data["administered_at"],
+        cutoff=data.get("cutoff"),  # absent from events published before it was added
+        source=source,
+        flags=tuple(data["flags"]),
+        **more,
+    )
+
+
+def _ingest(
+    measure: Measure,
+    clinician_id: str | None,
+    now: datetime,
+    uow: UnitOfWork,
+    repos: Repositories,
+    policy: Policy,
+) -> None:
+    stored = repos.measures.get(measure.measure_id)
+    if stored is not None and stored.same_result_as(measure):
+        uow.commit()  # the same result again: recorded and announced already
+        return
+    course, is_new = _course_of(measure, clinician_id, repos)
+    episode_id = course.episode_id if course else (stored.episode_id if stored else None)
+    measure = measure.in_episode(episode_id).record()
+    repos.measures.put(measure, uow)
+    if course is not None:
+        _review(course, is_new, measure, now, uow, repos, policy)
+    uow.commit()
+
+
+def _course_of(measure: Measure, clinician_id: str | None, repos: Repositories) -> tuple[EpisodeCourse | None, bool]:
+    """The episode a measure counts towards: its own, else the client's episode open when it was taken."""
+    if measure.episode_id is None:
+        return course_at(repos.courses.for_client(measure.client_id), measure.administered_at), False
+    course, is_new = _course(measure.episode_id, measure.client_id, repos)
+    course.clinician_id = course.clinician_id or clinician_id
+    return course, is_new
+
+
+def _course(episode_id: str, client_id: str, repos: Repositories) -> tuple[EpisodeCourse, bool]:
+    """The episode as outcomes knows it, or a new one (the event that names it may arrive first)."""
+    course = repos.courses.get(episode_id)
+    if course is None:
+        return EpisodeCourse(episode_id=episode_id, client_id=client_id), True
+    return course, False
+
+
+def _review(
+    course: EpisodeCourse,
+    is_new: bool,
+    cause: Measure | None,
+    now: datetime,
+    uow: UnitOfWork,
+    repos: Repositories,
+    policy: Policy,
+    extra: Sequence[Measure] = (),
+) -> None:
+    """Reviews the episode with its stored measures and the ones this unit of work adds, then keeps it."""
+    adding = {m.measure_id: m for m in [*extra, *([cause] if cause else [])]}
+    stored = [m for m in repos.measures.for_episode(course.episode_id) if m.measure_id not in adding]
+    course.review([*stored, *adding.values()], policy.alerts, now, cause)
+    (repos.courses.add if is_new else repos.courses.save)(course, uow)

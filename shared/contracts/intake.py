@@ -55,6 +55,8 @@ class ScreeningCompletedV1(Schema):
     risk_level = fields.String(required=True, allow_none=True, validate=validate.OneOf(CSSRS_RISK_LEVELS))
     flags = fields.List(fields.String(), required=True)
     administered_at = fields.AwareDateTime(required=True, format="iso")
+    # Added in v1 as an optional field: events published before it carry none.
+    cutoff = fields.Integer(load_default=None, allow_none=True, metadata={"description": "The cut-off in force"})
 
 
 class RiskFlaggedV1(Schema):
@@ -165,7 +167,8 @@ register(
         type="intake.screening.completed",
         version=1,
         schema=ScreeningCompletedV1,
-        description="A screening instrument was scored (scores only; answers stay in intake).",
+        description="A screening instrument was scored (scores only; answers stay in intake). `cutoff` is the "
+        "cut-off in force for `positive` (null where the instrument has none).",
         consumers=("outcomes", "sessions"),
         example={
             "client_id": CLIENT,
@@ -178,6 +181,7 @@ register(
             "risk_level": None,
             "flags": ["suicidal_ideation"],
             "administered_at": "2026-11-26T09:10:00+00:00",
+            "cutoff": 10,
         },
     ),
     EventContract(

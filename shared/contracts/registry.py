@@ -43,7 +43,7 @@ def register(*contracts: EventContract) -> None:
 
 def _load_all() -> None:
     # Importing the per-publisher modules registers their contracts exactly once.
-    from shared.contracts import intake, notifications, sessions  # noqa: F401
+    from shared.contracts import intake, notifications, outcomes, sessions  # noqa: F401
 
 
 def all_contracts() -> list[EventContract]:

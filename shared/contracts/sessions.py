@@ -30,6 +30,7 @@ register(
         version=1,
         schema=EpisodeOpenedV1,
         description="A treatment episode was opened for a client (pending until admission).",
+        consumers=("outcomes",),
         example={
             "episode_id": "0b7d4c1e-5a8f-4e3b-9c2d-1f6e7a8b9c0d",
             "client_id": "6f1c2a4e-0d4b-4c55-9b8e-3f0c8a1d2e77",
@@ -105,6 +106,7 @@ register(
         schema=EpisodeAssignedV1,
         description="A clinician took the client on, at admission or reassigned by a supervisor: the caseload "
         "every other service learns from (never a call on the request path).",
+        consumers=("outcomes",),
         example={
             "episode_id": _EPISODE,
             "client_id": _CLIENT,
@@ -135,6 +137,7 @@ register(
         version=1,
         schema=EpisodeClosedV1,
         description="The episode closed: completed, dropped out or referred on.",
+        consumers=("outcomes",),
         example={
             "episode_id": _EPISODE,
             "client_id": _CLIENT,
@@ -212,6 +215,7 @@ register(
         version=1,
         schema=SessionV1,
         description="The client attended the session (recorded once it had started).",
+        consumers=("outcomes",),
         example=_SESSION,
     ),
     EventContract(
@@ -241,6 +245,8 @@ class MeasureRecordedV1(Schema):
     risk_urgency = fields.String(required=True, allow_none=True, validate=validate.OneOf(RISK_URGENCIES))
     risk_source = fields.String(required=True, allow_none=True, validate=validate.OneOf(RISK_SOURCES))
     administered_at = fields.AwareDateTime(required=True, format="iso")
+    # Added in v1 as an optional field: events published before it carry none.
+    cutoff = fields.Integer(load_default=None, allow_none=True, metadata={"description": "The cut-off in force"})
 
 
 register(
@@ -250,7 +256,8 @@ register(
         schema=MeasureRecordedV1,
         description="A measure given in a session was scored (scores only; the answers stay in sessions). "
         "`risk_urgency` is set when it shows suicide risk by the same rule as intake, which then raises the "
-        "flag; a corrected record publishes the measure again under the same `measure_id`.",
+        "flag; a corrected record publishes the measure again under the same `measure_id`. `cutoff` is the cut-off "
+        "in force for `positive` (null where the instrument has none).",
         consumers=("intake", "outcomes"),
         example={
             "measure_id": "7c6b5a49-3827-4615-a504-f3e2d1c0b9a8:phq9",
@@ -269,6 +276,7 @@ register(
             "risk_urgency": "high",
             "risk_source": "phq9_item9",
             "administered_at": "2026-12-17T10:30:00+00:00",
+            "cutoff": 10,
         },
     ),
 )

@@ -22,6 +22,20 @@ INSTRUMENTS: Mapping[str, Instrument] = MappingProxyType(
 )
 
 
+def screening_cutoffs(env: Mapping[str, str]) -> dict[str, int]:
+    """SCREENING_CUTOFFS="phq2=2,pcl5=31": the cut-offs that published sources disagree on, one
+    setting for every service that scores answers.
+
+    Checked at start-up, so a mistyped setting stops the service instead of mis-screening.
+    """
+    cutoffs: dict[str, int] = {}
+    for pair in filter(None, (p.strip() for p in env.get("SCREENING_CUTOFFS", "").split(","))):
+        code, _, value = pair.partition("=")
+        cutoffs[code.strip()] = int(value)
+        get_instrument(code.strip()).cutoff_in_force(cutoffs)
+    return cutoffs
+
+
 def get_instrument(code: str) -> Instrument:
     """The instrument for `code`; KeyError naming the known codes when there is none."""
     try:

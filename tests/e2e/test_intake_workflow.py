@@ -147,8 +147,15 @@ def test_screening_scores_reach_outcomes(stack):
     client = register(stack, new_client())
     post(stack, f"/clients/{client['id']}/screenings", {"instrument": "gad7", "answers": [2, 2, 2, 1, 1, 1, 1]})
     url = f"{stack.url('outcomes')}/api/v1/clients/{client['id']}/measures"
+
+    def recorded():
+        # Nobody treats the client yet: a supervisor sees them (a clinician sees only their caseload).
+        # Until outcomes hears of the client it answers 404.
+        response = requests.get(url, headers=stack.headers("supervisor"), timeout=5)
+        return response.json() if response.ok else None
+
     measures = wait_for(
-        lambda: requests.get(url, headers=stack.headers("clinician"), timeout=5).json(),
+        recorded,
         30,
         "outcomes to record the measure",
     )

@@ -137,11 +137,12 @@ def test_a_measure_in_a_session_reaches_outcomes_and_raises_the_risk_flag(stack)
     assert documented.status_code == 200, documented.text
 
     def in_outcomes():
-        measures = requests.get(
+        response = requests.get(
             f"{stack.url('outcomes')}/api/v1/clients/{client_id}/measures",
-            headers=stack.headers("clinician"),
+            headers=stack.headers("clinician", clinician),  # their client, once outcomes learns the assignment
             timeout=5,
-        ).json()
+        )
+        measures = response.json() if response.ok else []
         return [m for m in measures if m["screening_id"] == f"{session['id']}:phq9"] or None
 
     [measure] = wait_for(in_outcomes, 30, "the session's PHQ-9 in outcomes")

@@ -71,6 +71,7 @@ class ScreeningCompleted(DomainEvent):
     risk_level: str | None
     flags: tuple[str, ...]
     administered_at: datetime
+    cutoff: int | None
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,7 @@ def administer(
             risk_level=screening.risk_level,
             flags=tuple(screening.flags),
             administered_at=now,
+            cutoff=screening.details.get("cutoff"),
         )
     )
     return screening

@@ -1,11 +1,16 @@
-"""Who may call which route of the outcomes API: one table, checked before a body is parsed."""
+"""Who may call which route of the outcomes API: one table, checked before a body is parsed.
+
+Which clients a caller sees within a route is decided by `services/outcomes/domain/access.py`.
+"""
 
 from __future__ import annotations
 
 from shared.auth import RouteRoles
-from shared.roles import CLINICAL, REPORT_READERS
+from shared.roles import CLINICAL, CLINICIAN, REPORT_READERS, SUPERVISOR
 
 ROUTE_ROLES: RouteRoles = {
     "reports.ProgramReport": {"GET": REPORT_READERS},
-    "measures.ClientMeasures": {"GET": CLINICAL},
+    "clients.ClientMeasures": {"GET": CLINICAL, "POST": (CLINICIAN, SUPERVISOR)},
+    "clients.ClientOutcomes": {"GET": CLINICAL},
+    "episodes.EpisodeOutcomes": {"GET": CLINICAL},
 }

@@ -4,16 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.outcomes import handlers
+from services.outcomes.domain.access import Viewer
+from services.outcomes.domain.classification import Outcomes
 from services.outcomes.domain.measure import Measure
-from services.outcomes.entrypoints.schemas import MeasureSchema, ProgramReportSchema
+from services.outcomes.entrypoints.schemas import (
+    ClientOutcomesSchema,
+    EpisodeOutcomesSchema,
+    MeasureRequestSchema,
+    MeasureSchema,
+    ProgramReportSchema,
+)
+from shared.auth import current_principal
+from shared.envelope import utcnow
 from shared.service import dependencies
+from shared.web import AUDIT_CLIENT_KEY, idempotency_key
 
-measures_api = Blueprint("measures", __name__, url_prefix="/api/v1/clients", description="Scores over time")
+clients_api = Blueprint(
+    "clients", __name__, url_prefix="/api/v1/clients", description="A client's measures and outcomes"
+)
+episodes_api = Blueprint("episodes", __name__, url_prefix="/api/v1/episodes", description="Outcomes of an episode")
 reports_api = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="De-identified program reports")
+
+
+def viewer() -> Viewer:
+    principal = current_principal()
+    return Viewer(principal.sub, principal.role)
+
+
+def _shaped(outcomes: Outcomes, ids: dict[str, Any]) -> dict[str, Any]:
+    return {**ids, "rule_set": outcomes.rule_set, "instruments": outcomes.instruments, "nhs": outcomes.nhs}
 
 
 @reports_api.route("/programs")
@@ -21,12 +45,42 @@ class ProgramReport(MethodView):
     @reports_api.response(200, ProgramReportSchema)
     def get(self) -> dict[str, Any]:
         """Registered clients per program (aggregates only)."""
-        return handlers.program_report(dependencies().enrolments)
+        return handlers.program_report(dependencies().repos)
 
 
-@measures_api.route("/<client_id>/measures")
+@clients_api.route("/<client_id>/measures")
 class ClientMeasures(MethodView):
-    @measures_api.response(200, MeasureSchema(many=True))
+    @clients_api.response(200, MeasureSchema(many=True))
     def get(self, client_id: str) -> list[Measure]:
-        """The client's scored measures, oldest first."""
-        return handlers.measures_for_client(client_id, dependencies().measures)
+        """The client's scored measures, oldest first: intake screenings, session measures and those
+        taken outside a session."""
+        return handlers.measures_for_client(client_id, viewer(), dependencies().repos)
+
+    @clients_api.arguments(MeasureRequestSchema)
+    @clients_api.response(201, MeasureSchema)
+    def post(self, body: dict[str, Any], client_id: str) -> Measure:
+        """A measure taken outside a session, scored here from the raw answers; 422 names every bad
+        answer. It counts towards the episode open now. Takes an Idempotency-Key."""
+        deps = dependencies()
+        return handlers.record_outside_session(
+            client_id, body, viewer(), utcnow(), deps.uow, deps.repos, deps.policy, idempotency_key()
+        )
+
+
+@clients_api.route("/<client_id>/outcomes")
+class ClientOutcomes(MethodView):
+    @clients_api.response(200, ClientOutcomesSchema)
+    def get(self, client_id: str) -> dict[str, Any]:
+        """Per instrument: series, baseline, latest, change, reliable change (and PHQ-9 response and
+        remission); the NHS Talking Therapies classification; the rule set that made them."""
+        return _shaped(*handlers.client_outcomes(client_id, viewer(), dependencies().repos))
+
+
+@episodes_api.route("/<episode_id>/outcomes")
+class EpisodeOutcomes(MethodView):
+    @episodes_api.response(200, EpisodeOutcomesSchema)
+    def get(self, episode_id: str) -> dict[str, Any]:
+        """The same as for a client, for the measures and attended sessions of one episode."""
+        outcomes, ids = handlers.episode_outcomes(episode_id, viewer(), dependencies().repos)
+        g.setdefault(AUDIT_CLIENT_KEY, ids["client_id"])
+        return _shaped(outcomes, ids)

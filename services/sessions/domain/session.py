@@ -150,6 +150,7 @@ class Session(Aggregate):
                     risk_urgency=measure.risk_urgency,
                     risk_source=measure.risk_source,
                     administered_at=measure.administered_at,
+                    cutoff=measure.details.get("cutoff"),
                 )
             )
 

@@ -79,3 +79,4 @@ class MeasureRecorded(DomainEvent):
     risk_urgency: str | None
     risk_source: str | None
     administered_at: datetime
+    cutoff: int | None

@@ -91,7 +91,7 @@ def test_outcomes_keeps_only_de_identified_fields():
     uow = deps.uow(cause=event)
     outcomes.event_handlers(deps)[REGISTERED.type](event, data, uow)
     assert uow.committed and uow.events == []
-    [enrolment] = deps.enrolments.all()
+    [enrolment] = deps.repos.enrolments.all()
     assert asdict(enrolment) == {
         "client_id": data["client_id"],
         "program": "co_occurring",

@@ -1,0 +1,120 @@
+"""Events published by the outcomes service: scores, what they add up to, and what to act on.
+
+Identifiers and scores only: no names, answers or free text.
+"""
+
+from marshmallow import Schema, fields, validate
+
+from shared.contracts.registry import EventContract, register
+from shared.vocabulary import MEASURE_SOURCES, OUTCOME_ALERT_KINDS, OUTCOME_STATUSES, STATUS_CHANGES
+
+
+class ScoreRecordedV1(Schema):
+    measure_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    episode_id = fields.String(required=True, allow_none=True)
+    session_number = fields.Integer(required=True, allow_none=True)
+    instrument = fields.String(required=True)
+    version = fields.String(required=True)
+    total = fields.Integer(required=True, allow_none=True)
+    severity = fields.String(required=True, allow_none=True)
+    positive = fields.Boolean(required=True)
+    cutoff = fields.Integer(required=True, allow_none=True)
+    flags = fields.List(fields.String(), required=True)
+    source = fields.String(required=True, validate=validate.OneOf(MEASURE_SOURCES))
+    administered_at = fields.AwareDateTime(required=True, format="iso")
+
+
+class StatusChangedV1(Schema):
+    client_id = fields.String(required=True)
+    episode_id = fields.String(required=True)
+    clinician_id = fields.String(required=True, allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(OUTCOME_STATUSES))
+    change = fields.String(required=True, validate=validate.OneOf(STATUS_CHANGES))
+    measure_id = fields.String(required=True)
+    rule_set = fields.String(required=True)
+    changed_at = fields.AwareDateTime(required=True, format="iso")
+
+
+class AlertRaisedV1(Schema):
+    alert_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    episode_id = fields.String(required=True)
+    clinician_id = fields.String(required=True, allow_none=True)
+    kind = fields.String(required=True, validate=validate.OneOf(OUTCOME_ALERT_KINDS))
+    instrument = fields.String(required=True, allow_none=True)
+    measure_id = fields.String(required=True, allow_none=True)
+    session_number = fields.Integer(required=True, allow_none=True)
+    rule_set = fields.String(required=True)
+    raised_at = fields.AwareDateTime(required=True, format="iso")
+
+
+_CLIENT = "6f1c2a4e-0d4b-4c55-9b8e-3f0c8a1d2e77"
+_EPISODE = "0b7d4c1e-5a8f-4e3b-9c2d-1f6e7a8b9c0d"
+_MEASURE = "7c6b5a49-3827-4615-a504-f3e2d1c0b9a8:phq9"
+_RULE_SET = "nhs-talking-therapies+jacobson-truax/v1"
+
+register(
+    EventContract(
+        type="outcomes.score.recorded",
+        version=1,
+        schema=ScoreRecordedV1,
+        description="Outcomes recorded a scored measure: a screening at intake, a measure in a session, or one "
+        "taken outside a session (`source`). `episode_id` is the episode it counts towards (null when the client "
+        "had none open); a corrected measure is recorded again under the same `measure_id`.",
+        example={
+            "measure_id": _MEASURE,
+            "client_id": _CLIENT,
+            "episode_id": _EPISODE,
+            "session_number": 4,
+            "instrument": "phq9",
+            "version": "1.0",
+            "total": 11,
+            "severity": "moderate",
+            "positive": True,
+            "cutoff": 10,
+            "flags": [],
+            "source": "session",
+            "administered_at": "2026-12-17T10:30:00+00:00",
+        },
+    ),
+    EventContract(
+        type="outcomes.status.changed",
+        version=1,
+        schema=StatusChangedV1,
+        description="An episode reached or lost response (PHQ-9 fell by at least 50 %), remission (PHQ-9 below 5) "
+        "or recovery (NHS Talking Therapies: at caseness at the start, below both cut-offs now) under `rule_set`; "
+        "`measure_id` is the measure that changed it.",
+        example={
+            "client_id": _CLIENT,
+            "episode_id": _EPISODE,
+            "clinician_id": "dr-rivera",
+            "status": "response",
+            "change": "reached",
+            "measure_id": _MEASURE,
+            "rule_set": _RULE_SET,
+            "changed_at": "2026-12-17T10:30:00+00:00",
+        },
+    ),
+    EventContract(
+        type="outcomes.alert.raised",
+        version=1,
+        schema=AlertRaisedV1,
+        description="A clinical alert for the episode's clinician: `reliable_deterioration` (on `instrument`), "
+        "`off_track` (no reliable improvement by the configured session), `phq9_item9_positive` (item 9 newly "
+        "above 0 during treatment) or `measures_missed` (no measure in several attended sessions in a row). "
+        "Raised once per kind (and instrument) per episode; `alert_id` is the same for the same condition.",
+        example={
+            "alert_id": "3f2e1d0c-9b8a-5c7d-8e6f-5a4b3c2d1e0f",
+            "client_id": _CLIENT,
+            "episode_id": _EPISODE,
+            "clinician_id": "dr-rivera",
+            "kind": "reliable_deterioration",
+            "instrument": "phq9",
+            "measure_id": _MEASURE,
+            "session_number": 4,
+            "rule_set": _RULE_SET,
+            "raised_at": "2026-12-17T10:30:00+00:00",
+        },
+    ),
+)
