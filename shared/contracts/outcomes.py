@@ -49,6 +49,26 @@ class AlertRaisedV1(Schema):
     raised_at = fields.AwareDateTime(required=True, format="iso")
 
 
+class SelfReportOfferedV1(Schema):
+    offer_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    episode_id = fields.String(required=True)
+    session_id = fields.String(required=True, allow_none=True)
+    session_start = fields.AwareDateTime(required=True, format="iso", allow_none=True)
+    instruments = fields.List(fields.String(), required=True)
+    link = fields.String(required=True)
+    available_from = fields.AwareDateTime(required=True, format="iso")
+    expires_at = fields.AwareDateTime(required=True, format="iso")
+    offered_at = fields.AwareDateTime(required=True, format="iso")
+
+
+class SelfReportWithdrawnV1(Schema):
+    offer_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(("completed", "expired", "session_cancelled")))
+    withdrawn_at = fields.AwareDateTime(required=True, format="iso")
+
+
 _CLIENT = "6f1c2a4e-0d4b-4c55-9b8e-3f0c8a1d2e77"
 _EPISODE = "0b7d4c1e-5a8f-4e3b-9c2d-1f6e7a8b9c0d"
 _MEASURE = "7c6b5a49-3827-4615-a504-f3e2d1c0b9a8:phq9"
@@ -115,6 +135,40 @@ register(
             "session_number": 4,
             "rule_set": _RULE_SET,
             "raised_at": "2026-12-17T10:30:00+00:00",
+        },
+    ),
+    EventContract(
+        type="outcomes.self_report.offered",
+        version=1,
+        schema=SelfReportOfferedV1,
+        description="Measures due before a session (`instruments`) are offered to the client through a one-time "
+        "`link` to a phone-friendly page with no sign-in and no name on it, usable from `available_from` until "
+        "`expires_at`. Notifications sends the link (and its reminder) on the client's channel. The link is a "
+        "credential for that one form: never log or display it beyond the message to the client.",
+        example={
+            "offer_id": "5d4c3b2a-1908-4f7e-8d6c-5b4a39281706",
+            "client_id": _CLIENT,
+            "episode_id": _EPISODE,
+            "session_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+            "session_start": "2026-12-17T10:00:00+00:00",
+            "instruments": ["phq9", "gad7"],
+            "link": "http://127.0.0.1:8003/r/Xk3v9QeZr2YwLs8TnA4bUc",
+            "available_from": "2026-12-15T10:00:00+00:00",
+            "expires_at": "2026-12-19T10:00:00+00:00",
+            "offered_at": "2026-12-10T09:00:00+00:00",
+        },
+    ),
+    EventContract(
+        type="outcomes.self_report.withdrawn",
+        version=1,
+        schema=SelfReportWithdrawnV1,
+        description="An offered self-report link needs no more messages: the client completed it, it expired, or "
+        "its session was cancelled. Notifications withdraws what it has not yet sent for `offer_id`.",
+        example={
+            "offer_id": "5d4c3b2a-1908-4f7e-8d6c-5b4a39281706",
+            "client_id": _CLIENT,
+            "reason": "completed",
+            "withdrawn_at": "2026-12-16T18:20:00+00:00",
         },
     ),
 )
