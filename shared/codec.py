@@ -42,7 +42,10 @@ def decode(kind: Any, value: Any) -> Any:
         (item_kind, *_) = typing.get_args(kind) or (Any,)
         items = [decode(item_kind, item) for item in value]
         return tuple(items) if origin is tuple else items
-    if origin is dict or kind is dict:
+    if origin is dict:
+        (_, value_kind) = typing.get_args(kind)
+        return {key: decode(value_kind, item) for key, item in value.items()}
+    if kind is dict:
         return dict(value)
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = _hints(kind)

@@ -21,6 +21,7 @@ from services.sessions.adapters.clients import ClientCardRepository
 from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
 from services.sessions.adapters.groups import GroupRepository
+from services.sessions.adapters.outcomes import OutcomeWatchRepository
 from services.sessions.adapters.risk import RiskWatchRepository
 from services.sessions.adapters.scores import ScoreRepository
 from services.sessions.adapters.sessions import SessionRepository
@@ -77,6 +78,7 @@ def _build(
         groups=GroupRepository(stores),
         scores=ScoreRepository(stores),
         clients=ClientCardRepository(stores),
+        outcomes=OutcomeWatchRepository(stores),
     )
     policy = Policy(phase_plans=phase_plans(env))
     return Dependencies(repos=repos, uow=uow, policy=policy, memory=memory)
@@ -100,6 +102,8 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         "intake.risk.flagged": partial(handlers.watch_risk_flag, repos=deps.repos),
         "intake.risk.cleared": partial(handlers.watch_risk_cleared, repos=deps.repos),
         "intake.screening.completed": partial(handlers.remember_screening_score, repos=deps.repos),
+        "outcomes.status.changed": partial(handlers.watch_outcome_status, repos=deps.repos),
+        "outcomes.alert.raised": partial(handlers.watch_outcome_alert, repos=deps.repos),
     }
 
 

@@ -12,6 +12,7 @@ from services.sessions.adapters.clients import ClientCardRepository
 from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
 from services.sessions.adapters.groups import GroupRepository
+from services.sessions.adapters.outcomes import OutcomeWatchRepository
 from services.sessions.adapters.risk import RiskWatchRepository
 from services.sessions.adapters.scores import ScoreRepository
 from services.sessions.adapters.sessions import SessionRepository
@@ -20,6 +21,7 @@ from services.sessions.domain.assignment import choose_clinician, has_room
 from services.sessions.domain.client_card import ClientCard
 from services.sessions.domain.clinician import Clinician
 from services.sessions.domain.episode import Admission, Episode
+from services.sessions.domain.outcome_watch import OutcomeAlert
 from services.sessions.domain.phases import PhasePlan
 from services.sessions.domain.risk_watch import URGENCY_ORDER, OpenFlag
 from services.sessions.domain.scores import CHARTED, Score
@@ -42,6 +44,7 @@ class Repositories:
     groups: GroupRepository
     scores: ScoreRepository
     clients: ClientCardRepository
+    outcomes: OutcomeWatchRepository
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,25 @@ def remember_screening_score(event: Envelope, data: dict[str, Any], uow: UnitOfW
             Score(data["screening_id"], data["instrument"], data["total"], data["severity"], data["administered_at"])
         )
         repos.scores.put(history, uow)
+    uow.commit()
+
+
+# -- from outcomes' events -------------------------------------------------------------------
+def watch_outcome_status(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """Response, remission or recovery reached or lost, for the chart."""
+    watch = repos.outcomes.get(data["episode_id"], data["client_id"])
+    watch.status_changed(data["status"], data["change"], data["changed_at"])
+    repos.outcomes.put(watch, uow)
+    uow.commit()
+
+
+def watch_outcome_alert(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """A clinical alert from outcomes (deterioration, off track, …), shown on the chart and caseload."""
+    watch = repos.outcomes.get(data["episode_id"], data["client_id"])
+    watch.alert_raised(
+        OutcomeAlert(data["alert_id"], data["kind"], data["instrument"], data["session_number"], data["raised_at"])
+    )
+    repos.outcomes.put(watch, uow)
     uow.commit()
 
 

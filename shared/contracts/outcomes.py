@@ -102,6 +102,7 @@ register(
         type="outcomes.status.changed",
         version=1,
         schema=StatusChangedV1,
+        consumers=("sessions",),
         description="An episode reached or lost response (PHQ-9 fell by at least 50 %), remission (PHQ-9 below 5) "
         "or recovery (NHS Talking Therapies: at caseness at the start, below both cut-offs now) under `rule_set`; "
         "`measure_id` is the measure that changed it.",
@@ -120,6 +121,7 @@ register(
         type="outcomes.alert.raised",
         version=1,
         schema=AlertRaisedV1,
+        consumers=("sessions",),
         description="A clinical alert for the episode's clinician: `reliable_deterioration` (on `instrument`), "
         "`off_track` (no reliable improvement by the configured session), `phq9_item9_positive` (item 9 newly "
         "above 0 during treatment) or `measures_missed` (no measure in several attended sessions in a row). "

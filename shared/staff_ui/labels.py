@@ -41,6 +41,17 @@ SESSION_STATUS_LABELS = {
     "no_show": "Did not attend",
     "cancelled": "Cancelled",
 }
+OUTCOME_STATUS_LABELS = {
+    "response": "Response (PHQ-9 down by half or more)",
+    "remission": "Remission (PHQ-9 below 5)",
+    "recovery": "Recovery (below caseness on PHQ-9 and GAD-7)",
+}
+OUTCOME_ALERT_LABELS = {
+    "reliable_deterioration": "Reliable deterioration",
+    "off_track": "Off track: no reliable improvement yet",
+    "phq9_item9_positive": "PHQ-9 question 9 newly above “not at all”",
+    "measures_missed": "Measures missed in several sessions in a row",
+}
 CLOSED_REASON_LABELS = {"completed": "Completed", "dropped_out": "Dropped out", "referred_on": "Referred on"}
 
 

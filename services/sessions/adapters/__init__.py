@@ -4,8 +4,9 @@ from services.sessions.adapters.clients import CLIENT_CARDS
 from services.sessions.adapters.clinicians import CLINICIANS
 from services.sessions.adapters.episodes import EPISODES
 from services.sessions.adapters.groups import GROUPS
+from services.sessions.adapters.outcomes import OUTCOME_WATCH
 from services.sessions.adapters.risk import RISK_WATCH
 from services.sessions.adapters.scores import SCORES
 from services.sessions.adapters.sessions import SESSIONS
 
-COLLECTIONS = (EPISODES, CLINICIANS, SESSIONS, RISK_WATCH, GROUPS, SCORES, CLIENT_CARDS)
+COLLECTIONS = (EPISODES, CLINICIANS, SESSIONS, RISK_WATCH, GROUPS, SCORES, CLIENT_CARDS, OUTCOME_WATCH)

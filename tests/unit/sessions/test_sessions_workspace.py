@@ -253,3 +253,14 @@ def test_a_calendar_link_is_shown_once_and_can_be_stopped(web, api, course):
     assert stopped.status_code == 302
     assert api.get(f"/api/v1/clinicians/dr-a/calendar.ics?access_token={token}").status_code == 404
     assert 'id="no-link"' in web.get("/ui/calendar").text
+
+
+def test_the_chart_and_caseload_show_what_outcomes_concluded(web, deps, course):
+    deliver(deps, "outcomes.alert.raised", client_id="client-alex", episode_id=course, clinician_id="dr-a")
+    deliver(deps, "outcomes.alert.raised", client_id="client-alex", episode_id=course, clinician_id="dr-a")  # again
+    deliver(deps, "outcomes.status.changed", client_id="client-alex", episode_id=course, status="response")
+    sign_in(web)
+    chart = text_of(web.get(f"/ui/episodes/{course}").text)
+    assert chart.count("Reliable deterioration on PHQ-9, session 4") == 1
+    assert "Reached: Response (PHQ-9 down by half or more)" in chart
+    assert "1 outcome alert" in text_of(web.get("/ui/caseload").text)

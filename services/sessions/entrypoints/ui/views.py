@@ -18,6 +18,7 @@ from services.sessions.domain.access import Viewer, may_see
 from services.sessions.domain.client_card import ClientCard, unknown_client
 from services.sessions.domain.clinician import Clinician
 from services.sessions.domain.episode import Episode
+from services.sessions.domain.outcome_watch import OutcomeWatch
 from services.sessions.domain.session import Session
 from shared.auth import current_principal
 from shared.charts.trajectory import trajectory_table_rows
@@ -97,6 +98,7 @@ class CaseloadRow:
     open_risk: str | None
     latest: dict[str, Any]
     next_session: Session | None
+    outcome_alerts: int
 
 
 def caseload_rows(space: Workspace) -> list[CaseloadRow]:
@@ -107,8 +109,17 @@ def caseload_rows(space: Workspace) -> list[CaseloadRow]:
     clients = [e.client_id for e in episodes]
     risk, latest, named = handlers.open_risk(clients, repos), handlers.latest_scores(clients, repos), names(clients)
     upcoming = repos.sessions.next_for_episodes([e.id for e in episodes], utcnow())
+    concluded = repos.outcomes.of_episodes([e.id for e in episodes])
     return [
-        CaseloadRow(e, named[e.client_id], risk[e.client_id], latest[e.client_id], upcoming.get(e.id)) for e in episodes
+        CaseloadRow(
+            e,
+            named[e.client_id],
+            risk[e.client_id],
+            latest[e.client_id],
+            upcoming.get(e.id),
+            len(concluded[e.id].alerts) if e.id in concluded else 0,
+        )
+        for e in episodes
     ]
 
 
@@ -124,6 +135,7 @@ class Chart:
     svg: str
     table: list[tuple[str, ...]]
     zone: ZoneInfo
+    outcomes: OutcomeWatch
 
     @property
     def booked(self) -> int:
@@ -145,6 +157,7 @@ def chart(episode_id: str) -> Chart:
         svg=handlers.trajectory(episode.id, who, repos),
         table=trajectory_table_rows(series),
         zone=ZoneInfo(clinician.time_zone) if clinician else ZoneInfo("UTC"),
+        outcomes=repos.outcomes.get(episode.id, episode.client_id),
     )
 
 
