@@ -33,6 +33,12 @@ def guard() -> Any:
         refused = _refuse_without_a_live_session()
         if refused is not None:
             return refused
+    if request.method == "POST" and not same_origin():
+        return error_page(
+            403,
+            "This form came from another site",
+            "Forms on these pages can only be sent from these pages, so nothing was saved.",
+        )
     if request.method == "POST" and not csrf_ok():
         return error_page(
             400,
@@ -41,6 +47,15 @@ def guard() -> Any:
             "saved. Go back, reload the page and try again.",
         )
     return None
+
+
+def same_origin() -> bool:
+    """A browser names the page a form was sent from (`Origin`); it must be this site. Requests
+    without the header (older clients, some privacy settings) still need the CSRF token."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    return origin.rstrip("/") == request.host_url.rstrip("/")
 
 
 def _refuse_without_a_live_session() -> Any:

@@ -124,6 +124,16 @@ def test_a_form_without_the_session_csrf_token_changes_nothing(web, course, deps
     assert deps.repos.sessions.for_episode(course) == []
 
 
+def test_a_form_sent_from_another_site_is_refused(web, course, deps):
+    sign_in(web)
+    form = {"date": "2026-12-10", "time": "10:00", "modality": "video", "csrf_token": csrf_from(web.get("/ui/").text)}
+    refused = web.post(f"/ui/episodes/{course}/sessions", data=form, headers={"Origin": "https://evil.example"})
+    assert refused.status_code == 403 and "another site" in text_of(refused.text)
+    assert deps.repos.sessions.for_episode(course) == []
+    same = web.post(f"/ui/episodes/{course}/sessions", data=form, headers={"Origin": "http://localhost"})
+    assert same.status_code != 403
+
+
 def test_the_caseload_names_the_client_and_lists_an_open_risk_first(web, api, deps, course):
     calm = admitted(deps, "client-blair", "dr-a")
     deliver(deps, "intake.client.updated", client_id="client-blair", given_name="Blair", family_name="Quiet")
