@@ -20,6 +20,12 @@ export INTAKE_PORT ?= 8001
 export SESSIONS_PORT ?= 8002
 export OUTCOMES_PORT ?= 8003
 export NOTIFICATIONS_PORT ?= 8004
+# Local stand-ins for the outside world: an SMTP sink writing every e-mail into the Maildir
+# .local/mail/, and an SMS provider writing every text message into .local/sms/.
+export SMTP_PORT ?= 1025
+export SMS_PORT ?= 8025
+export MAIL_DIR ?= $(CURDIR)/$(LOCAL)/mail
+export SMS_DIR ?= $(CURDIR)/$(LOCAL)/sms
 export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:$(KAFKA_PORT)
 export MONGO_URI ?= mongodb://127.0.0.1:$(MONGO_PORT)/
 export METRICS_DIR ?= $(CURDIR)/$(LOCAL)/run/metrics

@@ -134,6 +134,12 @@ def _ready(url: str) -> bool:
 def _announce(urls: dict[str, str]) -> None:
     lines = ["", "IPT platform is ready:"]
     lines += [f"  {name:<14} {url}   (API docs: {url}/docs)" for name, url in urls.items()]
+    mail_dir, smtp_port = os.environ.get("MAIL_DIR", ".local/mail"), os.environ.get("SMTP_PORT", "1025")
+    sms_dir, sms_port = os.environ.get("SMS_DIR", ".local/sms"), os.environ.get("SMS_PORT", "8025")
+    lines += [
+        f"  {'mail sink':<14} smtp://127.0.0.1:{smtp_port}   (every e-mail lands in {mail_dir}/new)",
+        f"  {'sms stand-in':<14} http://127.0.0.1:{sms_port}   (every text message lands in {sms_dir})",
+    ]
     lines += [
         "",
         "Get a token:   .venv/bin/ipt token --sub you@example.org --role intake",

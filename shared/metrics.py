@@ -45,6 +45,29 @@ OUTBOX_BACKLOG = Gauge(
     "outbox_backlog", "Outbox records waiting to be published", ["service"], multiprocess_mode="mostrecent"
 )
 
+# Notifications: messages out, given up and retried; label values are types, channels and codes.
+NOTIFICATIONS_SENT = Counter(
+    "notifications_sent", "Messages accepted by a provider or put in an inbox", ["service", "type", "channel"]
+)
+NOTIFICATIONS_FAILED = Counter(
+    "notifications_failed", "Messages given up for good", ["service", "type", "channel", "reason"]
+)
+NOTIFICATION_RETRIES = Counter(
+    "notification_retries", "Sends that hit a passing fault and will be tried again", ["service", "channel"]
+)
+NOTIFICATIONS_OVERDUE = Gauge(
+    "notifications_overdue",
+    "Messages due more than 5 minutes ago and not yet out (seen in the last delivery round)",
+    ["service"],
+    multiprocess_mode="mostrecent",
+)
+ALERT_DELIVERY_SECONDS = Histogram(
+    "alert_delivery_seconds",
+    "From an alert's step to its e-mail accepted by the relay",
+    ["service"],
+    buckets=(0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900),
+)
+
 
 # Why a consumer passes a message by without handling it (EVENTS_SKIPPED's `reason` label).
 SKIP_REASONS: tuple[str, ...] = ("duplicate", "not_subscribed")

@@ -39,7 +39,21 @@ MODALITIES = ("in_person", "video", "phone")
 FREQUENCIES = ("weekly", "fortnightly")
 SESSION_STATUSES = ("scheduled", "attended", "no_show", "cancelled")
 ALERT_STATUSES = ("open", "acknowledged", "resolved")
-ALERT_AUDIENCES = ("on_call_clinician", "supervisor", "clinical_lead")
+# Who an alert reaches at each level: the client's clinician (or, with none, the on-call one), then up.
+ALERT_AUDIENCES = ("clinician", "on_call_clinician", "supervisor", "clinical_lead")
+
+# Notifications: what a message is, how it goes, where it stands, and why one was given up.
+NOTIFICATION_TYPES = (
+    "appointment_reminder",
+    "missed_session",
+    "self_report_link",
+    "self_report_reminder",
+    "risk_alert",
+    "outcome_alert",
+)
+NOTIFICATION_CHANNELS = ("sms", "email", "in_app")
+NOTIFICATION_STATUSES = ("scheduled", "sent", "delivered", "failed", "withdrawn")
+DELIVERY_FAILURES = ("no_address", "no_recipient", "rejected", "expired")
 
 # Outcomes: where a scored measure came from, how its total moved, what it reached, what to act on.
 MEASURE_SOURCES = ("intake", "session", "outside_session")

@@ -121,7 +121,7 @@ register(
         type="outcomes.alert.raised",
         version=1,
         schema=AlertRaisedV1,
-        consumers=("sessions",),
+        consumers=("sessions", "notifications"),
         description="A clinical alert for the episode's clinician: `reliable_deterioration` (on `instrument`), "
         "`off_track` (no reliable improvement by the configured session), `phq9_item9_positive` (item 9 newly "
         "above 0 during treatment) or `measures_missed` (no measure in several attended sessions in a row). "
@@ -147,6 +147,7 @@ register(
         "`link` to a phone-friendly page with no sign-in and no name on it, usable from `available_from` until "
         "`expires_at`. Notifications sends the link (and its reminder) on the client's channel. The link is a "
         "credential for that one form: never log or display it beyond the message to the client.",
+        consumers=("notifications",),
         example={
             "offer_id": "5d4c3b2a-1908-4f7e-8d6c-5b4a39281706",
             "client_id": _CLIENT,
@@ -166,6 +167,7 @@ register(
         schema=SelfReportWithdrawnV1,
         description="An offered self-report link needs no more messages: the client completed it, it expired, or "
         "its session was cancelled. Notifications withdraws what it has not yet sent for `offer_id`.",
+        consumers=("notifications",),
         example={
             "offer_id": "5d4c3b2a-1908-4f7e-8d6c-5b4a39281706",
             "client_id": _CLIENT,

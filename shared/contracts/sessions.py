@@ -106,7 +106,7 @@ register(
         schema=EpisodeAssignedV1,
         description="A clinician took the client on, at admission or reassigned by a supervisor: the caseload "
         "every other service learns from (never a call on the request path).",
-        consumers=("outcomes",),
+        consumers=("outcomes", "notifications"),
         example={
             "episode_id": _EPISODE,
             "client_id": _CLIENT,
@@ -137,7 +137,7 @@ register(
         version=1,
         schema=EpisodeClosedV1,
         description="The episode closed: completed, dropped out or referred on.",
-        consumers=("outcomes",),
+        consumers=("outcomes", "notifications"),
         example={
             "episode_id": _EPISODE,
             "client_id": _CLIENT,
@@ -189,6 +189,7 @@ register(
         version=1,
         schema=SessionV1,
         description="A session was booked (one event per session of a series).",
+        consumers=("notifications",),
         example=_SESSION,
     ),
     EventContract(
@@ -196,6 +197,7 @@ register(
         version=1,
         schema=SessionRescheduledV1,
         description="A session moved: `start` and `end` are the new times, `previous_start` the old one.",
+        consumers=("notifications",),
         example=_SESSION
         | {
             "start": "2026-12-04T15:00:00+00:00",
@@ -208,6 +210,7 @@ register(
         version=1,
         schema=SessionCancelledV1,
         description="A session was cancelled by the client or the clinic; `late_cancellation` when under 24 hours.",
+        consumers=("notifications",),
         example=_SESSION | {"cancelled_by": "client", "late_cancellation": False},
     ),
     EventContract(
@@ -223,6 +226,7 @@ register(
         version=1,
         schema=SessionV1,
         description="The client did not come to the session.",
+        consumers=("notifications",),
         example=_SESSION,
     ),
 )

@@ -1,4 +1,6 @@
-"""The four services, started by honcho from the same Procfile as `make run`, against test infra."""
+"""The four services and the local e-mail and SMS stand-ins, started by honcho from the same
+Procfile as `make run`, against test infra. Notifications runs with short timings here (delivery
+rounds, retries, urgent escalation), so tests see in seconds what takes minutes in production."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import os
 import secrets
 import signal
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,9 +16,11 @@ import requests
 
 from shared.auth import issue_token
 from shared.config import PROJECT_ROOT, SERVICES
-from tests.support.infra import LOG_DIR, GaveUp, base_env, wait_for
+from tests.support.infra import LOG_DIR, GaveUp, base_env, free_port, port_open, wait_for
 
-SERVICE_PROCESSES = [f"{name}_{kind}" for name in SERVICES for kind in ("web", "worker")]
+SERVICE_PROCESSES = ["mail", "sms"] + [f"{name}_{kind}" for name in SERVICES for kind in ("web", "worker")]
+# An unacknowledged urgent alert climbs a level every 12 seconds in the test stack (15 minutes in production).
+URGENT_ESCALATION_MINUTES = 0.2
 
 
 @dataclass
@@ -27,6 +32,20 @@ class Stack:
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
+
+    @property
+    def mail_dir(self) -> Path:
+        """The Maildir the SMTP sink writes every e-mail into."""
+        return Path(self.env["MAIL_DIR"])
+
+    @property
+    def sms_dir(self) -> Path:
+        """The folder the SMS stand-in writes every text message into."""
+        return Path(self.env["SMS_DIR"])
+
+    @property
+    def sms_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['SMS_PORT']}"
 
     def token(self, role: str, sub: str = "test-user") -> str:
         return issue_token(self.env["IPT_JWT_SECRET"], sub, role)
@@ -50,6 +69,8 @@ class Stack:
     def _all_ready(self) -> bool:
         if self.process is not None and self.process.poll() is not None:
             raise GaveUp(f"honcho exited; see {self.log_path}")
+        if not (port_open(int(self.env["SMTP_PORT"])) and port_open(int(self.env["SMS_PORT"]))):
+            return False
         for service in SERVICES:
             try:
                 if requests.get(f"{self.url(service)}/readyz", timeout=3).status_code != 200:
@@ -82,6 +103,14 @@ def make_stack(kafka_bootstrap: str, mongo_uri: str, metrics_dir: Path, base_por
         "IPT_JWT_SECRET": secrets.token_urlsafe(32),
         "OUTBOX_POLL_SECONDS": "0.1",
         "WEB_CONCURRENCY": "2",
+        "SMTP_PORT": str(free_port()),
+        "SMS_PORT": str(free_port()),
+        "MAIL_DIR": tempfile.mkdtemp(prefix="ipt-mail-"),
+        "SMS_DIR": tempfile.mkdtemp(prefix="ipt-sms-"),
+        "NOTIFICATION_DELIVERY_SECONDS": "0.25",
+        "ALERT_ESCALATION_CHECK_SECONDS": "1",
+        "ALERT_ESCALATION_MINUTES": f"urgent={URGENT_ESCALATION_MINUTES}",
+        "DELIVERY_RETRY_SECONDS": "0.5/3",
     }
     env |= {f"{name.upper()}_PORT": str(port) for name, port in ports.items()}
     return Stack(ports=ports, env=env, log_path=LOG_DIR / f"stack-{base_port}.log")

@@ -288,6 +288,22 @@ def test_app_container_environment(services, container):
 def test_compose_environment_gives_the_settings_the_code_expects(services, service):
     """Feed each container's environment (interpolated with defaults) through shared.config.Settings."""
     given = {"IPT_JWT_SECRET": "test-only-not-a-secret"}
+    # The notifications worker's relay and SMS provider must be named too (compose refuses without them).
+    given |= {
+        name: "test-only"
+        for name in (
+            "SMTP_HOST",
+            "SMTP_PASSWORD",
+            "SMS_API_URL",
+            "SMS_ACCOUNT_SID",
+            "SMS_AUTH_TOKEN",
+            "SMS_FROM",
+            "MAIL_FROM_CLIENTS",
+            "MAIL_FROM_PART2",
+            "MAIL_FROM_STAFF",
+        )
+    }
+    given["ALERT_LINK_TEMPLATE"] = "https://ipt.example.org/ui/alerts/{alert_id}"
     for container in (web_name(service), worker_name(service)):
         env = {key: interpolate(str(value), given) for key, value in environment(services[container]).items()}
         settings = Settings.from_env(service, env)

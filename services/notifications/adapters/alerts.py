@@ -38,6 +38,9 @@ class AlertRepository:
     def unresolved(self) -> list[Alert]:
         return self.documents.find({"status": {"$ne": RESOLVED}}, sort=[("raised_at", ASCENDING)])
 
+    def with_status(self, status: str) -> list[Alert]:
+        return self.documents.find({"status": status}, sort=[("raised_at", ASCENDING)])
+
     def due_for_escalation(self, now: datetime) -> list[Alert]:
         return self.documents.find({"status": OPEN, "escalate_at": {"$lte": now}})
 

@@ -1,4 +1,5 @@
-"""What happens to a clinical alert, as typed domain events: each carries the alert's state."""
+"""What notifications publish, as typed domain events: alerts (each carries the alert's state)
+and deliveries (identifiers only: never an address or a message text)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ class AlertEvent(DomainEvent):
     status: str
     escalation_level: int
     audience: str
+    recipient_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,3 +38,28 @@ class AlertEscalated(AlertEvent):
 @dataclass(frozen=True)
 class AlertResolved(AlertEvent):
     TYPE = "notifications.alert.resolved"
+
+
+@dataclass(frozen=True)
+class DeliveryEvent(DomainEvent):
+    notification_id: str
+    client_id: str
+    type: str
+    channel: str
+    audience: str
+    recipient_id: str | None
+    alert_id: str | None
+    urgency: str | None
+
+
+@dataclass(frozen=True)
+class NotificationSent(DeliveryEvent):
+    TYPE = "notifications.sent"
+    sent_at: str = ""
+
+
+@dataclass(frozen=True)
+class NotificationFailed(DeliveryEvent):
+    TYPE = "notifications.failed"
+    reason: str = ""
+    failed_at: str = ""

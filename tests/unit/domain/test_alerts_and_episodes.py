@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from services.notifications import bootstrap as notifications
 from services.notifications import handlers as notify
 from services.notifications.adapters.alerts import AlertRepository
+from services.notifications.domain.access import Viewer
 from services.notifications.domain.alert import Alert
 from services.sessions import bootstrap as sessions_service
 from services.sessions import handlers as sessions
@@ -45,27 +47,28 @@ def test_an_unacknowledged_urgent_alert_climbs_every_15_minutes():
 def test_one_flag_makes_one_alert_even_if_delivered_twice(deps):
     envelope, data = event("intake.risk.flagged")
     for _ in range(2):
-        notify.raise_alert_for_risk_flag(envelope, data, deps.uow(cause=envelope), deps.alerts)
+        notify.raise_alert_for_risk_flag(envelope, data, deps.uow(cause=envelope), deps.repos, deps.policy)
     assert len(stored_alerts(deps)) == 1
-    assert [e.type for e in deps.memory.outbox] == ["notifications.alert.raised"]
+    # Nobody is on call and the client has no clinician: the alert is kept and its delivery fails loudly.
+    assert [e.type for e in deps.memory.outbox] == ["notifications.alert.raised", "notifications.failed"]
     assert deps.memory.outbox[0].causation_id == envelope.id
 
 
 def test_escalation_publishes_and_clearing_resolves(deps):
     envelope, data = event("intake.risk.flagged", urgency="high")
-    notify.raise_alert_for_risk_flag(envelope, data, deps.uow(), deps.alerts)
+    notify.raise_alert_for_risk_flag(envelope, data, deps.uow(), deps.repos, deps.policy)
     uows: list[FakeUnitOfWork] = []
 
     def new_uow() -> FakeUnitOfWork:
         uows.append(deps.uow())
         return uows[-1]
 
-    assert notify.escalate_due_alerts(NOW + timedelta(minutes=59), new_uow, deps.alerts) == 0
-    assert notify.escalate_due_alerts(NOW + timedelta(hours=1), new_uow, deps.alerts) == 1
-    assert [e.type for e in uows[0].events] == ["notifications.alert.escalated"]
+    assert notify.escalate_due_alerts(NOW + timedelta(minutes=59), new_uow, deps.repos, deps.policy) == 0
+    assert notify.escalate_due_alerts(NOW + timedelta(hours=1), new_uow, deps.repos, deps.policy) == 1
+    assert [e.type for e in uows[0].events] == ["notifications.alert.escalated", "notifications.failed"]
     assert uows[0].events[0].data["audience"] == "supervisor"
     cleared, cleared_data = event("intake.risk.cleared", flag_id=data["flag_id"])
-    notify.resolve_alert_for_cleared_flag(cleared, cleared_data, deps.uow(), deps.alerts)
+    notify.resolve_alert_for_cleared_flag(cleared, cleared_data, deps.uow(), deps.repos)
     assert deps.alerts.unresolved() == []
     assert deps.memory.outbox[-1].type == "notifications.alert.resolved"
 
@@ -110,7 +113,7 @@ class RacingAlerts(AlertRepository):
 
 def raised(deps, alerts) -> str:
     envelope, data = event("intake.risk.flagged")
-    notify.raise_alert_for_risk_flag(envelope, data, deps.uow(), alerts)
+    notify.raise_alert_for_risk_flag(envelope, data, deps.uow(), replace(deps.repos, alerts=alerts), deps.policy)
     return next(iter(stored_alerts(deps)))
 
 
@@ -118,7 +121,9 @@ def test_acknowledging_retries_when_the_alert_changed_meanwhile(deps):
     alerts = RacingAlerts(deps, races=0)
     alert_id = raised(deps, alerts)
     alerts.races = 2
-    acknowledged = notify.acknowledge_alert(alert_id, "dr", NOW, deps.uow, alerts)
+    acknowledged = notify.acknowledge_alert(
+        alert_id, Viewer("dr", "supervisor"), NOW, deps.uow, replace(deps.repos, alerts=alerts)
+    )
     assert acknowledged.status == "acknowledged" and alerts.get(alert_id).status == "acknowledged"
 
 
@@ -129,25 +134,27 @@ def test_acknowledging_gives_up_after_three_lost_races(deps):
     alert_id = raised(deps, alerts)
     alerts.races = 3
     with pytest.raises(StaleWrite):
-        notify.acknowledge_alert(alert_id, "dr", NOW, deps.uow, alerts)
+        notify.acknowledge_alert(
+            alert_id, Viewer("dr", "supervisor"), NOW, deps.uow, replace(deps.repos, alerts=alerts)
+        )
     assert alerts.get(alert_id).status == "open"
 
 
 def test_an_escalation_round_goes_on_past_an_alert_that_changed(deps):
     first, second = (event("intake.risk.flagged", flag_id=f"f{i}") for i in range(2))
     for envelope, data in (first, second):
-        notify.raise_alert_for_risk_flag(envelope, data, deps.uow(), deps.alerts)
+        notify.raise_alert_for_risk_flag(envelope, data, deps.uow(), deps.repos, deps.policy)
     stored = stored_alerts(deps)
     stale_id = next(iter(stored))
     due = deps.alerts.due_for_escalation(NOW + timedelta(hours=1))
     deps.alerts.due_for_escalation = lambda now: due  # the round works from this snapshot
     stored[stale_id] = dict(stored[stale_id], version=stored[stale_id]["version"] + 1)  # acknowledged meanwhile
-    assert notify.escalate_due_alerts(NOW + timedelta(hours=1), deps.uow, deps.alerts) == 1
+    assert notify.escalate_due_alerts(NOW + timedelta(hours=1), deps.uow, deps.repos, deps.policy) == 1
 
 
 def test_a_flag_event_arriving_after_its_clearing_opens_no_alert(deps):
     flagged, data = event("intake.risk.flagged")
     cleared, cleared_data = event("intake.risk.cleared", flag_id=data["flag_id"])
-    notify.resolve_alert_for_cleared_flag(cleared, cleared_data, deps.uow(), deps.alerts)
-    notify.raise_alert_for_risk_flag(flagged, data, deps.uow(), deps.alerts)
+    notify.resolve_alert_for_cleared_flag(cleared, cleared_data, deps.uow(), deps.repos)
+    notify.raise_alert_for_risk_flag(flagged, data, deps.uow(), deps.repos, deps.policy)
     assert deps.alerts.unresolved() == [] and stored_alerts(deps) == {}

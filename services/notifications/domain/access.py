@@ -1,0 +1,31 @@
+"""Who sees which notifications and alerts: supervisors and admin all of them; a clinician those
+addressed to them, and those about the clients of their own caseload (from sessions' assignments).
+Notifications does not learn who supervises whom, so a supervisor is not limited to a team here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from services.notifications.domain.alert import Alert
+from services.notifications.domain.notification import Notification
+from shared.roles import ADMIN, SUPERVISOR
+
+
+@dataclass(frozen=True)
+class Viewer:
+    sub: str
+    role: str
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in (SUPERVISOR, ADMIN)
+
+
+def may_see_notification(viewer: Viewer, notification: Notification, own_clients: Collection[str]) -> bool:
+    return viewer.sees_everything or notification.recipient_id == viewer.sub or notification.client_id in own_clients
+
+
+def may_see_alert(viewer: Viewer, alert: Alert, own_clients: Collection[str]) -> bool:
+    return viewer.sees_everything or alert.seen_by(viewer.sub) or alert.client_id in own_clients
