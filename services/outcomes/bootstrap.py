@@ -19,6 +19,7 @@ from services.outcomes.adapters.projections import EnrolmentRepository, MeasureR
 from services.outcomes.domain.alerts import AlertPolicy
 from services.outcomes.entrypoints.access import ROUTE_ROLES
 from services.outcomes.entrypoints.api import clients_api, episodes_api, reports_api
+from services.outcomes.entrypoints.self_report_page import page as self_report_page
 from services.outcomes.handlers import Policy, Repositories
 from services.outcomes.self_report import SelfReport, self_report_settings
 from shared.config import Settings
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, deps: Dependencies | None = Non
         route_roles=ROUTE_ROLES,
         dependencies=deps or real_dependencies(service_database(settings)),
     )
+    app.register_blueprint(self_report_page)  # the client's page: outside /api and OpenAPI, no sign-in
     return finish_service_app(app, settings)
 
 
