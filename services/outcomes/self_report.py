@@ -60,6 +60,7 @@ class SelfReportSettings:
     public_url: str = f"http://127.0.0.1:{DEFAULT_PORTS['outcomes']}"
     crisis_text: str = DEFAULT_CRISIS_TEXT
     zone: ZoneInfo = field(default_factory=lambda: centre_time_zone({}))
+    misses_per_minute: int = 20  # links that open nothing, per address, before it is refused (0: no limit)
 
     def link(self, token: str) -> str:
         return f"{self.public_url}{PAGE_PATH}{token}"
@@ -78,8 +79,9 @@ class SelfReport:
 def self_report_settings(env: Mapping[str, str]) -> SelfReportSettings:
     """SELF_REPORT_MEASURES (per program: PHQ-9 and GAD-7 every session; AUDIT and DAST-10 monthly
     besides for substance-use and co-occurring programs), SELF_REPORT_OPENS_HOURS_BEFORE (48),
-    SELF_REPORT_LINK_DAYS (4), OUTCOMES_PUBLIC_URL (http://127.0.0.1:$OUTCOMES_PORT) and
-    SELF_REPORT_CRISIS_TEXT. Checked at start-up: a mistake stops the service, naming the setting."""
+    SELF_REPORT_LINK_DAYS (4), OUTCOMES_PUBLIC_URL (http://127.0.0.1:$OUTCOMES_PORT),
+    SELF_REPORT_CRISIS_TEXT and SELF_REPORT_MISSES_PER_MINUTE (20; 0 for none). Checked at start-up:
+    a mistake stops the service, naming the setting."""
     policy = SelfReportPolicy(
         schedules=_schedules(env.get("SELF_REPORT_MEASURES", "")),
         opens_before=timedelta(hours=_whole(env, "SELF_REPORT_OPENS_HOURS_BEFORE", 48)),
@@ -89,7 +91,11 @@ def self_report_settings(env: Mapping[str, str]) -> SelfReportSettings:
     if not 10 <= len(crisis) <= 600:
         raise ValueError("SELF_REPORT_CRISIS_TEXT must say where to get help now (10 to 600 characters)")
     return SelfReportSettings(
-        policy=policy, public_url=_public_url(env), crisis_text=crisis, zone=centre_time_zone(env)
+        policy=policy,
+        public_url=_public_url(env),
+        crisis_text=crisis,
+        zone=centre_time_zone(env),
+        misses_per_minute=_whole(env, "SELF_REPORT_MISSES_PER_MINUTE", 20, least=0),
     )
 
 
@@ -123,10 +129,10 @@ def _due(item: str) -> Due:
     return Due(code, every) if every else Due(code)
 
 
-def _whole(env: Mapping[str, str], name: str, default: int) -> int:
+def _whole(env: Mapping[str, str], name: str, default: int, least: int = 1) -> int:
     raw = env.get(name, str(default)).strip()
-    if not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"{name} must be a whole number of 1 or more, got {raw!r}")
+    if not raw.isdigit() or int(raw) < least:
+        raise ValueError(f"{name} must be a whole number of {least} or more, got {raw!r}")
     return int(raw)
 
 

@@ -30,7 +30,7 @@ from services.outcomes.self_report import NotAccepted, offer_for_token, submit_a
 from shared.config import PROJECT_ROOT
 from shared.errors import Invalid
 from shared.instruments import Instrument, get_instrument
-from shared.service import dependencies
+from shared.service import DEPENDENCIES_KEY, dependencies
 from shared.staff_ui import SHARED_DIR, questionnaire
 from shared.staff_ui.errors import Errors, ordered
 from shared.staff_ui.forms import error_id, field_id, form_values, hint_id
@@ -46,7 +46,9 @@ CONTENT_SECURITY_POLICY = (
 FORM_TOKEN_FIELD = "form_token"
 _FORM_KEY_LABEL = b"ipt-self-report-form-v1"
 MISSES_KEY = "ipt.self_report.misses"
+# The library's messages are worded for staff and API callers; the client reads these instead.
 UNANSWERED = "Choose an answer."
+SKIPPED = "An earlier answer skips this question: leave it empty, or change that answer."
 
 # What the client reads before an instrument's questions, where its stem is worded for staff to read out.
 INTRODUCTIONS = {
@@ -94,7 +96,8 @@ NOTICES: dict[str, tuple[int, str, str]] = {
 
 class MissLimiter:
     """Links that open nothing, counted per address (per web process): after `limit` within
-    `window` seconds the address is refused for a while, so tokens cannot be tried in bulk."""
+    `window` seconds the address is refused for a while, so tokens cannot be tried in bulk.
+    A limit of 0 counts nothing (behind a proxy every client has its address: limit there)."""
 
     def __init__(self, limit: int = 20, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit, self.window, self.clock = limit, window, clock
@@ -103,9 +106,11 @@ class MissLimiter:
 
     def blocked(self, who: str) -> bool:
         with self._lock:
-            return len(self._recent(who)) >= self.limit
+            return self.limit > 0 and len(self._recent(who)) >= self.limit
 
     def missed(self, who: str) -> None:
+        if self.limit <= 0:
+            return
         with self._lock:
             self._recent(who).append(self.clock())
             if len(self._misses) > 10_000:  # forget quiet addresses rather than grow without end
@@ -138,7 +143,9 @@ page.jinja_loader = ChoiceLoader(
 @page.record_once
 def _install(state: Any) -> None:
     app: App = state.app
-    app.extensions[MISSES_KEY] = MissLimiter()
+    app.extensions[MISSES_KEY] = MissLimiter(
+        limit=app.extensions[DEPENDENCIES_KEY].self_report.settings.misses_per_minute
+    )
 
 
 @page.context_processor
@@ -247,9 +254,17 @@ def _form_errors(errors: Errors, parts: dict[str, Instrument]) -> Errors:
     for key, messages in errors.items():
         code, _, rest = key.partition(".")
         name = prefixes.get(code, "") + rest
-        mapped[name] = [UNANSWERED if message.endswith(" is unanswered.") else message for message in messages]
+        mapped[name] = [_in_plain_words(message) for message in messages]
     order = [key for prefix, instrument in parts.items() for key in questionnaire.screening_order(instrument, prefix)]
     return ordered(mapped, order)
+
+
+def _in_plain_words(message: str) -> str:
+    if message.endswith(" is unanswered."):
+        return UNANSWERED
+    if " is skipped because " in message:
+        return SKIPPED
+    return message
 
 
 @page.errorhandler(HTTPException)

@@ -293,6 +293,7 @@ def test_the_link_works_from_before_the_session_for_its_lifetime_at_most():
         ({"OUTCOMES_PUBLIC_URL": "check-in.example.org"}, "OUTCOMES_PUBLIC_URL"),
         ({"SELF_REPORT_CRISIS_TEXT": " "}, "SELF_REPORT_CRISIS_TEXT"),
         ({"CENTRE_TIME_ZONE": "Mars/Olympus"}, "CENTRE_TIME_ZONE"),
+        ({"SELF_REPORT_MISSES_PER_MINUTE": "-1"}, "SELF_REPORT_MISSES_PER_MINUTE"),
     ],
 )
 def test_settings_are_checked_at_start_up(env, named):

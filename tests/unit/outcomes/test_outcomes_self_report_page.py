@@ -149,10 +149,21 @@ def test_an_unknown_link_opens_nothing_and_attempts_in_bulk_are_refused(api, dep
     assert api.get("/r/not-a-real-token-but-shaped-like-one").status_code == 404
     assert api.get("/r/x").status_code == 404
     assert "cannot be used" in text_of(api.get("/r/abcdefghijklmnopqrstuvwxyz"))
-    api.application.extensions["ipt.self_report.misses"] = MissLimiter(limit=3)
-    for _ in range(3):
+    for _ in range(17):
         assert api.get("/r/abcdefghijklmnopqrstuvwxyz").status_code == 404
-    assert api.get(link).status_code == 429  # even a good link, from that address, for a while
+    assert api.get(link).status_code == 429  # 20 misses: even a good link, from that address, for a while
+    assert api.get(link, environ_base={"REMOTE_ADDR": "192.0.2.7"}).status_code == 200  # not from another
+
+
+def test_links_that_open_nothing_are_refused_for_a_minute_then_tried_again():
+    now = [0.0]
+    limiter = MissLimiter(limit=2, window=60.0, clock=lambda: now[0])
+    limiter.missed("a")
+    limiter.missed("a")
+    assert limiter.blocked("a") and not limiter.blocked("b")
+    now[0] = 60.0
+    assert not limiter.blocked("a")
+    assert not MissLimiter(limit=0).blocked("a")
 
 
 # -- answers --------------------------------------------------------------------------------------
@@ -206,6 +217,23 @@ def test_missing_answers_are_each_named_and_nothing_is_recorded(api, deps, link)
     assert 'href="#f-part1-answers-3"' in html and 'id="f-part1-answers-3"' in html  # each named item is linked
     assert 'value="1" checked' in html  # what was answered is kept
     assert measures(deps) == [] and not [e for e in deps.memory.outbox if e.type == "outcomes.score.recorded"]
+
+
+def test_an_answer_to_a_skipped_question_is_named_in_plain_words(api, deps):
+    link = offered(deps, "substance_use")  # PHQ-9, GAD-7, AUDIT and DAST-10
+    audit = [0, 1, None, None, None, None, None, None, 0, 0]  # "Never" drinks, then question 2 answered
+    form = answers(api, link, part1=PHQ9_MILD, part2=GAD7_MILD, part3=audit, part4=["false"] * 10)
+    response = api.post(link, data=form)
+    assert response.status_code == 422
+    summary = text_of(response).split("There is a problem", 1)[1].split("Part 1 of 4", 1)[0]
+    assert summary.count("Part") == 1
+    assert (
+        "Part 3, question 2: An earlier answer skips this question: leave it empty, or change that answer." in summary
+    )
+    assert measures(deps) == []
+    del form["part3.answers.2"]
+    assert api.post(link, data=form).status_code == 200
+    assert {m.instrument: m.total for m in measures(deps)} == {"phq9": 6, "gad7": 5, "audit": 0, "dast10": 1}
 
 
 def test_item_9_above_0_is_recorded_and_the_client_is_shown_where_to_get_help(api, deps, link):
