@@ -56,8 +56,11 @@ NOTIFICATION_STATUSES = ("scheduled", "sent", "delivered", "failed", "withdrawn"
 DELIVERY_FAILURES = ("no_address", "no_recipient", "rejected", "expired")
 
 # Outcomes: where a scored measure came from, how its total moved, what it reached, what to act on.
-MEASURE_SOURCES = ("intake", "session", "outside_session")
+# "self_report": answered by the client on the page of a one-time link before a session.
+MEASURE_SOURCES = ("intake", "session", "outside_session", "self_report")
 RELIABLE_CHANGES = ("improved", "deteriorated", "none")
 OUTCOME_STATUSES = ("response", "remission", "recovery")
 STATUS_CHANGES = ("reached", "lost")
 OUTCOME_ALERT_KINDS = ("reliable_deterioration", "off_track", "phq9_item9_positive", "measures_missed")
+# Why an offered self-report link needs no more messages.
+SELF_REPORT_WITHDRAWN_REASONS = ("completed", "expired", "session_cancelled")

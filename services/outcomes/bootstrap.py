@@ -11,14 +11,17 @@ from typing import Any
 from flask import Flask
 from pymongo.database import Database
 
-from services.outcomes import handlers
+from services.outcomes import handlers, self_report
 from services.outcomes.adapters import COLLECTIONS
 from services.outcomes.adapters.courses import CourseRepository
+from services.outcomes.adapters.offers import OfferRepository
 from services.outcomes.adapters.projections import EnrolmentRepository, MeasureRepository
 from services.outcomes.domain.alerts import AlertPolicy
 from services.outcomes.entrypoints.access import ROUTE_ROLES
 from services.outcomes.entrypoints.api import clients_api, episodes_api, reports_api
+from services.outcomes.entrypoints.self_report_page import page as self_report_page
 from services.outcomes.handlers import Policy, Repositories
+from services.outcomes.self_report import SelfReport, self_report_settings
 from shared.config import Settings
 from shared.consumer import Handler
 from shared.documents import StoreFactory
@@ -27,9 +30,10 @@ from shared.memory import InMemoryDatabase
 from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
 from shared.service import build_service_app, finish_service_app, service_database
 from shared.uow import UnitOfWork
-from shared.worker import WorkerSpec
+from shared.worker import PeriodicTask, WorkerSpec
 
 SERVICE = "outcomes"
+EXPIRY_SECONDS = 60.0  # how often the worker closes self-report offers whose time is up
 
 
 @dataclass
@@ -37,6 +41,7 @@ class Dependencies:
     repos: Repositories
     uow: Callable[..., UnitOfWork]
     policy: Policy
+    self_report: SelfReport
     memory: InMemoryDatabase | None = None  # the fakes' storage, for tests to inspect
 
 
@@ -62,7 +67,8 @@ def _build(
         enrolments=EnrolmentRepository(stores), measures=MeasureRepository(stores), courses=CourseRepository(stores)
     )
     policy = Policy(alerts=alert_policy(env), cutoffs=screening_cutoffs(env))
-    return Dependencies(repos=repos, uow=uow, policy=policy, memory=memory)
+    self_reports = SelfReport(OfferRepository(stores), self_report_settings(env))
+    return Dependencies(repos=repos, uow=uow, policy=policy, self_report=self_reports, memory=memory)
 
 
 def real_dependencies(db: Database[Any]) -> Dependencies:
@@ -76,7 +82,7 @@ def fake_dependencies(env: Mapping[str, str] | None = None) -> Dependencies:
 
 def event_handlers(deps: Dependencies) -> dict[str, Handler]:
     """The routing table: which event types this service consumes, and with which handler."""
-    repos, policy = deps.repos, deps.policy
+    repos, policy, self_reports = deps.repos, deps.policy, deps.self_report
     return {
         "intake.client.registered": partial(handlers.record_enrolment, repos=repos),
         "intake.client.updated": partial(handlers.record_enrolment, repos=repos),
@@ -85,7 +91,14 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         "sessions.episode.opened": partial(handlers.follow_episode_opened, repos=repos, policy=policy),
         "sessions.episode.assigned": partial(handlers.follow_episode_assigned, repos=repos),
         "sessions.session.attended": partial(handlers.follow_session_attended, repos=repos, policy=policy),
-        "sessions.episode.closed": partial(handlers.follow_episode_closed, repos=repos, policy=policy),
+        "sessions.episode.closed": partial(
+            self_report.follow_episode_closed, repos=repos, policy=policy, self_report=self_reports
+        ),
+        "sessions.session.scheduled": partial(self_report.offer_before_session, repos=repos, self_report=self_reports),
+        "sessions.session.rescheduled": partial(
+            self_report.offer_before_session, repos=repos, self_report=self_reports
+        ),
+        "sessions.session.cancelled": partial(self_report.withdraw_for_cancelled_session, self_report=self_reports),
     }
 
 
@@ -98,6 +111,7 @@ def create_app(settings: Settings | None = None, deps: Dependencies | None = Non
         route_roles=ROUTE_ROLES,
         dependencies=deps or real_dependencies(service_database(settings)),
     )
+    app.register_blueprint(self_report_page)  # the client's page: outside /api and OpenAPI, no sign-in
     return finish_service_app(app, settings)
 
 
@@ -106,4 +120,11 @@ def worker_spec() -> WorkerSpec:
         service=SERVICE,
         build_handlers=lambda db: event_handlers(real_dependencies(db)),
         ensure_indexes=lambda db: ensure_indexes(db, COLLECTIONS),
+        build_periodic=lambda db: periodic_tasks(real_dependencies(db)),
     )
+
+
+def periodic_tasks(deps: Dependencies) -> list[PeriodicTask]:
+    """Self-report offers whose time is up are closed (and notifications told) within a minute."""
+    expire = partial(self_report.expire_offers, deps.uow, deps.self_report)
+    return [PeriodicTask("self-report-expiry", EXPIRY_SECONDS, expire)]

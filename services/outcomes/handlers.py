@@ -263,3 +263,7 @@ def _review(
     stored = [m for m in repos.measures.for_episode(course.episode_id) if m.measure_id not in adding]
     course.review([*stored, *adding.values()], policy.alerts, now, cause)
     (repos.courses.add if is_new else repos.courses.save)(course, uow)
+
+
+# The review every newly recorded measure goes through (self-reports too: services/outcomes/self_report.py).
+review_episode = _review

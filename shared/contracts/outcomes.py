@@ -6,7 +6,13 @@ Identifiers and scores only: no names, answers or free text.
 from marshmallow import Schema, fields, validate
 
 from shared.contracts.registry import EventContract, register
-from shared.vocabulary import MEASURE_SOURCES, OUTCOME_ALERT_KINDS, OUTCOME_STATUSES, STATUS_CHANGES
+from shared.vocabulary import (
+    MEASURE_SOURCES,
+    OUTCOME_ALERT_KINDS,
+    OUTCOME_STATUSES,
+    SELF_REPORT_WITHDRAWN_REASONS,
+    STATUS_CHANGES,
+)
 
 
 class ScoreRecordedV1(Schema):
@@ -65,7 +71,7 @@ class SelfReportOfferedV1(Schema):
 class SelfReportWithdrawnV1(Schema):
     offer_id = fields.String(required=True)
     client_id = fields.String(required=True)
-    reason = fields.String(required=True, validate=validate.OneOf(("completed", "expired", "session_cancelled")))
+    reason = fields.String(required=True, validate=validate.OneOf(SELF_REPORT_WITHDRAWN_REASONS))
     withdrawn_at = fields.AwareDateTime(required=True, format="iso")
 
 
@@ -79,9 +85,10 @@ register(
         type="outcomes.score.recorded",
         version=1,
         schema=ScoreRecordedV1,
-        description="Outcomes recorded a scored measure: a screening at intake, a measure in a session, or one "
-        "taken outside a session (`source`). `episode_id` is the episode it counts towards (null when the client "
-        "had none open); a corrected measure is recorded again under the same `measure_id`.",
+        description="Outcomes recorded a scored measure: a screening at intake, a measure in a session, one "
+        "taken outside a session, or one the client answered on a self-report link (`source`). `episode_id` is the "
+        "episode it counts towards (null when the client had none open); a corrected measure is recorded again under "
+        "the same `measure_id`.",
         example={
             "measure_id": _MEASURE,
             "client_id": _CLIENT,

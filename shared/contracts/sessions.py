@@ -189,7 +189,7 @@ register(
         version=1,
         schema=SessionV1,
         description="A session was booked (one event per session of a series).",
-        consumers=("notifications",),
+        consumers=("notifications", "outcomes"),
         example=_SESSION,
     ),
     EventContract(
@@ -197,7 +197,7 @@ register(
         version=1,
         schema=SessionRescheduledV1,
         description="A session moved: `start` and `end` are the new times, `previous_start` the old one.",
-        consumers=("notifications",),
+        consumers=("notifications", "outcomes"),
         example=_SESSION
         | {
             "start": "2026-12-04T15:00:00+00:00",
@@ -210,7 +210,7 @@ register(
         version=1,
         schema=SessionCancelledV1,
         description="A session was cancelled by the client or the clinic; `late_cancellation` when under 24 hours.",
-        consumers=("notifications",),
+        consumers=("notifications", "outcomes"),
         example=_SESSION | {"cancelled_by": "client", "late_cancellation": False},
     ),
     EventContract(

@@ -1,6 +1,7 @@
 """Storage of the outcomes service: every collection it keeps, for index creation at start."""
 
 from services.outcomes.adapters.courses import COURSES
+from services.outcomes.adapters.offers import OFFERS
 from services.outcomes.adapters.projections import ENROLMENTS, MEASURES
 
-COLLECTIONS = (ENROLMENTS, MEASURES, COURSES)
+COLLECTIONS = (ENROLMENTS, MEASURES, COURSES, OFFERS)

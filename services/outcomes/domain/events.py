@@ -56,3 +56,32 @@ class AlertRaised(DomainEvent):
     session_number: int | None
     rule_set: str
     raised_at: datetime
+
+
+@dataclass(frozen=True)
+class SelfReportOffered(DomainEvent):
+    """Measures due before a session, offered to the client through a one-time link (offered again,
+    with a new link, when the session moves)."""
+
+    TYPE = "outcomes.self_report.offered"
+    offer_id: str
+    client_id: str
+    episode_id: str
+    session_id: str | None
+    session_start: datetime | None
+    instruments: tuple[str, ...]
+    link: str
+    available_from: datetime
+    expires_at: datetime
+    offered_at: datetime
+
+
+@dataclass(frozen=True)
+class SelfReportWithdrawn(DomainEvent):
+    """An offered link needs no more messages: completed, expired, or its session cancelled."""
+
+    TYPE = "outcomes.self_report.withdrawn"
+    offer_id: str
+    client_id: str
+    reason: str
+    withdrawn_at: datetime

@@ -17,7 +17,7 @@ from shared.errors import Invalid
 from shared.instruments import INSTRUMENTS, ScreeningResult, get_instrument
 from shared.vocabulary import MEASURE_SOURCES
 
-INTAKE, SESSION, OUTSIDE_SESSION = MEASURE_SOURCES
+INTAKE, SESSION, OUTSIDE_SESSION, SELF_REPORT = MEASURE_SOURCES
 # The PHQ-9 scorer sets this flag for item 9 above 0, and for nothing else.
 SELF_HARM_FLAG = "suicidal_ideation"
 _REQUEST_KEYS = uuid.UUID("5d0b7f3e-2c41-4e8a-9f6d-8a1b2c3d4e5f")
@@ -34,7 +34,9 @@ class Measure(Aggregate):
     positive: bool
     administered_at: datetime
     cutoff: int | None = None  # the cut-off in force for `positive`
-    source: str | None = None  # INTAKE, SESSION or OUTSIDE_SESSION (None only on records older than sources)
+    source: str | None = (
+        None  # INTAKE, SESSION, OUTSIDE_SESSION or SELF_REPORT (None only on records older than sources)
+    )
     episode_id: str | None = None  # the episode it counts towards, when the client had one open
     session_number: int | None = None
     flags: tuple[str, ...] = ()
