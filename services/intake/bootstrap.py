@@ -89,7 +89,10 @@ def fake_dependencies() -> Dependencies:
 
 def event_handlers(deps: Dependencies) -> dict[str, Handler]:
     """The routing table: intake starts the workflow, and owns the risk flags wherever risk shows."""
-    return {"sessions.measure.recorded": partial(handlers.flag_risk_from_session_measure, repos=deps.repos)}
+    return {
+        "sessions.measure.recorded": partial(handlers.flag_risk_from_session_measure, repos=deps.repos),
+        "outcomes.score.recorded": partial(handlers.flag_risk_from_outcomes_measure, repos=deps.repos),
+    }
 
 
 def create_app(settings: Settings | None = None, deps: Dependencies | None = None) -> Flask:

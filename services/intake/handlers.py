@@ -19,6 +19,10 @@ from shared.auth import Principal
 from shared.envelope import Envelope
 from shared.errors import AlreadyExists, Conflict, NotFound, StaleWrite
 from shared.uow import UnitOfWork
+from shared.vocabulary import MEASURE_SOURCES
+
+_, _, OUTSIDE_SESSION, SELF_REPORT = MEASURE_SOURCES
+SCORED_BY_OUTCOMES = (OUTSIDE_SESSION, SELF_REPORT)
 
 T = TypeVar("T")
 
@@ -188,13 +192,28 @@ def flag_risk_from_session_measure(event: Envelope, data: dict[str, Any], uow: U
     """A measure given in a session that shows suicide risk raises the flag here, as at intake."""
     if data.get("risk_urgency"):
         client = repos.clients.get(data["client_id"])
-        if client is not None and client.measure_in_session(
+        if client is not None and client.measure_showed_risk(
             data["measure_id"],
             data["risk_urgency"],
             data["risk_source"],
             data["instrument"],
             data["clinician_id"],
             event.time,
+        ):
+            repos.clients.save(client, uow)
+    uow.commit()
+
+
+def flag_risk_from_outcomes_measure(
+    event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories
+) -> None:
+    """A measure scored by outcomes — taken outside a session, or self-reported through a link —
+    that shows suicide risk raises the flag here too (sessions' own measures arrive from sessions)."""
+    if data.get("risk_urgency") and data["source"] in SCORED_BY_OUTCOMES:
+        client = repos.clients.get(data["client_id"])
+        raised_by = "client self-report" if data["source"] == SELF_REPORT else "outcomes"
+        if client is not None and client.measure_showed_risk(
+            data["measure_id"], data["risk_urgency"], data["risk_source"], data["instrument"], raised_by, event.time
         ):
             repos.clients.save(client, uow)
     uow.commit()

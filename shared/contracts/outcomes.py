@@ -10,6 +10,8 @@ from shared.vocabulary import (
     MEASURE_SOURCES,
     OUTCOME_ALERT_KINDS,
     OUTCOME_STATUSES,
+    RISK_SOURCES,
+    RISK_URGENCIES,
     SELF_REPORT_WITHDRAWN_REASONS,
     STATUS_CHANGES,
 )
@@ -29,6 +31,10 @@ class ScoreRecordedV1(Schema):
     flags = fields.List(fields.String(), required=True)
     source = fields.String(required=True, validate=validate.OneOf(MEASURE_SOURCES))
     administered_at = fields.AwareDateTime(required=True, format="iso")
+    # Added in v1 as optional fields: the suicide-risk finding of a measure scored here (outside a
+    # session, or self-reported), which intake turns into a risk flag as it does its own.
+    risk_urgency = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(RISK_URGENCIES))
+    risk_source = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(RISK_SOURCES))
 
 
 class StatusChangedV1(Schema):
@@ -85,6 +91,7 @@ register(
         type="outcomes.score.recorded",
         version=1,
         schema=ScoreRecordedV1,
+        consumers=("intake",),
         description="Outcomes recorded a scored measure: a screening at intake, a measure in a session, one "
         "taken outside a session, or one the client answered on a self-report link (`source`). `episode_id` is the "
         "episode it counts towards (null when the client had none open); a corrected measure is recorded again under "
@@ -103,6 +110,8 @@ register(
             "flags": [],
             "source": "session",
             "administered_at": "2026-12-17T10:30:00+00:00",
+            "risk_urgency": None,
+            "risk_source": None,
         },
     ),
     EventContract(

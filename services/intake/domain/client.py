@@ -171,11 +171,11 @@ class Client(Aggregate):
             RiskFlag.raise_new(source, urgency, by, now, screening_id=screening_id, instrument=result.instrument)
         )
 
-    def measure_in_session(
+    def measure_showed_risk(
         self, measure_id: str, urgency: str, source: str, instrument: str, by: str, now: datetime
     ) -> RiskFlag | None:
-        """A measure given in a session showed risk: the same flag as at intake, once per measure
-        (a corrected session record publishes the measure again)."""
+        """A measure given elsewhere — in a session, outside one, or self-reported by the client —
+        showed risk: the same flag as at intake, once per measure (a corrected one is published again)."""
         if any(flag.measure_id == measure_id for flag in self.risk_flags):
             return None
         flag = RiskFlag.raise_new(source, urgency, by, now, instrument=instrument, measure_id=measure_id)

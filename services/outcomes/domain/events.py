@@ -24,6 +24,8 @@ class ScoreRecorded(DomainEvent):
     flags: tuple[str, ...]
     source: str
     administered_at: datetime
+    risk_urgency: str | None = None
+    risk_source: str | None = None
 
 
 @dataclass(frozen=True)

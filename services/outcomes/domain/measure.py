@@ -15,6 +15,7 @@ from services.outcomes.domain.events import ScoreRecorded
 from shared.domain import Aggregate
 from shared.errors import Invalid
 from shared.instruments import INSTRUMENTS, ScreeningResult, get_instrument
+from shared.instruments.risk import suicide_risk
 from shared.vocabulary import MEASURE_SOURCES
 
 INTAKE, SESSION, OUTSIDE_SESSION, SELF_REPORT = MEASURE_SOURCES
@@ -44,6 +45,9 @@ class Measure(Aggregate):
     # Kept only for measures taken here; intake and sessions keep the answers of theirs.
     answers: tuple[object, ...] | None = None
     extras: dict[str, object] | None = None
+    # Scored here only: the suicide-risk finding intake raises its flag from (the rule of every service).
+    risk_urgency: str | None = None
+    risk_source: str | None = None
 
     def record(self) -> Measure:
         """The measure as recorded, announcing its score (a corrected one is announced again)."""
@@ -62,6 +66,8 @@ class Measure(Aggregate):
                 flags=self.flags,
                 source=self.source or INTAKE,
                 administered_at=self.administered_at,
+                risk_urgency=self.risk_urgency,
+                risk_source=self.risk_source,
             )
         )
         return self
@@ -110,6 +116,7 @@ def taken_outside_session(
     by: str,
     now: datetime,
 ) -> Measure:
+    risk = suicide_risk(result)
     return Measure(
         measure_id=measure_id,
         client_id=client_id,
@@ -125,6 +132,8 @@ def taken_outside_session(
         recorded_by=by,
         answers=tuple(answers),
         extras=dict(extras),
+        risk_urgency=risk[0] if risk else None,
+        risk_source=risk[1] if risk else None,
     )
 
 

@@ -153,3 +153,39 @@ def test_a_session_measure_showing_risk_raises_one_flag_however_often_it_is_publ
         data["measure_id"],
         "dr-rivera",
     )
+
+
+def test_a_measure_scored_by_outcomes_showing_risk_raises_the_flag_but_sessions_measures_come_from_sessions(
+    deps, repos
+):
+    from datetime import timedelta
+
+    from shared.contracts import contract_for, read_incoming
+    from shared.envelope import Envelope
+
+    client, _ = register(repos)
+    example = contract_for("outcomes.score.recorded", 1).example
+    risky = dict(example, client_id=client.id, risk_urgency="urgent", risk_source="phq9_item9")
+
+    def deliver(data: dict) -> None:
+        event = Envelope(
+            type="outcomes.score.recorded",
+            version=1,
+            source="outcomes",
+            subject=client.id,
+            data=data,
+            time=NOW + timedelta(minutes=5),
+        )
+        handlers.flag_risk_from_outcomes_measure(event, read_incoming(event.type, 1, data), new_uow(repos), repos)
+
+    deliver(dict(risky, source="session"))  # sessions' own measure: intake hears of it from sessions
+    assert repos.clients.get(client.id).open_risk_flags == []
+    for _ in range(2):  # redelivered: one flag
+        deliver(dict(risky, source="self_report", measure_id="offer-1:phq9"))
+    [flag] = repos.clients.get(client.id).open_risk_flags
+    assert (flag.urgency, flag.source, flag.measure_id, flag.raised_by) == (
+        "urgent",
+        "phq9_item9",
+        "offer-1:phq9",
+        "client self-report",
+    )

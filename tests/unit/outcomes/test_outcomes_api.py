@@ -63,6 +63,18 @@ def test_a_measure_taken_outside_a_session_is_scored_here(api, deps):
     assert "answers" not in event.data
 
 
+def test_a_measure_taken_here_that_shows_suicide_risk_says_so_for_intake(api, deps):
+    answers = PHQ9_MODERATE[:8] + [2]  # item 9 "more than half the days": urgent, whatever the total
+    response = post_measure(api, {"instrument": "phq9", "answers": answers, "extras": {"difficulty": 1}})
+    assert response.status_code == 201
+    [event] = [e for e in deps.memory.outbox if e.type == "outcomes.score.recorded"]
+    assert (event.data["risk_urgency"], event.data["risk_source"]) == ("urgent", "phq9_item9")
+    calm = post_measure(api, {"instrument": "gad7", "answers": [1] * 7})
+    assert calm.status_code == 201
+    gad7 = [e for e in deps.memory.outbox if e.type == "outcomes.score.recorded" and e.data["instrument"] == "gad7"]
+    assert gad7[0].data["risk_urgency"] is None
+
+
 def test_invalid_answers_are_refused_naming_every_bad_item(api, deps):
     response = post_measure(api, {"instrument": "phq9", "answers": [1, 5, None, 1, 1, True, 1, 1, 1, 2]})
     assert response.status_code == 422

@@ -115,6 +115,8 @@ def test_a_screening_is_stored_with_its_source_cut_off_and_episode_and_announced
         "flags": [],
         "source": "intake",
         "administered_at": None,
+        "risk_urgency": None,
+        "risk_source": None,
     }
 
 
