@@ -122,6 +122,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         "intake.client.updated": partial(handlers.remember_recipient, repos=repos),
         "intake.risk.flagged": partial(handlers.raise_alert_for_risk_flag, repos=repos, policy=policy),
         "intake.risk.cleared": partial(handlers.resolve_alert_for_cleared_flag, repos=repos),
+        "sessions.alert.acknowledged": partial(handlers.acknowledge_from_workspace, repos=repos),
         "sessions.episode.assigned": partial(handlers.follow_assignment, repos=repos),
         "sessions.episode.closed": partial(handlers.follow_episode_closed, repos=repos),
         "sessions.session.scheduled": plan,

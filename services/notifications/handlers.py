@@ -302,6 +302,16 @@ def acknowledge_alert(
     return retry(attempt, should_retry=on_conflict((StaleWrite,), ACKNOWLEDGE_ATTEMPTS), backoff=IMMEDIATE)
 
 
+def acknowledge_from_workspace(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """A clinician took the alert on in the workspace (sessions checked the alert had reached them):
+    it stops escalating. An alert already acknowledged or resolved stays as it is."""
+    alert = repos.alerts.get(data["alert_id"])
+    if alert is not None:
+        alert.acknowledge(data["acknowledged_by"], data["acknowledged_at"])
+        repos.alerts.save(alert, uow)
+    uow.commit()
+
+
 def escalate_due_alerts(now: datetime, new_uow: Callable[[], UnitOfWork], repos: Repositories, policy: Policy) -> int:
     """Moves every overdue, unacknowledged alert up a level and tells the person it now reaches,
     in-app and by e-mail; each alert in its own transaction."""

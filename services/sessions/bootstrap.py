@@ -17,6 +17,7 @@ from pymongo.database import Database
 
 from services.sessions import handlers
 from services.sessions.adapters import COLLECTIONS
+from services.sessions.adapters.alerts import StaffAlertRepository
 from services.sessions.adapters.clients import ClientCardRepository
 from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
@@ -79,6 +80,7 @@ def _build(
         scores=ScoreRepository(stores),
         clients=ClientCardRepository(stores),
         outcomes=OutcomeWatchRepository(stores),
+        alerts=StaffAlertRepository(stores),
     )
     policy = Policy(phase_plans=phase_plans(env))
     return Dependencies(repos=repos, uow=uow, policy=policy, memory=memory)
@@ -104,6 +106,10 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         "intake.screening.completed": partial(handlers.remember_screening_score, repos=deps.repos),
         "outcomes.status.changed": partial(handlers.watch_outcome_status, repos=deps.repos),
         "outcomes.alert.raised": partial(handlers.watch_outcome_alert, repos=deps.repos),
+        **{
+            f"notifications.alert.{change}": partial(handlers.watch_staff_alert, repos=deps.repos)
+            for change in ("raised", "escalated", "acknowledged", "resolved")
+        },
     }
 
 

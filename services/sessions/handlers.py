@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from services.sessions.adapters.alerts import StaffAlertRepository
 from services.sessions.adapters.clients import ClientCardRepository
 from services.sessions.adapters.clinicians import ClinicianRepository
 from services.sessions.adapters.episodes import EpisodeRepository
@@ -25,6 +26,7 @@ from services.sessions.domain.outcome_watch import OutcomeAlert
 from services.sessions.domain.phases import PhasePlan
 from services.sessions.domain.risk_watch import URGENCY_ORDER, OpenFlag
 from services.sessions.domain.scores import CHARTED, Score
+from services.sessions.domain.staff_alert import StaffAlert
 from shared.charts.trajectory import Point, Series, trajectory_svg
 from shared.envelope import Envelope
 from shared.errors import AlreadyExists, Conflict, Invalid, NotAllowed, NotFound
@@ -45,6 +47,7 @@ class Repositories:
     scores: ScoreRepository
     clients: ClientCardRepository
     outcomes: OutcomeWatchRepository
+    alerts: StaffAlertRepository
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,46 @@ def watch_outcome_alert(event: Envelope, data: dict[str, Any], uow: UnitOfWork, 
     )
     repos.outcomes.put(watch, uow)
     uow.commit()
+
+
+# -- from notifications' events --------------------------------------------------------------
+def watch_staff_alert(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """A risk alert raised, escalated, acknowledged or resolved by notifications: the workspace's inbox."""
+    alert = repos.alerts.get(data["alert_id"]) or StaffAlert(
+        alert_id=data["alert_id"],
+        client_id=data["client_id"],
+        urgency=data["urgency"],
+        status=data["status"],
+        escalation_level=data["escalation_level"],
+        raised_at=event.time,
+        updated_at=event.time,
+    )
+    alert.heard(data["status"], data["escalation_level"], data.get("recipient_id"), event.time)
+    repos.alerts.put(alert, uow)
+    uow.commit()
+
+
+def open_alerts_for(viewer: Viewer, repos: Repositories) -> list[StaffAlert]:
+    """The open risk alerts that reached the viewer; a supervisor and admin see every open one."""
+    sees_all = viewer.role in (SUPERVISOR, ADMIN)
+    return repos.alerts.open_alerts(None if sees_all else viewer.sub)
+
+
+def get_alert(alert_id: str, viewer: Viewer, repos: Repositories) -> StaffAlert:
+    alert = repos.alerts.get(alert_id)
+    if alert is None or not (viewer.role in (SUPERVISOR, ADMIN) or alert.reached(viewer.sub)):
+        raise NotFound("alert")
+    return alert
+
+
+def acknowledge_alert(alert_id: str, viewer: Viewer, now: datetime, uow: UnitOfWork, repos: Repositories) -> bool:
+    """Takes the alert on: notifications hears of it and stops the escalation. False: nothing to do."""
+    alert = get_alert(alert_id, viewer, repos)
+    if not alert.acknowledge(viewer.sub, now):
+        return False
+    repos.alerts.put(alert, uow)
+    uow.commit()
+    return True
 
 
 # -- clinicians -------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ register(
             schema=AlertV1,
             description=text,
             example=dict(_EXAMPLE, **changes),
+            consumers=("sessions",),
         )
         for name, text, changes in (
             (

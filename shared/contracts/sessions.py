@@ -284,3 +284,28 @@ register(
         },
     ),
 )
+
+
+class AlertAcknowledgedInWorkspaceV1(Schema):
+    alert_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    acknowledged_by = fields.String(required=True)
+    acknowledged_at = fields.AwareDateTime(required=True, format="iso")
+
+
+register(
+    EventContract(
+        type="sessions.alert.acknowledged",
+        version=1,
+        schema=AlertAcknowledgedInWorkspaceV1,
+        description="A clinician the risk alert reached took it on in the clinician workspace; notifications "
+        "acknowledges the alert (it stops escalating) and announces `notifications.alert.acknowledged`.",
+        consumers=("notifications",),
+        example={
+            "alert_id": "5b4a3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+            "client_id": "6f1c2a4e-0d4b-4c55-9b8e-3f0c8a1d2e77",
+            "acknowledged_by": "dr-rivera",
+            "acknowledged_at": "2026-12-01T10:04:00+00:00",
+        },
+    ),
+)

@@ -1,5 +1,6 @@
 """Storage of the sessions service: every collection it keeps, for index creation at start."""
 
+from services.sessions.adapters.alerts import STAFF_ALERTS
 from services.sessions.adapters.clients import CLIENT_CARDS
 from services.sessions.adapters.clinicians import CLINICIANS
 from services.sessions.adapters.episodes import EPISODES
@@ -9,4 +10,4 @@ from services.sessions.adapters.risk import RISK_WATCH
 from services.sessions.adapters.scores import SCORES
 from services.sessions.adapters.sessions import SESSIONS
 
-COLLECTIONS = (EPISODES, CLINICIANS, SESSIONS, RISK_WATCH, GROUPS, SCORES, CLIENT_CARDS, OUTCOME_WATCH)
+COLLECTIONS = (EPISODES, CLINICIANS, SESSIONS, RISK_WATCH, GROUPS, SCORES, CLIENT_CARDS, OUTCOME_WATCH, STAFF_ALERTS)

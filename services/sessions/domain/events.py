@@ -63,3 +63,14 @@ class EpisodeClosed(DomainEvent):
     reason: str
     attended_sessions: int
     closed_at: datetime
+
+
+@dataclass(frozen=True)
+class AlertAcknowledgedInWorkspace(DomainEvent):
+    """A clinician took a risk alert on in the workspace: notifications stops its escalation."""
+
+    TYPE = "sessions.alert.acknowledged"
+    alert_id: str
+    client_id: str
+    acknowledged_by: str
+    acknowledged_at: datetime

@@ -274,3 +274,23 @@ def test_the_chart_and_caseload_show_what_outcomes_concluded(web, deps, course):
     assert chart.count("Reliable deterioration on PHQ-9, session 4") == 1
     assert "Reached: Response (PHQ-9 down by half or more)" in chart
     assert "1 outcome alert" in text_of(web.get("/ui/caseload").text)
+
+
+def test_a_risk_alert_that_reached_the_clinician_is_taken_on_from_the_inbox(web, api, deps, course):
+    alert = {"client_id": "client-alex", "alert_id": "alert-1", "recipient_id": "dr-a"}
+    deliver(deps, "notifications.alert.raised", **alert)
+    deliver(deps, "notifications.alert.raised", client_id="client-blair", alert_id="alert-2", recipient_id="dr-b")
+    sign_in(web)
+    inbox = text_of(web.get("/ui/alerts").text)
+    assert "Alex Example" in inbox and "URGENT RISK" in inbox and "alert-2" not in web.get("/ui/alerts").text
+    assert web.get("/ui/alerts/alert-2").status_code == 404  # it never reached dr-a
+    taken = post(web, "/ui/alerts/alert-1/acknowledge", {}, "/ui/alerts/alert-1")
+    assert taken.status_code == 302
+    [event] = [e for e in deps.memory.outbox if e.type == "sessions.alert.acknowledged"]
+    assert (event.data["alert_id"], event.data["acknowledged_by"]) == ("alert-1", "dr-a")
+    again = post(web, "/ui/alerts/alert-1/acknowledge", {}, "/ui/alerts/alert-1")  # a resent form
+    assert again.status_code == 302
+    assert len([e for e in deps.memory.outbox if e.type == "sessions.alert.acknowledged"]) == 1
+    deliver(deps, "notifications.alert.acknowledged", **alert)
+    assert "Acknowledged" in text_of(web.get("/ui/alerts/alert-1").text)
+    assert "Alex Example" not in text_of(web.get("/ui/alerts").text.split("Outcome alerts")[0])

@@ -22,6 +22,7 @@ SESSIONS_UI = StaffUi(
         NavItem("ui.today", "Today"),
         NavItem("ui.week", "Week"),
         NavItem("ui.caseload", "Caseload"),
+        NavItem("ui.alerts", "Alerts"),
         NavItem("ui.calendar", "Calendar"),
     ),
 )
