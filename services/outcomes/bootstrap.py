@@ -14,7 +14,8 @@ from pymongo.database import Database
 from services.outcomes import handlers
 from services.outcomes.adapters import COLLECTIONS
 from services.outcomes.adapters.courses import CourseRepository
-from services.outcomes.adapters.projections import EnrolmentRepository, MeasureRepository
+from services.outcomes.adapters.projections import AdmissionRepository, EnrolmentRepository, MeasureRepository
+from services.outcomes.adapters.summaries import CourseSummaryRepository
 from services.outcomes.domain.alerts import AlertPolicy
 from services.outcomes.entrypoints.access import ROUTE_ROLES
 from services.outcomes.entrypoints.api import clients_api, episodes_api, reports_api
@@ -59,7 +60,11 @@ def _build(
     stores: StoreFactory, uow: Callable[..., UnitOfWork], env: Mapping[str, str], memory: InMemoryDatabase | None = None
 ) -> Dependencies:
     repos = Repositories(
-        enrolments=EnrolmentRepository(stores), measures=MeasureRepository(stores), courses=CourseRepository(stores)
+        enrolments=EnrolmentRepository(stores),
+        measures=MeasureRepository(stores),
+        courses=CourseRepository(stores),
+        admissions=AdmissionRepository(stores),
+        summaries=CourseSummaryRepository(stores),
     )
     policy = Policy(alerts=alert_policy(env), cutoffs=screening_cutoffs(env))
     return Dependencies(repos=repos, uow=uow, policy=policy, memory=memory)
@@ -81,6 +86,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         "intake.client.registered": partial(handlers.record_enrolment, repos=repos),
         "intake.client.updated": partial(handlers.record_enrolment, repos=repos),
         "intake.screening.completed": partial(handlers.record_screening, repos=repos, policy=policy),
+        "intake.client.admitted": partial(handlers.record_admission, repos=repos),
         "sessions.measure.recorded": partial(handlers.record_session_measure, repos=repos, policy=policy),
         "sessions.episode.opened": partial(handlers.follow_episode_opened, repos=repos, policy=policy),
         "sessions.episode.assigned": partial(handlers.follow_episode_assigned, repos=repos),

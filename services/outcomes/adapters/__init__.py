@@ -1,6 +1,7 @@
 """Storage of the outcomes service: every collection it keeps, for index creation at start."""
 
 from services.outcomes.adapters.courses import COURSES
-from services.outcomes.adapters.projections import ENROLMENTS, MEASURES
+from services.outcomes.adapters.projections import ADMISSIONS, ENROLMENTS, MEASURES
+from services.outcomes.adapters.summaries import COURSE_SUMMARIES
 
-COLLECTIONS = (ENROLMENTS, MEASURES, COURSES)
+COLLECTIONS = (ENROLMENTS, ADMISSIONS, MEASURES, COURSES, COURSE_SUMMARIES)

@@ -10,6 +10,7 @@ from shared.roles import CLINICAL, CLINICIAN, REPORT_READERS, SUPERVISOR
 
 ROUTE_ROLES: RouteRoles = {
     "reports.ProgramReport": {"GET": REPORT_READERS},
+    "reports.ProgramReportChart": {"GET": REPORT_READERS},
     "clients.ClientMeasures": {"GET": CLINICAL, "POST": (CLINICIAN, SUPERVISOR)},
     "clients.ClientOutcomes": {"GET": CLINICAL},
     "episodes.EpisodeOutcomes": {"GET": CLINICAL},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -12,12 +12,14 @@ from services.outcomes import handlers
 from services.outcomes.domain.access import Viewer
 from services.outcomes.domain.classification import Outcomes
 from services.outcomes.domain.measure import Measure
+from services.outcomes.entrypoints.reports import report_body, report_chart
 from services.outcomes.entrypoints.schemas import (
     ClientOutcomesSchema,
     EpisodeOutcomesSchema,
     MeasureRequestSchema,
     MeasureSchema,
     ProgramReportSchema,
+    ReportQuerySchema,
 )
 from shared.auth import current_principal
 from shared.envelope import utcnow
@@ -40,12 +42,30 @@ def _shaped(outcomes: Outcomes, ids: dict[str, Any]) -> dict[str, Any]:
     return {**ids, "rule_set": outcomes.rule_set, "instruments": outcomes.instruments, "nhs": outcomes.nhs}
 
 
+def _report(query: dict[str, Any]) -> handlers.ReportResult:
+    period = handlers.ReportPeriod(query["start"], query["end"])
+    return handlers.program_report(period, query["by"], viewer(), dependencies().repos)
+
+
 @reports_api.route("/programs")
 class ProgramReport(MethodView):
+    @reports_api.arguments(ReportQuerySchema, location="query")
     @reports_api.response(200, ProgramReportSchema)
-    def get(self) -> dict[str, Any]:
-        """Registered clients per program (aggregates only)."""
-        return handlers.program_report(dependencies().repos)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Recovery, reliable improvement and deterioration, response and remission rates, mean change and
+        finished courses per program, problem area, clinician or month (`by`), AUDIT and DAST-10 change beside
+        them for substance-use programs; courses counted in the period they ended (open ones: their latest
+        measure). Cells of fewer than 5 clients are withheld (`suppressed`); ops see clinicians numbered."""
+        return report_body(_report(query))
+
+
+@reports_api.route("/programs.svg")
+class ProgramReportChart(MethodView):
+    @reports_api.arguments(ReportQuerySchema, location="query")
+    @reports_api.response(200, {"type": "string"}, content_type="image/svg+xml")
+    def get(self, query: dict[str, Any]) -> Response:
+        """The report's recovery, reliable improvement and deterioration rates per group as accessible bars."""
+        return Response(report_chart(_report(query)), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
 @clients_api.route("/<client_id>/measures")
