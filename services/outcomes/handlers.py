@@ -20,6 +20,7 @@ from services.outcomes.domain.alerts import AlertPolicy, AttendedSession
 from services.outcomes.domain.classification import Outcomes, outcomes_of
 from services.outcomes.domain.course import EpisodeCourse, course_at
 from services.outcomes.domain.enrolment import Admission, Enrolment
+from services.outcomes.domain.fhir import client_bundle
 from services.outcomes.domain.measure import (
     INTAKE,
     SESSION,
@@ -200,6 +201,20 @@ def client_outcomes(client_id: str, viewer: Viewer, repos: Repositories) -> tupl
     courses = visible_courses(client_id, viewer, repos)
     attended = sum(course.attended_sessions for course in courses)
     return outcomes_of(repos.measures.for_client(client_id), attended), {"client_id": client_id}
+
+
+def client_fhir(client_id: str, viewer: Viewer, now: datetime, repos: Repositories) -> dict[str, Any]:
+    """The client's measures as a FHIR R4 Bundle; each measure labelled by the program of its
+    episode (or, outside any episode, the client's program)."""
+    courses = visible_courses(client_id, viewer, repos)
+    programs = {course.episode_id: course.program for course in courses}
+    enrolment = repos.enrolments.get(client_id)
+    registered = enrolment.program if enrolment else None
+
+    def program_of(measure: Measure) -> str | None:
+        return programs.get(measure.episode_id or "") or registered
+
+    return client_bundle(client_id, repos.measures.for_client(client_id), program_of, now)
 
 
 def episode_outcomes(episode_id: str, viewer: Viewer, repos: Repositories) -> tuple[Outcomes, dict[str, Any]]:

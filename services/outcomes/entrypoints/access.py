@@ -13,5 +13,6 @@ ROUTE_ROLES: RouteRoles = {
     "reports.ProgramReportChart": {"GET": REPORT_READERS},
     "clients.ClientMeasures": {"GET": CLINICAL, "POST": (CLINICIAN, SUPERVISOR)},
     "clients.ClientOutcomes": {"GET": CLINICAL},
+    "clients.ClientFhir": {"GET": CLINICAL},
     "episodes.EpisodeOutcomes": {"GET": CLINICAL},
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Response, g
@@ -94,6 +95,17 @@ class ClientOutcomes(MethodView):
         """Per instrument: series, baseline, latest, change, reliable change (and PHQ-9 response and
         remission); the NHS Talking Therapies classification; the rule set that made them."""
         return _shaped(*handlers.client_outcomes(client_id, viewer(), dependencies().repos))
+
+
+@clients_api.route("/<client_id>/fhir")
+class ClientFhir(MethodView):
+    @clients_api.response(200, {"type": "object"}, content_type="application/fhir+json")
+    def get(self, client_id: str) -> Response:
+        """The client's measures as a FHIR R4 Bundle (collection): a QuestionnaireResponse and an Observation
+        (category survey, LOINC total code, derivedFrom the response) per measure; 42 CFR Part 2 security
+        labels on substance-use and co-occurring program data. Item answers only for measures taken here."""
+        bundle = handlers.client_fhir(client_id, viewer(), utcnow(), dependencies().repos)
+        return Response(json.dumps(bundle), mimetype="application/fhir+json", headers={"Cache-Control": "no-store"})
 
 
 @episodes_api.route("/<episode_id>/outcomes")
