@@ -31,6 +31,8 @@ from services.outcomes.domain.measure import (
 )
 from services.outcomes.domain.report import ProgramReport, clients_per_program, deidentified
 from services.outcomes.domain.report import program_report as report_of
+from services.outcomes.domain.trajectory import CLIENT_AXIS, EPISODE_AXIS, client_series, episode_series
+from shared.charts.trajectory import trajectory_svg
 from shared.envelope import Envelope
 from shared.errors import AlreadyExists, NotFound, StaleWrite
 from shared.retry import IMMEDIATE, on_conflict, retry
@@ -215,6 +217,25 @@ def client_fhir(client_id: str, viewer: Viewer, now: datetime, repos: Repositori
         return programs.get(measure.episode_id or "") or registered
 
     return client_bundle(client_id, repos.measures.for_client(client_id), program_of, now)
+
+
+def client_trajectory(client_id: str, viewer: Viewer, repos: Repositories) -> str:
+    """The client's PHQ-9 and GAD-7 across every episode as an SVG with severity bands."""
+    visible_courses(client_id, viewer, repos)
+    series = client_series(repos.measures.for_client(client_id))
+    return trajectory_svg(series, title="PHQ-9 and GAD-7 over time", x_label=CLIENT_AXIS, chart_id="client-trajectory")
+
+
+def episode_trajectory(episode_id: str, viewer: Viewer, repos: Repositories) -> tuple[str, str]:
+    """The episode's PHQ-9 and GAD-7 along its sessions as an SVG, and the episode's client."""
+    course = repos.courses.get(episode_id)
+    if course is None or not may_see(viewer, [course.clinician_id]):
+        raise NotFound("episode")
+    series = episode_series(repos.measures.for_episode(episode_id), course.attended)
+    svg = trajectory_svg(
+        series, title="PHQ-9 and GAD-7 over the course", x_label=EPISODE_AXIS, chart_id="episode-trajectory"
+    )
+    return svg, course.client_id
 
 
 def episode_outcomes(episode_id: str, viewer: Viewer, repos: Repositories) -> tuple[Outcomes, dict[str, Any]]:

@@ -14,5 +14,7 @@ ROUTE_ROLES: RouteRoles = {
     "clients.ClientMeasures": {"GET": CLINICAL, "POST": (CLINICIAN, SUPERVISOR)},
     "clients.ClientOutcomes": {"GET": CLINICAL},
     "clients.ClientFhir": {"GET": CLINICAL},
+    "clients.ClientTrajectory": {"GET": CLINICAL},
+    "episodes.EpisodeTrajectory": {"GET": CLINICAL},
     "episodes.EpisodeOutcomes": {"GET": CLINICAL},
 }

@@ -43,6 +43,10 @@ def _shaped(outcomes: Outcomes, ids: dict[str, Any]) -> dict[str, Any]:
     return {**ids, "rule_set": outcomes.rule_set, "instruments": outcomes.instruments, "nhs": outcomes.nhs}
 
 
+def _svg(svg: str) -> Response:
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
 def _report(query: dict[str, Any]) -> handlers.ReportResult:
     period = handlers.ReportPeriod(query["start"], query["end"])
     return handlers.program_report(period, query["by"], viewer(), dependencies().repos)
@@ -66,7 +70,7 @@ class ProgramReportChart(MethodView):
     @reports_api.response(200, {"type": "string"}, content_type="image/svg+xml")
     def get(self, query: dict[str, Any]) -> Response:
         """The report's recovery, reliable improvement and deterioration rates per group as accessible bars."""
-        return Response(report_chart(_report(query)), mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+        return _svg(report_chart(_report(query)))
 
 
 @clients_api.route("/<client_id>/measures")
@@ -97,6 +101,15 @@ class ClientOutcomes(MethodView):
         return _shaped(*handlers.client_outcomes(client_id, viewer(), dependencies().repos))
 
 
+@clients_api.route("/<client_id>/trajectory.svg")
+class ClientTrajectory(MethodView):
+    @clients_api.response(200, {"type": "string"}, content_type="image/svg+xml")
+    def get(self, client_id: str) -> Response:
+        """The client's PHQ-9 and GAD-7 across every episode, by day measured, severity bands shaded (an
+        accessible SVG: title, a description in words, a tooltip per score; no names)."""
+        return _svg(handlers.client_trajectory(client_id, viewer(), dependencies().repos))
+
+
 @clients_api.route("/<client_id>/fhir")
 class ClientFhir(MethodView):
     @clients_api.response(200, {"type": "object"}, content_type="application/fhir+json")
@@ -106,6 +119,17 @@ class ClientFhir(MethodView):
         labels on substance-use and co-occurring program data. Item answers only for measures taken here."""
         bundle = handlers.client_fhir(client_id, viewer(), utcnow(), dependencies().repos)
         return Response(json.dumps(bundle), mimetype="application/fhir+json", headers={"Cache-Control": "no-store"})
+
+
+@episodes_api.route("/<episode_id>/trajectory.svg")
+class EpisodeTrajectory(MethodView):
+    @episodes_api.response(200, {"type": "string"}, content_type="image/svg+xml")
+    def get(self, episode_id: str) -> Response:
+        """The episode's PHQ-9 and GAD-7 along its sessions (a measure outside a session at the sessions
+        attended by then), severity bands shaded."""
+        svg, client_id = handlers.episode_trajectory(episode_id, viewer(), dependencies().repos)
+        g.setdefault(AUDIT_CLIENT_KEY, client_id)
+        return _svg(svg)
 
 
 @episodes_api.route("/<episode_id>/outcomes")
