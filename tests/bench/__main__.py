@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import sys
 
-from tests.bench import pipeline, scoring
+from tests.bench import pipeline, reports, scoring
 
 
 def main() -> int:
-    for result in [*scoring.run(), *pipeline.run()]:
+    for result in [*scoring.run(), *pipeline.run(), *reports.run()]:
         print(json.dumps(result), flush=True)
     return 0
 
