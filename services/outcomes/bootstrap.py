@@ -15,7 +15,8 @@ from services.outcomes import handlers, self_report
 from services.outcomes.adapters import COLLECTIONS
 from services.outcomes.adapters.courses import CourseRepository
 from services.outcomes.adapters.offers import OfferRepository
-from services.outcomes.adapters.projections import EnrolmentRepository, MeasureRepository
+from services.outcomes.adapters.projections import AdmissionRepository, EnrolmentRepository, MeasureRepository
+from services.outcomes.adapters.summaries import CourseSummaryRepository
 from services.outcomes.domain.alerts import AlertPolicy
 from services.outcomes.entrypoints.access import ROUTE_ROLES
 from services.outcomes.entrypoints.api import clients_api, episodes_api, reports_api
@@ -64,7 +65,11 @@ def _build(
     stores: StoreFactory, uow: Callable[..., UnitOfWork], env: Mapping[str, str], memory: InMemoryDatabase | None = None
 ) -> Dependencies:
     repos = Repositories(
-        enrolments=EnrolmentRepository(stores), measures=MeasureRepository(stores), courses=CourseRepository(stores)
+        enrolments=EnrolmentRepository(stores),
+        measures=MeasureRepository(stores),
+        courses=CourseRepository(stores),
+        admissions=AdmissionRepository(stores),
+        summaries=CourseSummaryRepository(stores),
     )
     policy = Policy(alerts=alert_policy(env), cutoffs=screening_cutoffs(env))
     self_reports = SelfReport(OfferRepository(stores), self_report_settings(env))
@@ -87,6 +92,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         "intake.client.registered": partial(handlers.record_enrolment, repos=repos),
         "intake.client.updated": partial(handlers.record_enrolment, repos=repos),
         "intake.screening.completed": partial(handlers.record_screening, repos=repos, policy=policy),
+        "intake.client.admitted": partial(handlers.record_admission, repos=repos),
         "sessions.measure.recorded": partial(handlers.record_session_measure, repos=repos, policy=policy),
         "sessions.episode.opened": partial(handlers.follow_episode_opened, repos=repos, policy=policy),
         "sessions.episode.assigned": partial(handlers.follow_episode_assigned, repos=repos),

@@ -7,18 +7,20 @@ session id, and an episode remembers which statuses and alerts it has announced.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from services.outcomes.adapters.courses import CourseRepository
-from services.outcomes.adapters.projections import EnrolmentRepository, MeasureRepository
+from services.outcomes.adapters.projections import AdmissionRepository, EnrolmentRepository, MeasureRepository
+from services.outcomes.adapters.summaries import CourseSummaryRepository
 from services.outcomes.domain.access import Viewer, may_see
 from services.outcomes.domain.alerts import AlertPolicy, AttendedSession
 from services.outcomes.domain.classification import Outcomes, outcomes_of
 from services.outcomes.domain.course import EpisodeCourse, course_at
-from services.outcomes.domain.enrolment import Enrolment, clients_per_program
+from services.outcomes.domain.enrolment import Admission, Enrolment
+from services.outcomes.domain.fhir import client_bundle
 from services.outcomes.domain.measure import (
     INTAKE,
     SESSION,
@@ -27,9 +29,14 @@ from services.outcomes.domain.measure import (
     score_answers,
     taken_outside_session,
 )
+from services.outcomes.domain.report import ProgramReport, clients_per_program, deidentified
+from services.outcomes.domain.report import program_report as report_of
+from services.outcomes.domain.trajectory import CLIENT_AXIS, EPISODE_AXIS, client_series, episode_series
+from shared.charts.trajectory import trajectory_svg
 from shared.envelope import Envelope
 from shared.errors import AlreadyExists, NotFound, StaleWrite
 from shared.retry import IMMEDIATE, on_conflict, retry
+from shared.roles import OPS
 from shared.uow import UnitOfWork
 
 RECORD_ATTEMPTS = 5  # a measure taken here races the worker reviewing the same episode
@@ -40,6 +47,8 @@ class Repositories:
     enrolments: EnrolmentRepository
     measures: MeasureRepository
     courses: CourseRepository
+    admissions: AdmissionRepository
+    summaries: CourseSummaryRepository
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,22 @@ def record_screening(
 ) -> None:
     """A screening scored at intake; it counts towards the episode open when it was taken."""
     _ingest(_measure(data["screening_id"], data, INTAKE), None, event.time, uow, repos, policy)
+
+
+def record_admission(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """The problem areas the client was admitted with: the reports group the client's episodes by them."""
+    secondary = data.get("secondary_problem_area")
+    admission = Admission(
+        client_id=data["client_id"],
+        program=data["program"],
+        primary_problem_area=data["primary_problem_area"]["area"],
+        secondary_problem_area=secondary["area"] if secondary else None,
+        admitted_at=data["admitted_at"],
+    )
+    repos.admissions.put(admission, uow)
+    for course in repos.courses.for_client(admission.client_id):
+        _summarise(course, repos.measures.for_episode(course.episode_id), uow, repos, admission)
+    uow.commit()
 
 
 # -- from sessions' events --------------------------------------------------------------------
@@ -97,6 +122,7 @@ def follow_episode_assigned(event: Envelope, data: dict[str, Any], uow: UnitOfWo
     course, is_new = _course(data["episode_id"], data["client_id"], repos)
     course.assigned(data["clinician_id"], data["program"])
     (repos.courses.add if is_new else repos.courses.save)(course, uow)
+    _summarise(course, repos.measures.for_episode(course.episode_id), uow, repos)
     uow.commit()
 
 
@@ -179,6 +205,39 @@ def client_outcomes(client_id: str, viewer: Viewer, repos: Repositories) -> tupl
     return outcomes_of(repos.measures.for_client(client_id), attended), {"client_id": client_id}
 
 
+def client_fhir(client_id: str, viewer: Viewer, now: datetime, repos: Repositories) -> dict[str, Any]:
+    """The client's measures as a FHIR R4 Bundle; each measure labelled by the program of its
+    episode (or, outside any episode, the client's program)."""
+    courses = visible_courses(client_id, viewer, repos)
+    programs = {course.episode_id: course.program for course in courses}
+    enrolment = repos.enrolments.get(client_id)
+    registered = enrolment.program if enrolment else None
+
+    def program_of(measure: Measure) -> str | None:
+        return programs.get(measure.episode_id or "") or registered
+
+    return client_bundle(client_id, repos.measures.for_client(client_id), program_of, now)
+
+
+def client_trajectory(client_id: str, viewer: Viewer, repos: Repositories) -> str:
+    """The client's PHQ-9 and GAD-7 across every episode as an SVG with severity bands."""
+    visible_courses(client_id, viewer, repos)
+    series = client_series(repos.measures.for_client(client_id))
+    return trajectory_svg(series, title="PHQ-9 and GAD-7 over time", x_label=CLIENT_AXIS, chart_id="client-trajectory")
+
+
+def episode_trajectory(episode_id: str, viewer: Viewer, repos: Repositories) -> tuple[str, str]:
+    """The episode's PHQ-9 and GAD-7 along its sessions as an SVG, and the episode's client."""
+    course = repos.courses.get(episode_id)
+    if course is None or not may_see(viewer, [course.clinician_id]):
+        raise NotFound("episode")
+    series = episode_series(repos.measures.for_episode(episode_id), course.attended)
+    svg = trajectory_svg(
+        series, title="PHQ-9 and GAD-7 over the course", x_label=EPISODE_AXIS, chart_id="episode-trajectory"
+    )
+    return svg, course.client_id
+
+
 def episode_outcomes(episode_id: str, viewer: Viewer, repos: Repositories) -> tuple[Outcomes, dict[str, Any]]:
     course = repos.courses.get(episode_id)
     if course is None or not may_see(viewer, [course.clinician_id]):
@@ -187,9 +246,33 @@ def episode_outcomes(episode_id: str, viewer: Viewer, repos: Repositories) -> tu
     return outcomes, {"episode_id": episode_id, "client_id": course.client_id}
 
 
-def program_report(repos: Repositories) -> dict[str, Any]:
-    counts = clients_per_program(repos.enrolments.all())
-    return {"clients_per_program": counts, "total_clients": sum(counts.values())}
+@dataclass(frozen=True)
+class ReportPeriod:
+    start: date  # inclusive
+    end: date  # inclusive
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        """From midnight UTC at the start to midnight UTC after the end."""
+        return datetime.combine(self.start, time(), UTC), datetime.combine(self.end + timedelta(days=1), time(), UTC)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    report: ProgramReport
+    period: ReportPeriod
+    clients_per_program: dict[str, int | None]  # registered, all time; small counts withheld
+    total_clients: int
+
+
+def program_report(period: ReportPeriod, by: str, viewer: Viewer, repos: Repositories) -> ReportResult:
+    """The period's figures by `by` from the courses' summaries (never the measures); ops see
+    clinicians numbered, not named. Registered clients per program beside them, all time."""
+    report = report_of(repos.summaries.counted_between(*period.bounds), by)
+    if viewer.role == OPS:
+        report = deidentified(report)
+    counts = repos.enrolments.count_per_program()
+    return ReportResult(report, period, clients_per_program(counts), sum(counts.values()))
 
 
 # -- shared steps -----------------------------------------------------------------------------
@@ -261,8 +344,29 @@ def _review(
     """Reviews the episode with its stored measures and the ones this unit of work adds, then keeps it."""
     adding = {m.measure_id: m for m in [*extra, *([cause] if cause else [])]}
     stored = [m for m in repos.measures.for_episode(course.episode_id) if m.measure_id not in adding]
-    course.review([*stored, *adding.values()], policy.alerts, now, cause)
+    measures = [*stored, *adding.values()]
+    course.review(measures, policy.alerts, now, cause)
     (repos.courses.add if is_new else repos.courses.save)(course, uow)
+    _summarise(course, measures, uow, repos)
+
+
+def _summarise(
+    course: EpisodeCourse,
+    measures: Iterable[Measure],
+    uow: UnitOfWork,
+    repos: Repositories,
+    admission: Admission | None = None,
+) -> None:
+    """Rebuilds the episode's summary for the program reports, in the same unit of work."""
+    admission = admission or repos.admissions.get(course.client_id)
+    enrolment = None if course.program else repos.enrolments.get(course.client_id)
+    summary = course.summary(
+        measures,
+        admission.primary_problem_area if admission else None,
+        enrolment.program if enrolment else None,
+    )
+    if summary is not None:
+        repos.summaries.put(summary, uow)
 
 
 # The review every newly recorded measure goes through (self-reports too: services/outcomes/self_report.py).

@@ -220,7 +220,7 @@ register(
         version=1,
         schema=ClientAdmittedV1,
         description="The client was admitted to an IPT track with proposed problem areas.",
-        consumers=("sessions",),
+        consumers=("sessions", "outcomes"),
         example={
             "client_id": CLIENT,
             "program": "co_occurring",

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import sys
 
-from tests.bench import alerts, pipeline, scoring
+from tests.bench import alerts, pipeline, reports, scoring
 
 
 def main() -> int:
-    for result in [*scoring.run(), *pipeline.run(), *alerts.run()]:
+    for result in [*scoring.run(), *pipeline.run(), *alerts.run(), *reports.run()]:
         print(json.dumps(result), flush=True)
     return 0
 

@@ -2,6 +2,7 @@
 
 from services.outcomes.adapters.courses import COURSES
 from services.outcomes.adapters.offers import OFFERS
-from services.outcomes.adapters.projections import ENROLMENTS, MEASURES
+from services.outcomes.adapters.projections import ADMISSIONS, ENROLMENTS, MEASURES
+from services.outcomes.adapters.summaries import COURSE_SUMMARIES
 
-COLLECTIONS = (ENROLMENTS, MEASURES, COURSES, OFFERS)
+COLLECTIONS = (ENROLMENTS, ADMISSIONS, MEASURES, COURSES, COURSE_SUMMARIES, OFFERS)

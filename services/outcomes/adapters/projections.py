@@ -1,4 +1,4 @@
-"""Where outcomes keeps enrolments and scored measures, built from events and its own API.
+"""Where outcomes keeps enrolments, admissions and scored measures, built from events and its own API.
 
 Both are written with `put` (an upsert by id), so an event delivered twice changes nothing.
 """
@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.outcomes.domain.enrolment import Enrolment
+from services.outcomes.domain.enrolment import Admission, Enrolment
 from services.outcomes.domain.measure import Measure
 from shared.documents import ASCENDING, DocumentKind, Index, StoreFactory
 from shared.uow import UnitOfWork
+from shared.vocabulary import PROGRAMS
 
 ENROLMENTS = DocumentKind("enrolments", Enrolment, id_field="client_id", indexes=(Index.on("program"),))
+ADMISSIONS = DocumentKind("admissions", Admission, id_field="client_id")
 # One measure per screening or session measure: the same one reported twice is one measure.
 MEASURES = DocumentKind(
     "measures",
@@ -38,6 +40,22 @@ class EnrolmentRepository:
 
     def all(self) -> list[Enrolment]:
         return self.documents.find({})
+
+    def count_per_program(self) -> dict[str, int]:
+        """Registered clients per program that has any (one indexed count each)."""
+        counts = {program: self.documents.count({"program": program}) for program in PROGRAMS}
+        return {program: count for program, count in counts.items() if count}
+
+
+class AdmissionRepository:
+    def __init__(self, stores: StoreFactory) -> None:
+        self.documents = stores(ADMISSIONS)
+
+    def put(self, admission: Admission, uow: UnitOfWork) -> None:
+        self.documents.put(admission, uow)
+
+    def get(self, client_id: str) -> Admission | None:
+        return self.documents.get(client_id)
 
 
 class MeasureRepository:

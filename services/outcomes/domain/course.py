@@ -17,6 +17,7 @@ from services.outcomes.domain.alerts import AlertCondition, AlertPolicy, Attende
 from services.outcomes.domain.classification import PHQ9, RULE_SET, Outcomes, outcomes_of
 from services.outcomes.domain.events import AlertRaised, StatusChanged
 from services.outcomes.domain.measure import Measure
+from services.outcomes.domain.report import CourseSummary, summarise
 from shared.domain import Aggregate
 from shared.vocabulary import OUTCOME_STATUSES, STATUS_CHANGES
 
@@ -65,6 +66,22 @@ class EpisodeCourse(Aggregate):
     # -- what the measures add up to -------------------------------------------------------------
     def outcomes(self, measures: Iterable[Measure]) -> Outcomes:
         return outcomes_of(measures, self.attended_sessions)
+
+    def summary(
+        self, measures: Iterable[Measure], problem_area: str | None, program: str | None = None
+    ) -> CourseSummary | None:
+        """What the program reports count of this episode (`program` when sessions has not named one)."""
+        return summarise(
+            self.episode_id,
+            self.client_id,
+            self.program or program,
+            self.clinician_id,
+            problem_area,
+            self.opened_at,
+            self.closed_at,
+            self.attended_sessions,
+            measures,
+        )
 
     def review(self, measures: Sequence[Measure], policy: AlertPolicy, now: datetime, cause: Measure | None) -> None:
         """Announces statuses reached or lost (when a measure caused the review) and alerts not raised before."""

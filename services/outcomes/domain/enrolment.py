@@ -1,9 +1,8 @@
-"""What outcomes keeps about a client: de-identified, enough to group measures by program."""
+"""What outcomes keeps about a client: de-identified, enough to group measures by program and
+problem area."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,5 +14,12 @@ class Enrolment:
     registered_at: datetime
 
 
-def clients_per_program(enrolments: Iterable[Enrolment]) -> dict[str, int]:
-    return dict(sorted(Counter(e.program for e in enrolments).items()))
+@dataclass(frozen=True)
+class Admission:
+    """The problem areas a client was admitted with (intake admits a client once)."""
+
+    client_id: str
+    program: str
+    primary_problem_area: str
+    secondary_problem_area: str | None
+    admitted_at: datetime

@@ -10,7 +10,11 @@ from shared.roles import CLINICAL, CLINICIAN, REPORT_READERS, SUPERVISOR
 
 ROUTE_ROLES: RouteRoles = {
     "reports.ProgramReport": {"GET": REPORT_READERS},
+    "reports.ProgramReportChart": {"GET": REPORT_READERS},
     "clients.ClientMeasures": {"GET": CLINICAL, "POST": (CLINICIAN, SUPERVISOR)},
     "clients.ClientOutcomes": {"GET": CLINICAL},
+    "clients.ClientFhir": {"GET": CLINICAL},
+    "clients.ClientTrajectory": {"GET": CLINICAL},
+    "episodes.EpisodeTrajectory": {"GET": CLINICAL},
     "episodes.EpisodeOutcomes": {"GET": CLINICAL},
 }

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from flask import g
+from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -12,12 +13,14 @@ from services.outcomes import handlers
 from services.outcomes.domain.access import Viewer
 from services.outcomes.domain.classification import Outcomes
 from services.outcomes.domain.measure import Measure
+from services.outcomes.entrypoints.reports import report_body, report_chart
 from services.outcomes.entrypoints.schemas import (
     ClientOutcomesSchema,
     EpisodeOutcomesSchema,
     MeasureRequestSchema,
     MeasureSchema,
     ProgramReportSchema,
+    ReportQuerySchema,
 )
 from shared.auth import current_principal
 from shared.envelope import utcnow
@@ -40,12 +43,34 @@ def _shaped(outcomes: Outcomes, ids: dict[str, Any]) -> dict[str, Any]:
     return {**ids, "rule_set": outcomes.rule_set, "instruments": outcomes.instruments, "nhs": outcomes.nhs}
 
 
+def _svg(svg: str) -> Response:
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+def _report(query: dict[str, Any]) -> handlers.ReportResult:
+    period = handlers.ReportPeriod(query["start"], query["end"])
+    return handlers.program_report(period, query["by"], viewer(), dependencies().repos)
+
+
 @reports_api.route("/programs")
 class ProgramReport(MethodView):
+    @reports_api.arguments(ReportQuerySchema, location="query")
     @reports_api.response(200, ProgramReportSchema)
-    def get(self) -> dict[str, Any]:
-        """Registered clients per program (aggregates only)."""
-        return handlers.program_report(dependencies().repos)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Recovery, reliable improvement and deterioration, response and remission rates, mean change and
+        finished courses per program, problem area, clinician or month (`by`), AUDIT and DAST-10 change beside
+        them for substance-use programs; courses counted in the period they ended (open ones: their latest
+        measure). Cells of fewer than 5 clients are withheld (`suppressed`); ops see clinicians numbered."""
+        return report_body(_report(query))
+
+
+@reports_api.route("/programs.svg")
+class ProgramReportChart(MethodView):
+    @reports_api.arguments(ReportQuerySchema, location="query")
+    @reports_api.response(200, {"type": "string"}, content_type="image/svg+xml")
+    def get(self, query: dict[str, Any]) -> Response:
+        """The report's recovery, reliable improvement and deterioration rates per group as accessible bars."""
+        return _svg(report_chart(_report(query)))
 
 
 @clients_api.route("/<client_id>/measures")
@@ -74,6 +99,37 @@ class ClientOutcomes(MethodView):
         """Per instrument: series, baseline, latest, change, reliable change (and PHQ-9 response and
         remission); the NHS Talking Therapies classification; the rule set that made them."""
         return _shaped(*handlers.client_outcomes(client_id, viewer(), dependencies().repos))
+
+
+@clients_api.route("/<client_id>/trajectory.svg")
+class ClientTrajectory(MethodView):
+    @clients_api.response(200, {"type": "string"}, content_type="image/svg+xml")
+    def get(self, client_id: str) -> Response:
+        """The client's PHQ-9 and GAD-7 across every episode, by day measured, severity bands shaded (an
+        accessible SVG: title, a description in words, a tooltip per score; no names)."""
+        return _svg(handlers.client_trajectory(client_id, viewer(), dependencies().repos))
+
+
+@clients_api.route("/<client_id>/fhir")
+class ClientFhir(MethodView):
+    @clients_api.response(200, {"type": "object"}, content_type="application/fhir+json")
+    def get(self, client_id: str) -> Response:
+        """The client's measures as a FHIR R4 Bundle (collection): a QuestionnaireResponse and an Observation
+        (category survey, LOINC total code, derivedFrom the response) per measure; 42 CFR Part 2 security
+        labels on substance-use and co-occurring program data. Item answers only for measures taken here."""
+        bundle = handlers.client_fhir(client_id, viewer(), utcnow(), dependencies().repos)
+        return Response(json.dumps(bundle), mimetype="application/fhir+json", headers={"Cache-Control": "no-store"})
+
+
+@episodes_api.route("/<episode_id>/trajectory.svg")
+class EpisodeTrajectory(MethodView):
+    @episodes_api.response(200, {"type": "string"}, content_type="image/svg+xml")
+    def get(self, episode_id: str) -> Response:
+        """The episode's PHQ-9 and GAD-7 along its sessions (a measure outside a session at the sessions
+        attended by then), severity bands shaded."""
+        svg, client_id = handlers.episode_trajectory(episode_id, viewer(), dependencies().repos)
+        g.setdefault(AUDIT_CLIENT_KEY, client_id)
+        return _svg(svg)
 
 
 @episodes_api.route("/<episode_id>/outcomes")

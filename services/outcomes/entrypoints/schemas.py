@@ -2,13 +2,112 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from datetime import UTC, date, datetime
+from typing import Any
 
+from marshmallow import Schema, ValidationError, fields, post_load, validate
+
+from services.outcomes.domain.report import GROUPINGS, MIN_CELL_CLIENTS, PROGRAM
 from shared.vocabulary import MEASURE_SOURCES, RELIABLE_CHANGES
+
+DEFAULT_REPORT_MONTHS = 12
+
+
+class ReportQuerySchema(Schema):
+    start = fields.Date(
+        data_key="from",
+        load_default=None,
+        metadata={"description": "First day counted (YYYY-MM-DD); default: 12 calendar months up to `to`"},
+    )
+    end = fields.Date(
+        data_key="to",
+        load_default=None,
+        metadata={"description": "Last day counted (YYYY-MM-DD); default: today (UTC)"},
+    )
+    by = fields.String(load_default=PROGRAM, validate=validate.OneOf(GROUPINGS), metadata={"description": "Grouping"})
+
+    @post_load
+    def period(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        """The last 12 calendar months unless asked otherwise; `from` after `to` is refused."""
+        end: date = data["end"] or datetime.now(UTC).date()
+        start: date = data["start"] or _months_before(end, DEFAULT_REPORT_MONTHS - 1)
+        if start > end:
+            raise ValidationError("Must be on or before `to`.", "from")
+        return {**data, "start": start, "end": end}
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+RATE = "Percent, one decimal; null when no course qualifies"
+
+
+class InstrumentChangeSchema(Schema):
+    courses = fields.Integer(allow_none=True, metadata={"description": "Courses with two scores or more"})
+    mean_change = fields.Float(allow_none=True, metadata={"description": "Mean of latest − baseline"})
+
+
+class SubstanceUseSchema(Schema):
+    suppressed = fields.Boolean(metadata={"description": f"Fewer than {MIN_CELL_CLIENTS} clients: figures withheld"})
+    clients = fields.Integer(allow_none=True)
+    audit = fields.Nested(InstrumentChangeSchema, allow_none=True)
+    dast10 = fields.Nested(InstrumentChangeSchema, allow_none=True)
+
+
+class ReportCellSchema(Schema):
+    group = fields.String(
+        allow_none=True, metadata={"description": "The group's code (null: not recorded / not assigned / all)"}
+    )
+    label = fields.String()
+    suppressed = fields.Boolean(
+        metadata={"description": f"Fewer than {MIN_CELL_CLIENTS} clients (or the one withheld beside such a cell)"}
+    )
+    clients = fields.Integer(allow_none=True)
+    courses = fields.Integer(allow_none=True)
+    finished_courses = fields.Integer(allow_none=True, metadata={"description": "At least 2 attended sessions"})
+    recovery_rate = fields.Float(
+        allow_none=True, metadata={"description": f"Recovered / finished courses at caseness at the start. {RATE}"}
+    )
+    reliable_recovery_rate = fields.Float(allow_none=True, metadata={"description": f"Same denominator. {RATE}"})
+    reliable_improvement_rate = fields.Float(allow_none=True, metadata={"description": f"Of finished courses. {RATE}"})
+    reliable_deterioration_rate = fields.Float(
+        allow_none=True, metadata={"description": f"Of finished courses. {RATE}"}
+    )
+    response_rate = fields.Float(
+        allow_none=True,
+        metadata={"description": f"PHQ-9 fall of 50 %, of finished courses starting at PHQ-9 caseness. {RATE}"},
+    )
+    remission_rate = fields.Float(
+        allow_none=True, metadata={"description": f"PHQ-9 below 5 at the end, same denominator. {RATE}"}
+    )
+    mean_change = fields.Dict(
+        keys=fields.String(),
+        values=fields.Float(allow_none=True),
+        allow_none=True,
+        metadata={"description": "PHQ-9 and GAD-7 mean change over finished courses"},
+    )
+    substance_use = fields.Nested(
+        SubstanceUseSchema,
+        allow_none=True,
+        metadata={"description": "AUDIT and DAST-10 change over substance-use and co-occurring program courses"},
+    )
 
 
 class ProgramReportSchema(Schema):
-    clients_per_program = fields.Dict(keys=fields.String(), values=fields.Integer())
+    rule_set = fields.String()
+    by = fields.String(metadata={"description": f"One of: {', '.join(GROUPINGS)}"})
+    start = fields.Date(data_key="from")
+    end = fields.Date(data_key="to")
+    min_clients = fields.Integer(metadata={"description": "Cells with fewer clients are suppressed"})
+    groups = fields.List(fields.Nested(ReportCellSchema))
+    total = fields.Nested(ReportCellSchema)
+    clients_per_program = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(allow_none=True),
+        metadata={"description": f"Registered clients, all time; null for 1 to {MIN_CELL_CLIENTS - 1}"},
+    )
     total_clients = fields.Integer()
 
 
