@@ -50,8 +50,9 @@ def guard() -> Any:
 
 
 def same_origin() -> bool:
-    """A browser names the page a form was sent from (`Origin`); it must be this site. Requests
-    without the header (older clients, some privacy settings) still need the CSRF token."""
+    """A browser names the site a form was sent from (`Origin`); it must be this one ("null", sent
+    from sandboxed or no-referrer pages, is refused too). Requests without the header (older
+    clients) still need the CSRF token."""
     origin = request.headers.get("Origin")
     if origin is None:
         return True

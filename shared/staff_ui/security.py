@@ -166,7 +166,9 @@ def secure_headers(response: Any, static: bool) -> Any:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # Same-origin, not no-referrer: a browser then names this site as the Origin of its own forms
+    # (no-referrer makes it send "null"), and still tells other sites nothing.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     if not static:
         # Pages show health information: nothing may keep a copy (back button after sign-out too).
         response.headers["Cache-Control"] = "no-store"

@@ -21,7 +21,9 @@ from playwright.sync_api import Browser, Page, expect
 from shared.users import UserStore, identity_database
 from tests.browser.axe_checks import AXE_OPTIONS, describe, run_axe
 from tests.browser.conftest import DEFAULT_TIMEOUT_MS, SCREENSHOT_DIR, VIEWPORT
+from tests.e2e.test_intake_workflow import post as intake_post
 from tests.e2e.test_sessions_course import EVERY_DAY, active_episode, admitted_client, sessions_api
+from tests.support.infra import wait_for
 
 PASSWORD = "browser-test-password-1"
 ZONE = "Europe/London"
@@ -47,6 +49,11 @@ def workspace_user(stack, role: str = "clinician") -> str:
 
 
 def assigned_client(stack, clinician: str) -> tuple[str, str]:
+    episode_id, name, _ = assigned_client_with_id(stack, clinician)
+    return episode_id, name
+
+
+def assigned_client_with_id(stack, clinician: str) -> tuple[str, str, str]:
     """A client admitted at intake and assigned to the clinician: (episode id, the client's name)."""
     client_id = admitted_client(stack)
     episode = active_episode(stack, client_id)
@@ -56,7 +63,7 @@ def assigned_client(stack, clinician: str) -> tuple[str, str]:
         f"{stack.url('intake')}/api/v1/clients/{client_id}", headers=stack.headers("intake"), timeout=10
     )
     assert response.status_code == 200, response.text
-    return episode["id"], f"{response.json()['given_name']} {response.json()['family_name']}"
+    return episode["id"], f"{response.json()['given_name']} {response.json()['family_name']}", client_id
 
 
 def sign_in(page: Page, base: str, username: str) -> None:
@@ -207,3 +214,33 @@ def test_the_record_form_names_a_missing_answer_and_saves_nothing(signed_in):
     expect(summary).to_contain_text("PHQ-9 question 2")
     summary.get_by_role("link", name=re.compile("PHQ-9 question 2")).click()
     expect(phq9.get_by_role("group", name=re.compile(r"^2\. ")).get_by_role("radio").first).to_be_focused()
+
+
+def test_a_risk_alert_reaches_the_clinicians_inbox_and_taking_it_on_stops_its_escalation(stack, page: Page, screenshot):
+    base = stack.url("sessions")
+    clinician = workspace_user(stack)
+    _, name, client_id = assigned_client_with_id(stack, clinician)
+    assert intake_post(stack, f"/clients/{client_id}/risk-flags", {"urgency": "urgent"}).status_code == 201
+
+    def alert_of_client() -> dict | None:
+        alerts = requests.get(f"{stack.url('notifications')}/api/v1/alerts", headers=stack.headers("admin"), timeout=10)
+        return next((a for a in alerts.json() if a["client_id"] == client_id), None)
+
+    raised = wait_for(alert_of_client, 30, "notifications to raise the alert")
+    sign_in(page, base, clinician)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Alerts").click()
+    link = page.locator("#risk-alerts").get_by_role("link", name=name)
+    expect(link).to_be_visible(timeout=20_000)
+    screenshot("01-inbox")
+    link.click()
+    expect(page.get_by_role("heading", level=1, name=f"Risk alert: {name}")).to_be_visible()
+    assert raised["id"] in page.url and client_id not in page.url
+    page.get_by_role("button", name="Take the alert on").click()
+    expect(page.get_by_role("status")).to_contain_text("stops escalating")
+    acknowledged = wait_for(
+        lambda: (alert_of_client() or {}).get("status") == "acknowledged", 30, "notifications to acknowledge"
+    )
+    assert acknowledged
+    page.reload()
+    expect(page.locator("#alert-status")).to_have_text("Acknowledged", timeout=20_000)
+    screenshot("02-taken-on")

@@ -129,6 +129,8 @@ def test_a_form_sent_from_another_site_is_refused(web, course, deps):
     form = {"date": "2026-12-10", "time": "10:00", "modality": "video", "csrf_token": csrf_from(web.get("/ui/").text)}
     refused = web.post(f"/ui/episodes/{course}/sessions", data=form, headers={"Origin": "https://evil.example"})
     assert refused.status_code == 403 and "another site" in text_of(refused.text)
+    hidden = web.post(f"/ui/episodes/{course}/sessions", data=form, headers={"Origin": "null"})
+    assert hidden.status_code == 403
     assert deps.repos.sessions.for_episode(course) == []
     same = web.post(f"/ui/episodes/{course}/sessions", data=form, headers={"Origin": "http://localhost"})
     assert same.status_code != 403
