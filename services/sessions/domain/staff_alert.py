@@ -11,6 +11,7 @@ from services.sessions.domain.events import AlertAcknowledgedInWorkspace
 from shared.domain import Aggregate
 
 OPEN, ACKNOWLEDGED, RESOLVED = "open", "acknowledged", "resolved"
+STATUS_ORDER = (OPEN, ACKNOWLEDGED, RESOLVED)
 
 
 @dataclass
@@ -36,11 +37,15 @@ class StaffAlert(Aggregate):
         return staff_id in self.recipients
 
     def heard(self, status: str, escalation_level: int, recipient: str | None, at: datetime) -> None:
-        """An alert event from notifications; an older one arriving late changes only the recipients."""
+        """An alert event from notifications. An alert only moves forward (open → acknowledged →
+        resolved, escalation levels up), so the furthest word wins whatever order, or time stamp,
+        the events carry: an escalation stamped after an acknowledgement cannot reopen it."""
         if recipient and recipient not in self.recipients:
             self.recipients.append(recipient)
-        if at >= self.updated_at:
-            self.status, self.escalation_level, self.updated_at = status, escalation_level, at
+        if STATUS_ORDER.index(status) > STATUS_ORDER.index(self.status):
+            self.status = status
+        self.escalation_level = max(self.escalation_level, escalation_level)
+        self.updated_at = max(self.updated_at, at)
 
     def acknowledge(self, by: str, now: datetime) -> bool:
         """Taken on in the workspace: passed to notifications once; False when there is nothing to do."""
