@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
-from shared.charts.trajectory import AXIS_COLOUR, CHART_ID, FONT_FAMILY, FONT_SIZE, SVG_NAMESPACE, TEXT_COLOUR
+from shared.charts.svg import element as _element
+from shared.charts.svg import number as _number
+from shared.charts.svg import rule as _rule
+from shared.charts.svg import text as _text
+from shared.charts.trajectory import CHART_ID, FONT_FAMILY, FONT_SIZE, SVG_NAMESPACE
 
 # Bar fills reach 3:1 against the white page (WCAG 1.4.11); the tests compute it.
 SERIES_COLOURS = ("#1d4ed8", "#047857", "#b91c1c", "#6d28d9", "#92400e")
@@ -160,52 +164,3 @@ def _value_words(value: float | None, unit: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- markup
-
-
-def _rule(x1: float, y1: float, x2: float, y2: float) -> str:
-    attributes: dict[str, str | float] = {
-        "class": "axis",
-        "x1": x1,
-        "y1": y1,
-        "x2": x2,
-        "y2": y2,
-        "stroke": AXIS_COLOUR,
-        "stroke-width": "1",
-    }
-    return _element("line", attributes)
-
-
-def _text(
-    x: float,
-    y: float,
-    words: str,
-    *,
-    css_class: str,
-    anchor: str = "start",
-    middle: bool = False,
-    bold: bool = False,
-) -> str:
-    attributes: dict[str, str | float] = {"class": css_class, "x": x, "y": y, "fill": TEXT_COLOUR}
-    if anchor != "start":
-        attributes["text-anchor"] = anchor
-    if middle:
-        attributes["dy"] = "0.35em"
-    if bold:
-        attributes["font-weight"] = "bold"
-    return _element("text", attributes, escape(words))
-
-
-def _element(name: str, attributes: Mapping[str, str | float], children: str = "") -> str:
-    rendered = "".join(f" {key}={quoteattr(_attribute(value))}" for key, value in attributes.items())
-    if not children:
-        return f"<{name}{rendered}/>"
-    return f"<{name}{rendered}>{children}</{name}>"
-
-
-def _attribute(value: str | float) -> str:
-    return value if isinstance(value, str) else _number(value)
-
-
-def _number(value: float) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text

@@ -19,10 +19,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 # The scoring modules own the cut-offs: the chart reads them so a band drawn can never disagree with the
 # severity a score was given.
+from shared.charts.svg import AXIS_COLOUR
+from shared.charts.svg import element as _element
+from shared.charts.svg import number as _number
+from shared.charts.svg import rule as _rule
+from shared.charts.svg import text as _text
 from shared.instruments.gad import GAD7_BANDS
 from shared.instruments.phq import PHQ9_BANDS
 from shared.instruments.scales import Bands
@@ -34,8 +39,6 @@ TABLE_HEADER = ("Measure", "When", "Score", "Severity")
 # Colours. Lines and markers must reach 3:1 against every band fill (WCAG 1.4.11, non-text contrast) and texts
 # 4.5:1 (1.4.3); the tests compute both, so a paler line or a darker band fails there, not in an audit.
 LINE_COLOUR = "#1e293b"
-TEXT_COLOUR = "#1f2937"
-AXIS_COLOUR = "#4b5563"
 BOUNDARY_COLOUR = "#ffffff"  # a thin white rule between bands: separates fills without competing with the line
 MARKER_RING = "#ffffff"  # keeps a marker distinct where the line passes through it
 FONT_FAMILY = "system-ui, sans-serif"
@@ -409,58 +412,6 @@ def _no_scores(frame: _Frame) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- markup
-
-
-def _rule(x1: float, y1: float, x2: float, y2: float, colour: str, css_class: str) -> str:
-    attributes: dict[str, str | float] = {
-        "class": css_class,
-        "x1": x1,
-        "y1": y1,
-        "x2": x2,
-        "y2": y2,
-        "stroke": colour,
-        "stroke-width": "1",
-    }
-    return _element("line", attributes)
-
-
-def _text(
-    x: float,
-    y: float,
-    words: str,
-    *,
-    css_class: str,
-    anchor: str = "start",
-    middle: bool = False,
-    bold: bool = False,
-) -> str:
-    attributes: dict[str, str | float] = {"class": css_class, "x": x, "y": y, "fill": TEXT_COLOUR}
-    if anchor != "start":
-        attributes["text-anchor"] = anchor
-    if middle:
-        # dy rather than dominant-baseline: the same vertical centring in every renderer, rsvg included.
-        attributes["dy"] = "0.35em"
-    if bold:
-        attributes["font-weight"] = "bold"
-    return _element("text", attributes, escape(words))
-
-
-def _element(name: str, attributes: Mapping[str, str | float], children: str = "") -> str:
-    """One element; `children` must already be markup or escaped text. Attributes keep their given order."""
-    rendered = "".join(f" {key}={quoteattr(_attribute(value))}" for key, value in attributes.items())
-    if not children:
-        return f"<{name}{rendered}/>"
-    return f"<{name}{rendered}>{children}</{name}>"
-
-
-def _attribute(value: str | float) -> str:
-    return value if isinstance(value, str) else _number(value)
-
-
-def _number(value: float) -> str:
-    # Two decimals are finer than any screen needs and keep the output short and stable.
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 def _linear(channel: float) -> float:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from shared.charts.svg import TEXT_COLOUR
 from shared.charts.trajectory import (
     BAND_FILLS,
     LINE_COLOUR,
     NO_SCORES,
     SCALES,
     TABLE_HEADER,
-    TEXT_COLOUR,
     Point,
     Series,
     contrast_ratio,

@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from shared.charts.bars import SERIES_COLOURS, BarGroup, BarSeries, bar_chart_svg, describe_bars
-from shared.charts.trajectory import TEXT_COLOUR, contrast_ratio
+from shared.charts.svg import TEXT_COLOUR
+from shared.charts.trajectory import contrast_ratio
 
 SVG = "{http://www.w3.org/2000/svg}"
 SERIES = (BarSeries("recovery_rate", "Recovery"), BarSeries("deterioration_rate", "Deterioration"))
