@@ -165,6 +165,8 @@ def _headers(response: Response) -> Response:
     if not static:
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    # The client's link is a credential: unlike staff pages (same-origin), it is never sent anywhere.
+    response.headers["Referrer-Policy"] = "no-referrer"
     secured: Response = secure_headers(response, static=static)
     return secured
 
