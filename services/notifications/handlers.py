@@ -463,7 +463,7 @@ def deliver(
         return False
     sent_at = clock()
     _record(notification.id, lambda n: n.mark_sent(sent_at), new_uow, repos)
-    if notification.type == RISK_ALERT and notification.channel == EMAIL:
+    if notification.type == RISK_ALERT.type and notification.channel == EMAIL:
         ALERT_DELIVERY_SECONDS.labels(SERVICE).observe(max((sent_at - notification.created_at).total_seconds(), 0.0))
     return True
 

@@ -83,3 +83,11 @@ def test_every_delivery_and_alert_series_is_declared_at_zero():
     for urgency in ("urgent", "high"):
         assert sample("clinical_alert_acknowledge_seconds_count", urgency=urgency) is not None
         assert sample("clinical_alerts_unacknowledged_past_escalation", urgency=urgency) is not None
+
+
+def test_a_risk_alerts_email_accepted_by_the_relay_is_timed(client_id):
+    world = staffed()
+    before = sample("alert_delivery_seconds_count") or 0
+    flag(world, client_id, urgency="urgent", flag_id="f-timed")
+    assert world.deliver(NOW + timedelta(seconds=2)) == 1
+    assert sample("alert_delivery_seconds_count") == before + 1
