@@ -26,6 +26,10 @@ export SMTP_PORT ?= 1025
 export SMS_PORT ?= 8025
 export MAIL_DIR ?= $(CURDIR)/$(LOCAL)/mail
 export SMS_DIR ?= $(CURDIR)/$(LOCAL)/sms
+# Monitoring (Debian's prometheus and prometheus-alertmanager, installed by deploy/local/monitoring-deps.sh).
+# Alertmanager is not on its usual 9093: that is KAFKA_CONTROLLER_PORT.
+export PROMETHEUS_PORT ?= 9090
+export ALERTMANAGER_PORT ?= 9094
 export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:$(KAFKA_PORT)
 export MONGO_URI ?= mongodb://127.0.0.1:$(MONGO_PORT)/
 export METRICS_DIR ?= $(CURDIR)/$(LOCAL)/run/metrics
@@ -68,10 +72,12 @@ $(STAMP_JARS): deploy/kafka/pom.xml
 	touch $@
 
 run: install
+	bash deploy/local/monitoring-deps.sh
 	ipt check-ports
 	honcho start -f deploy/local/Procfile -d .
 
 test: install lint
+	bash deploy/local/monitoring-deps.sh
 	bash deploy/local/browser-deps.sh
 	pytest tests
 
@@ -86,15 +92,18 @@ format: install
 	ruff format .
 
 test-unit: install
+	bash deploy/local/monitoring-deps.sh
 	pytest tests/unit
 
 test-integration: install
 	pytest tests/integration
 
 test-e2e: install
+	bash deploy/local/monitoring-deps.sh
 	pytest tests/e2e
 
 test-browser: install
+	bash deploy/local/monitoring-deps.sh
 	bash deploy/local/browser-deps.sh
 	pytest tests/browser
 

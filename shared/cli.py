@@ -116,7 +116,8 @@ def _wait_ready(args: argparse.Namespace) -> int:
     if pending:
         print(f"not ready after {args.timeout:.0f}s: {', '.join(sorted(pending))}", file=sys.stderr)
         return 1
-    _announce(urls)
+    targets = _wait_for_targets(deadline=time.monotonic() + MONITORING_WAIT_SECONDS)
+    _announce(urls, targets)
     if args.stay:
         _sleep_forever()
     return 0
@@ -131,7 +132,38 @@ def _ready(url: str) -> bool:
         return False
 
 
-def _announce(urls: dict[str, str]) -> None:
+# Prometheus scrapes every 15 s: its first round over every target is done well within this.
+MONITORING_WAIT_SECONDS = 45.0
+
+
+def _wait_for_targets(deadline: float) -> tuple[int, int, list[str]] | None:
+    """Until Prometheus sees every target up (or the deadline passes): what it sees last."""
+    from shared.monitoring import targets_up
+
+    while True:
+        seen = targets_up(os.environ)
+        if (seen is not None and seen[1] and not seen[2]) or time.monotonic() >= deadline:
+            return seen
+        time.sleep(1)
+
+
+def _monitoring_lines(targets: tuple[int, int, list[str]] | None) -> list[str]:
+    from shared.monitoring import DASHBOARD_PATH, alertmanager_url, prometheus_url
+
+    prometheus, alertmanager = prometheus_url(os.environ), alertmanager_url(os.environ)
+    if targets is None:
+        state = "not answering: see its log above"
+    else:
+        up, total, down = targets
+        state = f"{up} of {total} targets up" + (f"; down: {', '.join(down)}" if down else "")
+    return [
+        f"  {'prometheus':<14} {prometheus}   ({state}; alert rules at {prometheus}/alerts)",
+        f"  {'alertmanager':<14} {alertmanager}   (alerts by severity, e-mailed to ops through the mail sink)",
+        f"  {'dashboard':<14} {prometheus}{DASHBOARD_PATH}",
+    ]
+
+
+def _announce(urls: dict[str, str], targets: tuple[int, int, list[str]] | None = None) -> None:
     lines = ["", "IPT platform is ready:"]
     lines += [f"  {name:<14} {url}   (API docs: {url}/docs)" for name, url in urls.items()]
     mail_dir, smtp_port = os.environ.get("MAIL_DIR", ".local/mail"), os.environ.get("SMTP_PORT", "1025")
@@ -140,6 +172,7 @@ def _announce(urls: dict[str, str]) -> None:
         f"  {'mail sink':<14} smtp://127.0.0.1:{smtp_port}   (every e-mail lands in {mail_dir}/new)",
         f"  {'sms stand-in':<14} http://127.0.0.1:{sms_port}   (every text message lands in {sms_dir})",
     ]
+    lines += _monitoring_lines(targets)
     lines += [
         "",
         "Get a token:   .venv/bin/ipt token --sub you@example.org --role intake",

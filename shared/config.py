@@ -26,6 +26,8 @@ class Settings:
     outbox_poll_seconds: float
     max_request_bytes: int
     consumer_group: str
+    # How often a worker measures its consumer lag and dead letters on the broker (shared/kafka_watch.py).
+    kafka_metrics_seconds: float = 15.0
 
     @classmethod
     def from_env(cls, service: str, env: dict[str, str] | None = None) -> Settings:
@@ -43,6 +45,7 @@ class Settings:
             max_request_bytes=int(env.get("MAX_REQUEST_BYTES", str(256 * 1024))),
             # A prefix lets two stacks (say, a test run and a dev stack) share one Kafka cluster.
             consumer_group=f"{env.get('KAFKA_GROUP_PREFIX', '')}{service}",
+            kafka_metrics_seconds=float(env.get("KAFKA_METRICS_SECONDS", "15")),
         )
 
 

@@ -23,6 +23,7 @@ from shared.envelope import Envelope, MalformedEnvelope, parse_envelope, utcnow
 from shared.errors import AlreadyExists, StaleWrite
 from shared.kafka import TRANSIENT_KAFKA_ERRORS, SendFuture
 from shared.metrics import (
+    EVENT_DELAY,
     EVENTS_CONSUMED,
     EVENTS_DEAD_LETTERED,
     EVENTS_FAILED,
@@ -220,6 +221,9 @@ class ConsumerRunner:
                 EVENTS_SKIPPED.labels(self.service, self.group, "duplicate").inc()
                 return
             EVENTS_CONSUMED.labels(self.service, self.group, event.type).inc()
+            EVENT_DELAY.labels(self.service, self.group, event.type).observe(
+                max((utcnow() - event.time).total_seconds(), 0.0)
+            )
         finally:
             HANDLER_LATENCY.labels(self.service, self.group, event.type).observe(time.perf_counter() - started)
             context.reset_correlation_id(token)

@@ -68,6 +68,71 @@ ALERT_DELIVERY_SECONDS = Histogram(
     buckets=(0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900),
 )
 
+# The event pipeline seen from outside the consumers: the broker's end offsets against what each group
+# committed (a consumer that is stuck or gone still shows its lag growing), and what waits on the
+# dead-letter topics. Measured by every worker for its own group and its own topic's dead letters.
+CONSUMER_LAG = Gauge(
+    "kafka_consumer_lag",
+    "Messages on a partition that the consumer group has not committed yet",
+    ["service", "group", "topic", "partition"],
+    multiprocess_mode="mostrecent",
+)
+DEAD_LETTER_DEPTH = Gauge(
+    "dead_letter_depth",
+    "Messages parked on a dead-letter topic and not replayed yet",
+    ["service", "topic"],
+    multiprocess_mode="mostrecent",
+)
+EVENT_DELAY = Histogram(
+    "event_end_to_end_seconds",
+    "From an event's time (its commit at the publisher) to its handling by a consumer",
+    ["service", "group", "type"],
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900),
+)
+OUTBOX_OLDEST_AGE = Gauge(
+    "outbox_oldest_pending_age_seconds",
+    "Age of the oldest outbox record not published yet (0 when none waits)",
+    ["service"],
+    multiprocess_mode="mostrecent",
+)
+
+# Clinical activity, counted as its events are published: label values come from controlled
+# vocabularies and the instrument library (anything else is counted as "other"), never an id.
+REGISTRATIONS = Counter("clinical_registrations", "Clients registered", ["service", "program"])
+SCREENINGS = Counter("clinical_screenings", "Screenings scored at intake", ["service", "instrument", "severity"])
+ADMISSIONS = Counter("clinical_admissions", "Clients admitted to an IPT track", ["service", "program", "track"])
+SESSIONS_HELD = Counter("clinical_sessions", "Sessions attended or missed", ["service", "outcome"])
+MEASURES_RECORDED = Counter(
+    "clinical_measures_recorded", "Measures recorded for measurement-based care", ["service", "instrument", "source"]
+)
+
+# Risk alerts (notifications): how many wait, how many are past their first escalation time, and how
+# long staff take to acknowledge them.
+CLINICAL_ALERTS_OPEN = Gauge(
+    "clinical_alerts_open",
+    "Risk alerts not acknowledged or resolved yet",
+    ["service", "urgency"],
+    multiprocess_mode="mostrecent",
+)
+CLINICAL_ALERTS_OVERDUE = Gauge(
+    "clinical_alerts_unacknowledged_past_escalation",
+    "Open risk alerts older than their urgency's escalation interval",
+    ["service", "urgency"],
+    multiprocess_mode="mostrecent",
+)
+CLINICAL_ALERT_OLDEST_AGE = Gauge(
+    "clinical_alert_oldest_open_age_seconds",
+    "Age of the oldest open risk alert (0 when none is open)",
+    ["service", "urgency"],
+    multiprocess_mode="mostrecent",
+)
+ALERT_ACKNOWLEDGE_SECONDS = Histogram(
+    "clinical_alert_acknowledge_seconds",
+    "From a risk alert being raised to its acknowledgement",
+    ["service", "urgency"],
+    buckets=(30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400),
+)
+
 
 # Why a consumer passes a message by without handling it (EVENTS_SKIPPED's `reason` label).
 SKIP_REASONS: tuple[str, ...] = ("duplicate", "not_subscribed")
@@ -103,12 +168,14 @@ def declare_event_series(
         EVENTS_PUBLISHED.labels(service=service, type=event_type)
         PUBLISH_FAILURES.labels(service=service, type=event_type)
     OUTBOX_BACKLOG.labels(service=service).set(0)
+    OUTBOX_OLDEST_AGE.labels(service=service).set(0)
     if group is None:
         return
     for event_type in consumed_types:
         EVENTS_CONSUMED.labels(service=service, group=group, type=event_type)
         EVENTS_FAILED.labels(service=service, group=group, type=event_type)
         HANDLER_LATENCY.labels(service=service, group=group, type=event_type)
+        EVENT_DELAY.labels(service=service, group=group, type=event_type)
     EVENTS_RETRIED.labels(service=service, group=group)
     for reason in SKIP_REASONS:
         EVENTS_SKIPPED.labels(service=service, group=group, reason=reason)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pymongo import ASCENDING, UpdateMany
 from pymongo.database import Database
 
+from shared.activity import count_published, counts
 from shared.contracts import topic_for_type
 from shared.envelope import Envelope, utcnow
-from shared.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, PUBLISH_FAILURES
+from shared.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG, OUTBOX_OLDEST_AGE, PUBLISH_FAILURES
 from shared.retry import Backoff, Stopped, retry
 
 if TYPE_CHECKING:
@@ -53,6 +55,24 @@ def pending_count(db: Database[Any]) -> int:
     return db[OUTBOX].count_documents({"status": PENDING})
 
 
+def oldest_age_seconds(records: Sequence[dict[str, Any]]) -> float:
+    """How long the first of `records` (the oldest pending, as the relay sorts them) has waited."""
+    if not records:
+        return 0.0
+    created: datetime = records[0]["created_at"]
+    if created.tzinfo is None:  # a client without tz_aware hands back naive UTC
+        created = created.replace(tzinfo=UTC)
+    return max((utcnow() - created).total_seconds(), 0.0)
+
+
+def _event_data(record: dict[str, Any]) -> dict[str, Any]:
+    try:
+        data = json.loads(bytes(record["value"])).get("data")
+    except (ValueError, AttributeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 class OutboxRelay:
     """Publishes pending records in order (acks=all, idempotent producer), then marks them sent.
 
@@ -84,6 +104,7 @@ class OutboxRelay:
             .limit(self.batch_size)
         )
         OUTBOX_BACKLOG.labels(self.service).set(pending_count(self.db) if records else 0)
+        OUTBOX_OLDEST_AGE.labels(self.service).set(oldest_age_seconds(records))
         if not records:
             return 0
         producer = self._get_producer()
@@ -127,6 +148,8 @@ class OutboxRelay:
                 self.db[OUTBOX].update_one({"_id": record["_id"]}, {"$inc": {"attempts": 1}})
                 break
             EVENTS_PUBLISHED.labels(self.service, record["type"]).inc()
+            if counts(record["type"]):
+                count_published(self.service, record["type"], _event_data(record))
             sent.append(record["_id"])
         return sent
 

@@ -12,17 +12,22 @@ import socket
 from collections.abc import Mapping
 
 from shared.config import DEFAULT_PORTS, SERVICES
+from shared.monitoring import ALERTMANAGER_PORT, PROMETHEUS_PORT
 from shared.worker import WORKER_METRICS_OFFSET
 
 MAX_PORT = 65535
-# The infrastructure `make run` starts (deploy/local/kafka.sh and mongo.sh, and the local stand-ins
-# for an e-mail relay and an SMS provider), by name: (variable, default).
+# The infrastructure `make run` starts (deploy/local/kafka.sh and mongo.sh, the local stand-ins
+# for an e-mail relay and an SMS provider, Prometheus and Alertmanager), by name: (variable, default).
 INFRASTRUCTURE_PORTS: dict[str, tuple[str, int]] = {
     "kafka": ("KAFKA_PORT", 9092),
     "kafka controller": ("KAFKA_CONTROLLER_PORT", 9093),
     "mongo": ("MONGO_PORT", 27017),
     "mail sink": ("SMTP_PORT", 1025),
     "sms stand-in": ("SMS_PORT", 8025),
+    # The local monitoring stack (deploy/local/prometheus.sh and alertmanager.sh): Alertmanager is
+    # moved off its usual 9093, which is Kafka's controller here.
+    "prometheus": ("PROMETHEUS_PORT", PROMETHEUS_PORT),
+    "alertmanager": ("ALERTMANAGER_PORT", ALERTMANAGER_PORT),
 }
 
 

@@ -12,11 +12,13 @@ from typing import Any, TypeVar
 from prometheus_client import start_http_server
 from pymongo.database import Database
 
+from shared.activity import declare_activity_series
 from shared.config import Settings
 from shared.consumer import ConsumerRunner, Handler, ensure_processed_indexes
 from shared.contracts import all_contracts, topic_for_type
 from shared.db import database
 from shared.kafka import ensure_topics, make_consumer, make_producer
+from shared.kafka_watch import KafkaWatch
 from shared.logs import configure_logging
 from shared.metrics import declare_event_series
 from shared.outbox import OutboxRelay, ensure_outbox_indexes
@@ -43,6 +45,8 @@ class WorkerSpec:
     build_handlers: Callable[[Database[Any]], Mapping[str, Handler]]
     ensure_indexes: Callable[[Database[Any]], None] = field(default=lambda db: None)
     build_periodic: Callable[[Database[Any]], list[PeriodicTask]] = field(default=lambda db: [])
+    # Zero-valued series of the service's own metrics, declared before the metrics server answers.
+    declare_metrics: Callable[[], None] = field(default=lambda: None)
 
 
 DEPENDENCY_BACKOFF = Backoff(0.5, 5.0)
@@ -75,6 +79,7 @@ def run_worker(spec: WorkerSpec, settings: Settings | None = None, stop: threadi
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         install_stop_signals(stop)
+    spec.declare_metrics()
     start_http_server(settings.port + WORKER_METRICS_OFFSET)
     db = database(settings.mongo_uri, settings.database)
     if retry_until(stop, "mongodb", lambda: _prepare_database(db, spec)) is None:
@@ -86,6 +91,7 @@ def run_worker(spec: WorkerSpec, settings: Settings | None = None, stop: threadi
         return
     handlers = spec.build_handlers(db)
     _declare_metrics(spec.service, settings, handlers)
+    timers.append(_start_periodic(_kafka_metrics(spec.service, settings, handlers), stop))
     relay = _start_relay(db, settings, stop)
     log.info("worker started", extra={"group": settings.consumer_group, "events": sorted(handlers)})
     try:
@@ -105,6 +111,16 @@ def _declare_metrics(service: str, settings: Settings, handlers: Mapping[str, Ha
         published_types=published,
         topics=_topics(handlers),
     )
+    declare_activity_series(service, published)
+
+
+def _kafka_metrics(service: str, settings: Settings, handlers: Mapping[str, Handler]) -> PeriodicTask:
+    """Consumer lag and dead-letter depth, measured on the broker on a timer of their own."""
+    watch = KafkaWatch.for_worker(
+        service, settings.consumer_group if handlers else None, _topics(handlers), settings.kafka_bootstrap_servers
+    )
+    watch.declare()
+    return PeriodicTask("kafka-metrics", settings.kafka_metrics_seconds, watch.measure)
 
 
 def _topics(handlers: Mapping[str, Handler]) -> list[str]:

@@ -143,6 +143,11 @@ def periodic_tasks(deps: Dependencies) -> list[PeriodicTask]:
             lambda: handlers.escalate_due_alerts(utcnow(), deps.uow, deps.repos, deps.policy),
         ),
         PeriodicTask(
+            "measure-alerts",
+            deps.timers.escalation_check_seconds,
+            lambda: handlers.measure_alerts(utcnow(), deps.repos, deps.policy),
+        ),
+        PeriodicTask(
             "deliver-notifications",
             deps.timers.delivery_seconds,
             lambda: handlers.deliver_due(utcnow(), deps.uow, deps.repos, deps.policy, deps.channels),
@@ -160,6 +165,7 @@ def create_app(settings_: Settings | None = None, deps: Dependencies | None = No
         dependencies=deps or real_dependencies(service_database(settings_)),
     )
     app.config[AUDITED_LISTS_KEY] = AUDITED_LISTS
+    handlers.declare_acknowledgement_series()
     return finish_service_app(app, settings_)
 
 
@@ -169,4 +175,5 @@ def worker_spec() -> WorkerSpec:
         build_handlers=lambda db: event_handlers(real_dependencies(db)),
         ensure_indexes=lambda db: ensure_indexes(db, COLLECTIONS),
         build_periodic=lambda db: periodic_tasks(real_dependencies(db)),
+        declare_metrics=handlers.declare_metric_series,
     )

@@ -20,7 +20,7 @@ from services.notifications.adapters.people import PreferenceRepository, StaffRe
 from services.notifications.adapters.recipients import RecipientRepository
 from services.notifications.domain import messages
 from services.notifications.domain.access import Viewer, may_see_alert, may_see_notification
-from services.notifications.domain.alert import Alert
+from services.notifications.domain.alert import OPEN, Alert, interval
 from services.notifications.domain.delivery import Channel, OutgoingMessage, PermanentFailure, TransientFailure
 from services.notifications.domain.notification import (
     NO_ADDRESS,
@@ -52,7 +52,11 @@ from services.notifications.domain.staff import CaseloadEntry, OnCall, StaffMemb
 from shared.envelope import Envelope, utcnow
 from shared.errors import NotFound, StaleWrite
 from shared.metrics import (
+    ALERT_ACKNOWLEDGE_SECONDS,
     ALERT_DELIVERY_SECONDS,
+    CLINICAL_ALERT_OLDEST_AGE,
+    CLINICAL_ALERTS_OPEN,
+    CLINICAL_ALERTS_OVERDUE,
     NOTIFICATION_RETRIES,
     NOTIFICATIONS_FAILED,
     NOTIFICATIONS_OVERDUE,
@@ -60,6 +64,7 @@ from shared.metrics import (
 )
 from shared.retry import IMMEDIATE, on_conflict, retry
 from shared.uow import UnitOfWork
+from shared.vocabulary import DELIVERY_FAILURES, NOTIFICATION_CHANNELS, NOTIFICATION_TYPES, RISK_URGENCIES
 
 SERVICE = "notifications"
 ACKNOWLEDGE_ATTEMPTS = 3
@@ -293,10 +298,13 @@ def acknowledge_alert(
         own = set() if viewer.sees_everything else repos.staff.clients_of(viewer.sub)
         if alert is None or not may_see_alert(viewer, alert, own):
             raise NotFound("alert")
+        newly = alert.status == OPEN
         alert.acknowledge(viewer.sub, now)
         uow = new_uow()
         repos.alerts.save(alert, uow)
         uow.commit()
+        if newly:
+            _observe_acknowledgement(alert)
         return alert
 
     return retry(attempt, should_retry=on_conflict((StaleWrite,), ACKNOWLEDGE_ATTEMPTS), backoff=IMMEDIATE)
@@ -306,10 +314,13 @@ def acknowledge_from_workspace(event: Envelope, data: dict[str, Any], uow: UnitO
     """A clinician took the alert on in the workspace (sessions checked the alert had reached them):
     it stops escalating. An alert already acknowledged or resolved stays as it is."""
     alert = repos.alerts.get(data["alert_id"])
+    newly = alert is not None and alert.status == OPEN
     if alert is not None:
         alert.acknowledge(data["acknowledged_by"], data["acknowledged_at"])
         repos.alerts.save(alert, uow)
     uow.commit()
+    if newly and alert is not None:
+        _observe_acknowledgement(alert)
 
 
 def escalate_due_alerts(now: datetime, new_uow: Callable[[], UnitOfWork], repos: Repositories, policy: Policy) -> int:
@@ -343,6 +354,50 @@ def escalate_due_alerts(now: datetime, new_uow: Callable[[], UnitOfWork], repos:
         _count_committed(uow)
         escalated += 1
     return escalated
+
+
+# -- what ops watch: alerts waiting, and deliveries by channel and outcome -----------------------
+def measure_alerts(now: datetime, repos: Repositories, policy: Policy) -> None:
+    """Open risk alerts by urgency: how many, how many are older than their urgency's escalation
+    interval (nobody has taken them on in time), and the oldest one's age."""
+    open_alerts = repos.alerts.with_status(OPEN)
+    for urgency in RISK_URGENCIES:
+        ages = [(now - a.raised_at).total_seconds() for a in open_alerts if a.urgency == urgency]
+        due = interval(urgency, policy.escalation).total_seconds()
+        CLINICAL_ALERTS_OPEN.labels(SERVICE, urgency).set(len(ages))
+        CLINICAL_ALERTS_OVERDUE.labels(SERVICE, urgency).set(sum(1 for age in ages if age >= due))
+        CLINICAL_ALERT_OLDEST_AGE.labels(SERVICE, urgency).set(max(ages, default=0.0))
+
+
+def declare_metric_series() -> None:
+    """Every delivery and alert series at 0 before the first message or alert (label values are
+    the vocabularies', so the set is bounded)."""
+    for channel in NOTIFICATION_CHANNELS:
+        NOTIFICATION_RETRIES.labels(SERVICE, channel)
+        for type_ in NOTIFICATION_TYPES:
+            NOTIFICATIONS_SENT.labels(SERVICE, type_, channel)
+            for reason in DELIVERY_FAILURES:
+                NOTIFICATIONS_FAILED.labels(SERVICE, type_, channel, reason)
+    NOTIFICATIONS_OVERDUE.labels(SERVICE).set(0)
+    ALERT_DELIVERY_SECONDS.labels(SERVICE)
+    declare_acknowledgement_series()
+    for urgency in RISK_URGENCIES:
+        CLINICAL_ALERTS_OPEN.labels(SERVICE, urgency).set(0)
+        CLINICAL_ALERTS_OVERDUE.labels(SERVICE, urgency).set(0)
+        CLINICAL_ALERT_OLDEST_AGE.labels(SERVICE, urgency).set(0)
+
+
+def declare_acknowledgement_series() -> None:
+    """Time to acknowledge is observed where alerts are acknowledged: the API (web) and the
+    workspace's events (worker)."""
+    for urgency in RISK_URGENCIES:
+        ALERT_ACKNOWLEDGE_SECONDS.labels(SERVICE, urgency)
+
+
+def _observe_acknowledgement(alert: Alert) -> None:
+    if alert.acknowledged_at is not None and alert.urgency in RISK_URGENCIES:
+        seconds = (alert.acknowledged_at - alert.raised_at).total_seconds()
+        ALERT_ACKNOWLEDGE_SECONDS.labels(SERVICE, alert.urgency).observe(max(seconds, 0.0))
 
 
 # -- delivery ------------------------------------------------------------------------------------
@@ -408,7 +463,7 @@ def deliver(
         return False
     sent_at = clock()
     _record(notification.id, lambda n: n.mark_sent(sent_at), new_uow, repos)
-    if notification.type == RISK_ALERT and notification.channel == EMAIL:
+    if notification.type == RISK_ALERT.type and notification.channel == EMAIL:
         ALERT_DELIVERY_SECONDS.labels(SERVICE).observe(max((sent_at - notification.created_at).total_seconds(), 0.0))
     return True
 

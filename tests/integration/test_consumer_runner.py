@@ -172,3 +172,34 @@ def test_a_replayed_message_is_only_for_the_group_that_parked_it(infra, db, priv
     run_consumer(record_effect(db))
     wait_for(lambda: effects_of(db, sentinel) == 1, 30, "the sentinel event")
     assert effects_of(db, event) == 0
+
+
+def _delay_totals() -> tuple[float, float]:
+    """(count, sum) of event_end_to_end_seconds for this file's runners, every group together."""
+    from prometheus_client import REGISTRY
+
+    count = total = 0.0
+    for family in REGISTRY.collect():
+        for sample in family.samples:
+            if sample.labels.get("service") == "test" and sample.labels.get("type") == EVENT:
+                if sample.name == "event_end_to_end_seconds_count":
+                    count += sample.value
+                elif sample.name == "event_end_to_end_seconds_sum":
+                    total += sample.value
+    return count, total
+
+
+def test_the_delay_from_event_time_to_handling_is_observed(infra, db, private_topic_name, run_consumer):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from shared.envelope import utcnow
+
+    count_before, sum_before = _delay_totals()
+    late = replace(registered_event(), time=utcnow() - timedelta(seconds=30))
+    send(infra, private_topic_name, late)
+    run_consumer(record_effect(db))
+    wait_for(lambda: effects_of(db, late) == 1, 30, "the late event to be handled")
+    count, total = _delay_totals()
+    assert count == count_before + 1
+    assert 30 <= total - sum_before < 60

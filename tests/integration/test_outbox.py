@@ -113,3 +113,29 @@ def test_outbox_record_value_is_the_envelope(db):
     ids = write_events(db, 1, "c2")
     body = json.loads(bytes(db[OUTBOX].find_one({"_id": ids[0]})["value"]))
     assert body["id"] == ids[0] and body["subject"] == "c2" and body["source"] == "intake"
+
+
+def _metric(name: str, **labels: str) -> float:
+    from prometheus_client import REGISTRY
+
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_the_relay_reports_its_oldest_wait_and_counts_clinical_activity(db, infra, private_topic_name):
+    from datetime import timedelta
+
+    from shared.envelope import utcnow
+
+    registrations = {"service": "intake", "program": "mental_health"}
+    before = _metric("clinical_registrations_total", **registrations)
+    write_events(db, 2, "c-age")
+    relay = relay_for(db, infra, private_topic_name)
+    db[OUTBOX].update_many({}, {"$set": {"created_at": utcnow() - timedelta(seconds=90)}})
+
+    assert relay.publish_pending() == 2
+    assert 90 <= _metric("outbox_oldest_pending_age_seconds", service="intake") < 120
+    assert _metric("clinical_registrations_total", **registrations) - before == 2
+
+    assert relay.publish_pending() == 0
+    assert _metric("outbox_oldest_pending_age_seconds", service="intake") == 0
+    relay.reset_producer()

@@ -1,6 +1,7 @@
-"""The four services and the local e-mail and SMS stand-ins, started by honcho from the same
-Procfile as `make run`, against test infra. Notifications runs with short timings here (delivery
-rounds, retries, urgent escalation), so tests see in seconds what takes minutes in production."""
+"""The four services, the local e-mail and SMS stand-ins, Prometheus and Alertmanager, started by
+honcho from the same Procfile as `make run`, against test infra. Notifications and monitoring run
+with short timings here (delivery rounds, retries, urgent escalation, scrapes, alert rules), so tests
+see in seconds what takes minutes in production."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from shared.auth import issue_token
 from shared.config import PROJECT_ROOT, SERVICES
 from tests.support.infra import LOG_DIR, GaveUp, base_env, free_port, port_open, wait_for
 
-SERVICE_PROCESSES = ["mail", "sms"] + [f"{name}_{kind}" for name in SERVICES for kind in ("web", "worker")]
+SERVICE_PROCESSES = ["mail", "sms", "prometheus", "alertmanager"] + [
+    f"{name}_{kind}" for name in SERVICES for kind in ("web", "worker")
+]
 # An unacknowledged urgent alert climbs a level every 12 seconds in the test stack (15 minutes in production).
 URGENT_ESCALATION_MINUTES = 0.2
 
@@ -42,6 +45,14 @@ class Stack:
     def sms_dir(self) -> Path:
         """The folder the SMS stand-in writes every text message into."""
         return Path(self.env["SMS_DIR"])
+
+    @property
+    def prometheus_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['PROMETHEUS_PORT']}"
+
+    @property
+    def alertmanager_url(self) -> str:
+        return f"http://127.0.0.1:{self.env['ALERTMANAGER_PORT']}"
 
     @property
     def sms_url(self) -> str:
@@ -71,6 +82,12 @@ class Stack:
             raise GaveUp(f"honcho exited; see {self.log_path}")
         if not (port_open(int(self.env["SMTP_PORT"])) and port_open(int(self.env["SMS_PORT"]))):
             return False
+        for monitor in (self.prometheus_url, self.alertmanager_url):
+            try:
+                if requests.get(f"{monitor}/-/ready", timeout=3).status_code != 200:
+                    return False
+            except requests.RequestException:
+                return False
         for service in SERVICES:
             try:
                 if requests.get(f"{self.url(service)}/readyz", timeout=3).status_code != 200:
@@ -111,6 +128,17 @@ def make_stack(kafka_bootstrap: str, mongo_uri: str, metrics_dir: Path, base_por
         "ALERT_ESCALATION_CHECK_SECONDS": "1",
         "ALERT_ESCALATION_MINUTES": f"urgent={URGENT_ESCALATION_MINUTES}",
         "DELIVERY_RETRY_SECONDS": "0.5/3",
+        # Monitoring: scraped, evaluated and measured every 2 seconds, alerts mailed a second after they
+        # fire, so tests see in seconds what ops see within a minute.
+        "PROMETHEUS_PORT": str(free_port()),
+        "ALERTMANAGER_PORT": str(free_port()),
+        "PROMETHEUS_DATA_DIR": tempfile.mkdtemp(prefix="ipt-prometheus-"),
+        "ALERTMANAGER_DATA_DIR": tempfile.mkdtemp(prefix="ipt-alertmanager-"),
+        "PROMETHEUS_SCRAPE_INTERVAL": "2s",
+        "PROMETHEUS_EVALUATION_INTERVAL": "2s",
+        "ALERTMANAGER_GROUP_WAIT": "1s",
+        "ALERTMANAGER_GROUP_INTERVAL": "2s",
+        "KAFKA_METRICS_SECONDS": "2",
     }
     env |= {f"{name.upper()}_PORT": str(port) for name, port in ports.items()}
     return Stack(ports=ports, env=env, log_path=LOG_DIR / f"stack-{base_port}.log")

@@ -43,12 +43,41 @@ METRICS: dict[str, set[str]] = {
     "events_dead_lettered_total": {"service", "group", "topic"},
     "event_handler_duration_seconds": {"service", "group", "type"},
     "outbox_backlog": {"service"},
+    "http_errors_total": {"service", "method", "endpoint"},
+    "kafka_consumer_lag": {"service", "group", "topic", "partition"},
+    "dead_letter_depth": {"service", "topic"},
+    "event_end_to_end_seconds": {"service", "group", "type"},
+    "outbox_oldest_pending_age_seconds": {"service"},
+    "clinical_registrations_total": {"service", "program"},
+    "clinical_screenings_total": {"service", "instrument", "severity"},
+    "clinical_admissions_total": {"service", "program", "track"},
+    "clinical_sessions_total": {"service", "outcome"},
+    "clinical_measures_recorded_total": {"service", "instrument", "source"},
+    "clinical_alerts_open": {"service", "urgency"},
+    "clinical_alerts_unacknowledged_past_escalation": {"service", "urgency"},
+    "clinical_alert_oldest_open_age_seconds": {"service", "urgency"},
+    "clinical_alert_acknowledge_seconds": {"service", "urgency"},
+    "notifications_sent_total": {"service", "type", "channel"},
+    "notifications_failed_total": {"service", "type", "channel", "reason"},
+    "notification_retries_total": {"service", "channel"},
+    "notifications_overdue": {"service"},
+    "alert_delivery_seconds": {"service"},
 }
-# Also exposed by shared/metrics.py and charted, but not required on the dashboard.
+# Also exposed by shared/metrics.py (or by Prometheus itself) and charted, but not required on the dashboard.
 OPTIONAL_METRICS: dict[str, set[str]] = {
     "events_publish_failures_total": {"service", "type"},
+    "up": set(),
+    "ALERTS": {"alertname", "alertstate", "severity"},
 }
-HISTOGRAMS = {"http_request_duration_seconds", "event_handler_duration_seconds"}
+HISTOGRAMS = {
+    "http_request_duration_seconds",
+    "event_handler_duration_seconds",
+    "event_end_to_end_seconds",
+    "clinical_alert_acknowledge_seconds",
+    "alert_delivery_seconds",
+}
+# PromQL words that are not metric names (functions are recognised by their parenthesis).
+PROMQL_WORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "and", "or", "unless", "bool", "offset"}
 # Labels Prometheus adds to every scraped series (job/instance) and our prometheus.yml adds (component).
 TARGET_LABELS = {"job", "instance", "component"}
 
@@ -494,11 +523,21 @@ def test_dashboard_covers_every_platform_metric():
         assert re.search(rf"\b{series}\b", text), f"no panel queries {series}"
 
 
+def _metric_names(expr: str) -> set[str]:
+    """Names in a PromQL expression that are metrics: not strings, label matchers, ranges, label lists
+    after by/on/group_left, functions (followed by a parenthesis) or operators."""
+    bare = re.sub(r'"[^"]*"', '""', expr)
+    bare = re.sub(r"\{[^}]*\}|\[[^\]]*\]", " ", bare)
+    bare = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", " ", bare)
+    names = set(re.findall(r"\b([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()", bare))
+    return {name for name in names if name not in PROMQL_WORDS}
+
+
 def test_dashboard_queries_only_known_metrics_and_labels():
     metrics = {**METRICS, **OPTIONAL_METRICS}
     known = set(metrics) | {f"{m}_bucket" for m in HISTOGRAMS}
     for expr in _panel_exprs():
-        used = set(re.findall(r"\b([a-z_][a-z0-9_]*)\{", expr))
+        used = _metric_names(expr)
         assert used, f"no metric selector in {expr!r}"
         assert used <= known, f"unknown metric(s) {used - known} in {expr!r}"
         labels = set().union(*(metrics[m.removesuffix("_bucket")] for m in used)) | TARGET_LABELS

@@ -72,19 +72,26 @@ def test_event_series_exist_at_zero_for_the_relay_and_the_consumer(service):
         assert found[key("events_consumed_total", group="grp-1", type=event_type)] == 0
         assert found[key("events_failed_total", group="grp-1", type=event_type)] == 0
         assert found[key("event_handler_duration_seconds_count", group="grp-1", type=event_type)] == 0
+        assert found[key("event_end_to_end_seconds_count", group="grp-1", type=event_type)] == 0
     assert found[key("events_retried_total", group="grp-1")] == 0
     assert found[key("events_skipped_total", group="grp-1", reason="duplicate")] == 0
     assert found[key("events_skipped_total", group="grp-1", reason="not_subscribed")] == 0
     # Labelled by the topic read from, as the consumer counts it (not the .dlq topic).
     assert found[key("events_dead_lettered_total", group="grp-1", topic="intake.events")] == 0
     assert found[key("outbox_backlog")] == 0
+    assert found[key("outbox_oldest_pending_age_seconds")] == 0
 
 
 def test_a_worker_without_a_consumer_declares_only_its_relay_series(service):
     declare_event_series(service, None, ["ignored.type.v1"], ["intake.client.registered.v1"], ["intake.events"])
 
     names = {name for name, _ in samples(service) if not name.endswith("_created")}
-    assert names == {"events_published_total", "events_publish_failures_total", "outbox_backlog"}
+    assert names == {
+        "events_published_total",
+        "events_publish_failures_total",
+        "outbox_backlog",
+        "outbox_oldest_pending_age_seconds",
+    }
 
 
 def test_declaring_again_keeps_counts_already_made(service):
