@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, request, send_from_directory
 from flask_smorest import Api, Blueprint, abort
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from shared import context
@@ -43,7 +44,7 @@ def create_base_app(
     app.config.update(_api_config(settings, title))
     app.config.update(extra_config or {})
     app.config[ROUTE_ROLES_KEY] = route_roles
-    api = Api(app, spec_kwargs={"info": {"description": f"{title} of the IPT platform."}})
+    api = ServiceApi(app, spec_kwargs={"info": {"description": f"{title} of the IPT platform."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
@@ -56,6 +57,20 @@ def create_base_app(
     _register_request_hooks(app, settings)
     _register_error_handlers(app)
     return app
+
+
+class ErrorSchema(Schema):
+    """Every error body, as the handlers below write it (documentation only)."""
+
+    code = fields.Integer(metadata={"description": "The HTTP status"})
+    status = fields.String(metadata={"description": "Its name"})
+    message = fields.String(metadata={"description": "What went wrong, in words"})
+    errors = fields.Dict(metadata={"description": "Field errors by location and field (422)"})
+    correlation_id = fields.String(metadata={"description": "Names an unexpected error (500) in the logs"})
+
+
+class ServiceApi(Api):  # type: ignore[misc]  # flask-smorest ships no type information
+    ERROR_SCHEMA = ErrorSchema
 
 
 def declare_route_metrics(app: Flask, service: str) -> None:

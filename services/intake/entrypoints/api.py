@@ -25,6 +25,7 @@ from services.intake.entrypoints.schemas import (
     InstrumentSchema,
     InstrumentSummarySchema,
     ManualFlagSchema,
+    PossibleDuplicateSchema,
     QueueEntrySchema,
     QueueQuerySchema,
     RegisterClientSchema,
@@ -51,6 +52,7 @@ instruments_api = Blueprint(
 class Clients(MethodView):
     @clients_api.arguments(RegisterClientSchema)
     @clients_api.response(201, ClientSchema)
+    @clients_api.alt_response(409, schema=PossibleDuplicateSchema, description="A possible duplicate")
     def post(self, body: dict):
         """Register a referred client (409 on a possible duplicate unless allow_duplicate)."""
         client = commands.register(body | {"request_key": body.get("request_key") or idempotency_key()}, dependencies())
@@ -72,6 +74,9 @@ class ClientById(MethodView):
 
     @clients_api.arguments(CorrectClientSchema)
     @clients_api.response(200, ClientSchema)
+    @clients_api.alt_response(
+        409, schema=PossibleDuplicateSchema, description="A possible duplicate, or the record changed meanwhile"
+    )
     def patch(self, body: dict[str, Any], client_id: str) -> Client:
         """Correct registration details (a typo, a new phone); the change is audited and published."""
         client, _changed = commands.correct(client_id, body, dependencies(), request_key=idempotency_key())
