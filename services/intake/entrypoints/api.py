@@ -12,6 +12,7 @@ from services.intake import handlers
 from services.intake.domain.client import Client
 from services.intake.domain.consent import Consent
 from services.intake.entrypoints import commands
+from services.intake.entrypoints.access import client_gate, viewer
 from services.intake.entrypoints.schemas import (
     AdmissionReadinessSchema,
     AdmissionSchema,
@@ -43,6 +44,9 @@ from shared.web import idempotency_key
 clients_api = Blueprint("clients", __name__, url_prefix="/api/v1", description="Referred clients and their intake")
 # Lists come a page at a time (?page=&page_size=), 50 unless asked otherwise.
 clients_api.DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 200}
+SEARCH_PAGE_SIZE, SEARCH_MAX_PAGE_SIZE = 20, 50
+# Who may know of the client named in the URL is checked before any view runs.
+clients_api.before_request(client_gate)
 instruments_api = Blueprint(
     "instruments", __name__, url_prefix="/api/v1/instruments", description="Screening instruments"
 )
@@ -60,9 +64,24 @@ class Clients(MethodView):
 
     @clients_api.arguments(ClientQuerySchema, location="query")
     @clients_api.response(200, ClientSummarySchema(many=True))
-    def get(self, query: dict):
-        """Search clients by the start of their names, or by id."""
-        return handlers.search_clients(query["query"], dependencies().repos)
+    @clients_api.paginate(page_size=SEARCH_PAGE_SIZE, max_page_size=SEARCH_MAX_PAGE_SIZE)
+    def get(self, query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[Client]:
+        """Search the clients you may know of, a page at a time, newest first: by the start of
+        their names, or by id; with `date_of_birth`, by the exact full name and that date (which
+        finds admitted clients too for those who register clients). X-Pagination gives the total.
+
+        Clinicians find the clients of their caseload (and those a risk alert reached them about),
+        intake staff clients not yet admitted, supervisors and admin every client."""
+        clients, total = handlers.search_clients(
+            query["query"],
+            viewer(),
+            dependencies().repos,
+            query.get("date_of_birth"),
+            offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        return clients
 
 
 @clients_api.route("/clients/<client_id>")
@@ -210,9 +229,10 @@ class WorkQueue(MethodView):
     @clients_api.response(200, QueueEntrySchema(many=True))
     @clients_api.paginate()
     def get(self, query: dict[str, str], pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
-        """What needs doing, a page at a time: open risk flags first, then screenings, then clients
-        waiting for consent or admission. The X-Pagination header gives the total."""
-        entries = handlers.work_queue_entries(dependencies().repos, utcnow().date(), **query)
+        """What needs doing for the clients you may know of, a page at a time: open risk flags first,
+        then screenings, then clients waiting for consent or admission. The X-Pagination header
+        gives the total."""
+        entries = handlers.work_queue_entries(dependencies().repos, utcnow().date(), viewer(), **query)
         pagination_parameters.item_count = len(entries)
         first = pagination_parameters.first_item
         return [

@@ -312,7 +312,11 @@ class ClientQuerySchema(Schema):
     query = fields.String(
         required=True,
         validate=words(100, required=True),
-        metadata={"description": "Start of a name (each word), or a client id"},
+        metadata={"description": "Start of a name (each word), or a client id; with date_of_birth, the full name"},
+    )
+    date_of_birth = fields.Date(
+        load_default=None,
+        metadata={"description": "YYYY-MM-DD: find by the exact full name (either order) and this date of birth"},
     )
 
 
