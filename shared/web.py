@@ -14,7 +14,9 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
 from shared import context
-from shared.auth import RouteRoles, authenticate_request, unlisted_routes
+from shared.audit import new_record
+from shared.audit_api import AUDIT_CLIENTS_KEY, AUDIT_KEY, AUDIT_RESULT_KEY
+from shared.auth import Principal, RouteRoles, authenticate_request, unlisted_routes
 from shared.config import Settings
 from shared.errors import Conflict, Invalid, NotAllowed, NotFound
 from shared.metrics import HTTP_ERRORS, HTTP_LATENCY, HTTP_REQUESTS, declare_http_series, render_latest
@@ -165,7 +167,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
     @app.after_request
     def finish_request(response: Response) -> Response:
         response.headers[CORRELATION_HEADER] = context.current_correlation_id()
-        _audit_record_access(app, response.status_code)
+        response = _audit_record_access(app, response)
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         if endpoint not in UNMEASURED:
             elapsed = time.perf_counter() - g.get("started", time.perf_counter())
@@ -185,27 +187,104 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
 AUDITED_LISTS_KEY = "AUDITED_ENDPOINTS"
 # A view that reaches a client through another record (an episode) names the client here.
 AUDIT_CLIENT_KEY = "audit_client_id"
+READS = ("GET", "HEAD")
+UNAUDITED = frozenset({"ui.static", "ui.keep_alive", "self_report.static"})
+SIGN_IN = "ui.login"  # a staff page sign-in, signed in or refused, is recorded too
+UNKNOWN_ACTOR = "-"
+AUDIT_ENDPOINT = "audit.AuditLog"  # always recorded: reading the trail is itself worth knowing
 
 
-def _audit_record_access(app: Flask, status: int) -> None:
-    """Who saw or changed which client's record, when: every signed-in request that names a
-    client, or lists clients, leaves one line. Identifiers only, never record content."""
+def _audit_record_access(app: Flask, response: Response) -> Response:
+    """Who saw or changed which client's record, when, from where, with what result: every
+    signed-in request that names or shows a client, lists clients, changes anything or is
+    refused is recorded in the service's audit trail (shared/audit.py) and logged as one line.
+    Identifiers only, never record content.
+
+    A read whose record cannot be stored is not answered (503): nobody reads a client unrecorded.
+    """
     principal = g.get("principal")
-    if principal is None:
-        return
-    client_id = (request.view_args or {}).get("client_id") or request.args.get("client_id") or g.get(AUDIT_CLIENT_KEY)
-    if client_id is None and request.endpoint not in app.config.get(AUDITED_LISTS_KEY, ()):
-        return
+    if principal is None and request.endpoint == SIGN_IN and request.method == "POST":
+        principal = Principal(sub=UNKNOWN_ACTOR, role=UNKNOWN_ACTOR)  # a failed sign-in: who is not known
+    if principal is None or request.endpoint in UNAUDITED:
+        return response
+    clients = _clients_of(response)
+    status = response.status_code
+    listed = request.endpoint in app.config.get(AUDITED_LISTS_KEY, ()) or request.endpoint == AUDIT_ENDPOINT
+    if not (clients or listed or request.method not in READS or status in (403, 404)):
+        return response
+    record = new_record(
+        service=app.config["SERVICE_NAME"],
+        actor=principal.sub,
+        role=principal.role,
+        action=f"{request.method} {request.endpoint}",
+        address=request.remote_addr,
+        status=status,
+        clients=clients,
+        result=g.get(AUDIT_RESULT_KEY),
+        correlation_id=context.current_correlation_id(),
+    )
     audit.info(
         "record access",
         extra={
-            "actor": principal.sub,
-            "actor_role": principal.role,
-            "action": f"{request.method} {request.endpoint}",
-            "client_id": client_id,
+            "actor": record.actor,
+            "actor_role": record.role,
+            "action": record.action,
+            "client_id": record.client_id,
+            "clients": len(record.clients),
+            "remote_addr": record.address,
             "status": status,
+            "result": record.result,
         },
     )
+    try:
+        app.extensions[AUDIT_KEY].append(record)
+    except Exception as error:  # noqa: BLE001 - any failure to record is handled the same way
+        log.error("audit record not stored", extra={"error": error.__class__.__name__, "record_id": record.id})
+        if request.method in READS and status < 400 and record.clients:
+            return _unrecorded()
+    return response
+
+
+def _unrecorded() -> Response:
+    response = jsonify(
+        code=503,
+        status="Service Unavailable",
+        message="The access could not be recorded, so nothing is shown. Try again shortly.",
+        correlation_id=context.current_correlation_id(),
+    )
+    response.status_code = 503
+    return response
+
+
+def _clients_of(response: Response) -> list[str]:
+    """The clients a request named (URL, query, what the view said) or an API answer showed."""
+    named = list(g.get(AUDIT_CLIENTS_KEY, []))
+    for found in ((request.view_args or {}).get("client_id"), request.args.get("client_id"), g.get(AUDIT_CLIENT_KEY)):
+        if found:
+            named.append(str(found))
+    # The audit trail's own answer lists other people's accesses, not clients this caller read.
+    scan = request.endpoint != AUDIT_ENDPOINT and request.path.startswith("/api/")
+    if scan and response.is_json and not response.is_streamed:
+        named += _client_ids_in(response.get_json(silent=True))
+    return list(dict.fromkeys(named))
+
+
+def _client_ids_in(body: Any, depth: int = 0) -> list[str]:
+    """Every `client_id` in an answer: of one record, of each record of a list, and of the records
+    a record holds (a group's members, a series' sessions), a few levels deep."""
+    if depth > 3:
+        return []
+    if isinstance(body, list):
+        return [found for item in body for found in _client_ids_in(item, depth + 1)]
+    if not isinstance(body, dict):
+        return []
+    found = [str(body["client_id"])] if isinstance(body.get("client_id"), str) and body["client_id"] else []
+    return found + [
+        inner
+        for value in body.values()
+        if isinstance(value, (dict, list))
+        for inner in _client_ids_in(value, depth + 1)
+    ]
 
 
 def api_routes(app: Flask) -> list[tuple[str, str]]:

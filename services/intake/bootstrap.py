@@ -21,6 +21,7 @@ from services.intake.entrypoints.access import AUDITED_LISTS, ROUTE_ROLES
 from services.intake.entrypoints.api import clients_api, instruments_api
 from services.intake.entrypoints.ui import ui
 from services.intake.handlers import Repositories
+from shared.audit_api import audit_api
 from shared.config import Settings, centre_time_zone
 from shared.consumer import Handler
 from shared.documents import StoreFactory
@@ -110,7 +111,7 @@ def create_app(settings: Settings | None = None, deps: Dependencies | None = Non
     app = build_service_app(
         settings,
         title="Intake API",
-        blueprints=[clients_api, instruments_api],
+        blueprints=[clients_api, instruments_api, audit_api],
         route_roles=ROUTE_ROLES,
         dependencies=deps or real_dependencies(service_database(settings)),
     )

@@ -47,6 +47,7 @@ def login() -> Any:
         return forbidden(principal.role)
     next_path = session.get("next") or ""  # read before start_session clears the pre-login state
     token = start_session(principal.sub, principal.role)
+    g.principal = principal  # whom the audit trail records as signed in
     audit.info("staff signed in", extra={"actor": principal.sub, "actor_role": principal.role, "action": "ui.sign_in"})
     return set_session_cookie(redirect(next_path if _safe_to_return_to(next_path) else home), token)
 

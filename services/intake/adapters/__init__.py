@@ -2,5 +2,6 @@
 
 from services.intake.adapters.access import ALERT_REACH, CASELOAD
 from services.intake.adapters.clients import CLIENTS, REQUEST_KEYS, SCREENINGS
+from shared.audit import AUDIT
 
-COLLECTIONS = (CLIENTS, SCREENINGS, REQUEST_KEYS, CASELOAD, ALERT_REACH)
+COLLECTIONS = (CLIENTS, SCREENINGS, REQUEST_KEYS, CASELOAD, ALERT_REACH, AUDIT)

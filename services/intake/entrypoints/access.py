@@ -11,7 +11,9 @@ from flask import g, request
 
 from services.intake import handlers
 from services.intake.domain.access import Viewer
+from shared.audit_api import AUDIT_ROUTE_ROLES, audit_refused
 from shared.auth import RouteRoles, current_principal
+from shared.errors import NotFound
 from shared.roles import REGISTRARS, RISK_CLEARERS, ROLES, STAFF
 from shared.service import dependencies
 
@@ -29,6 +31,7 @@ ROUTE_ROLES: RouteRoles = {
     "clients.WorkQueue": {"GET": STAFF},
     "instruments.Instruments": {"GET": ROLES},
     "instruments.InstrumentByCode": {"GET": ROLES},
+    **AUDIT_ROUTE_ROLES,  # GET /api/v1/audit: admin only (shared/audit_api.py)
 }
 
 # Routes that list or create clients without one in the URL; shared.web audits them too.
@@ -49,4 +52,10 @@ def client_gate() -> None:
     client_id = (request.view_args or {}).get("client_id")
     if client_id is None or g.get("principal") is None:
         return
-    handlers.ensure_visible(client_id, viewer(), dependencies().repos)
+    repos = dependencies().repos
+    try:
+        handlers.ensure_visible(client_id, viewer(), repos)
+    except NotFound:
+        if repos.clients.get(client_id) is not None:
+            audit_refused()  # the trail tells a refusal from a mistyped id; the caller cannot
+        raise

@@ -35,6 +35,7 @@ from services.intake.entrypoints.schemas import (
     ScreeningRequestSchema,
     ScreeningSchema,
 )
+from shared.audit_api import audit_clients
 from shared.auth import current_principal
 from shared.envelope import utcnow
 from shared.instruments import INSTRUMENTS
@@ -60,6 +61,7 @@ class Clients(MethodView):
     def post(self, body: dict):
         """Register a referred client (409 on a possible duplicate unless allow_duplicate)."""
         client = commands.register(body | {"request_key": body.get("request_key") or idempotency_key()}, dependencies())
+        audit_clients(client.id)
         return client
 
     @clients_api.arguments(ClientQuerySchema, location="query")
@@ -81,6 +83,7 @@ class Clients(MethodView):
             limit=pagination_parameters.page_size,
         )
         pagination_parameters.item_count = total
+        audit_clients(*(client.id for client in clients))
         return clients
 
 
@@ -235,9 +238,11 @@ class WorkQueue(MethodView):
         entries = handlers.work_queue_entries(dependencies().repos, utcnow().date(), viewer(), **query)
         pagination_parameters.item_count = len(entries)
         first = pagination_parameters.first_item
+        shown = entries[first : first + pagination_parameters.page_size]
+        audit_clients(*(client.id for _, client in shown))
         return [
             {"kind": e.kind, "stage": e.stage, "urgency": e.urgency, "since": e.since, "due": list(e.due), "client": c}
-            for e, c in entries[first : first + pagination_parameters.page_size]
+            for e, c in shown
         ]
 
 

@@ -66,7 +66,7 @@ def add_client(deps, admitted_to: str | None = None, **names: str) -> str:
 
 
 def stored(deps) -> dict:
-    return {name: documents for name, documents in deps.memory.snapshot().items() if documents}
+    return {name: documents for name, documents in deps.memory.snapshot().items() if documents and name != "audit"}
 
 
 def client_pages(app: Flask, client_id: str, flag_id: str) -> list[tuple[str, str]]:
@@ -136,3 +136,20 @@ def test_a_duplicate_of_an_admitted_client_is_named_without_a_link_for_intake_st
     page = web.post("/ui/clients/new", data=form)
     assert page.status_code == 409 and "This may be someone already registered" in page.text
     assert f"/ui/clients/{admitted}" not in page.text and "a supervisor can" in page.text
+
+
+def test_sign_ins_are_on_the_audit_trail_with_the_address_but_never_what_was_typed(app):
+    from shared.audit import AuditQuery
+    from shared.audit_api import AUDIT_KEY
+
+    web = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', web.get("/ui/login").text).group(1)
+    form = {"username": "nurse", "password": "a password typed wrong", "csrf_token": token}
+    assert web.post("/ui/login", data=form, environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code == 401
+    signed_in(app, "nurse")
+    records, _ = app.extensions[AUDIT_KEY].find(AuditQuery())
+    assert [(r.actor, r.action, r.status, r.address) for r in reversed(records)] == [
+        ("-", "POST ui.login", 401, "10.9.8.7"),
+        ("nurse", "POST ui.login", 302, "127.0.0.1"),
+    ]
+    assert "typed wrong" not in str(records)

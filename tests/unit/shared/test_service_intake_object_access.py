@@ -67,7 +67,9 @@ def admit(intake, client_id: str) -> None:
 
 
 def stored(intake) -> dict:
-    return {name: documents for name, documents in intake.deps.memory.snapshot().items() if documents}
+    return {
+        name: documents for name, documents in intake.deps.memory.snapshot().items() if documents and name != "audit"
+    }
 
 
 def refused_like_a_missing_client(client, method, rule, ids, headers, intake) -> None:

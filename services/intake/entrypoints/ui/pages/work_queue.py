@@ -11,6 +11,7 @@ from services.intake import handlers
 from services.intake.domain.work_queue import STAGES
 from services.intake.entrypoints.access import viewer
 from services.intake.entrypoints.ui.blueprint import page, ui
+from shared.audit_api import audit_clients
 from shared.envelope import utcnow
 from shared.service import dependencies
 from shared.staff_ui.forms import text
@@ -40,6 +41,7 @@ def queue() -> Any:
     pages = max(1, -(-len(entries) // PAGE_SIZE))
     number = min(max(1, _int(request.args.get("page"), 1)), pages)
     shown = entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    audit_clients(*(client.id for client in results or ()), *(client.id for _, client in shown))
     return page(
         "queue.html",
         entries=shown,
