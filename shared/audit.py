@@ -24,7 +24,8 @@ MAX_CLIENTS = 500  # ids kept of one list; a page never shows more
 # What came of the request, from its status; "refused" when the service knows the record exists
 # but the caller may not know of it (they were answered 404 all the same).
 OK, REFUSED, NOT_FOUND, DENIED, INVALID, ERROR = "ok", "refused", "not_found", "denied", "invalid", "error"
-RESULTS = (OK, REFUSED, NOT_FOUND, DENIED, INVALID, ERROR)
+LIMITED = "limited"  # 429: too many requests, refused unheard
+RESULTS = (OK, REFUSED, NOT_FOUND, DENIED, LIMITED, INVALID, ERROR)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ def result_of(status: int) -> str:
         return NOT_FOUND
     if status in (401, 403):
         return DENIED
+    if status == 429:
+        return LIMITED
     return INVALID if status < 500 else ERROR
 
 

@@ -26,6 +26,11 @@ class Settings:
     outbox_poll_seconds: float
     max_request_bytes: int
     consumer_group: str
+    # Requests a minute to the JSON API per caller and per address (0: no limit), in each web worker.
+    api_rate_per_user: int = 600
+    api_rate_per_address: int = 1200
+    # Proxies in front of the service whose X-Forwarded-For is trusted for the caller's address.
+    trusted_proxy_hops: int = 0
 
     @classmethod
     def from_env(cls, service: str, env: dict[str, str] | None = None) -> Settings:
@@ -43,7 +48,20 @@ class Settings:
             max_request_bytes=int(env.get("MAX_REQUEST_BYTES", str(256 * 1024))),
             # A prefix lets two stacks (say, a test run and a dev stack) share one Kafka cluster.
             consumer_group=f"{env.get('KAFKA_GROUP_PREFIX', '')}{service}",
+            api_rate_per_user=whole_number(env, "API_RATE_PER_USER", 600),
+            api_rate_per_address=whole_number(env, "API_RATE_PER_ADDRESS", 1200),
+            trusted_proxy_hops=whole_number(env, "TRUSTED_PROXY_HOPS", 0),
         )
+
+
+def whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    """A setting that must be 0 or more, checked at start-up so a typo stops the service."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ValueError(f"{name} must be a whole number, 0 or more (got {raw!r})")
+    return int(raw)
 
 
 def kafka_bootstrap_servers(env: dict[str, str]) -> str:

@@ -12,6 +12,7 @@ from flask import Flask, Response, g, jsonify, request, send_from_directory
 from flask_smorest import Api, Blueprint, abort
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared import context
 from shared.audit import new_record
@@ -20,6 +21,7 @@ from shared.auth import Principal, RouteRoles, authenticate_request, unlisted_ro
 from shared.config import Settings
 from shared.errors import Conflict, Invalid, NotAllowed, NotFound
 from shared.metrics import HTTP_ERRORS, HTTP_LATENCY, HTTP_REQUESTS, declare_http_series, render_latest
+from shared.rate_limit import ApiLimits, RateLimiter
 from shared.roles import ROLES
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,7 @@ READINESS_CACHE_SECONDS = 2.0
 
 
 ROUTE_ROLES_KEY = "ROUTE_ROLES"
+LIMITS_KEY = "ipt.rate_limits"
 
 
 def create_base_app(
@@ -46,6 +49,12 @@ def create_base_app(
     app.config.update(_api_config(settings, title))
     app.config.update(extra_config or {})
     app.config[ROUTE_ROLES_KEY] = route_roles
+    app.extensions[LIMITS_KEY] = ApiLimits(
+        per_user=RateLimiter(settings.api_rate_per_user), per_address=RateLimiter(settings.api_rate_per_address)
+    )
+    if settings.trusted_proxy_hops:
+        # The caller's address is the one the trusted proxies name, not the last proxy's own.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops)  # type: ignore[method-assign]
     api = ServiceApi(app, spec_kwargs={"info": {"description": f"{title} of the IPT platform."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     for blueprint in blueprints:
@@ -152,17 +161,26 @@ UNMEASURED = {"/metrics", "/healthz", "/readyz"}
 
 def _register_request_hooks(app: Flask, settings: Settings) -> None:
     @app.before_request
-    def start_request() -> None:
+    def start_request() -> Response | None:
         g.started = time.perf_counter()
         incoming = request.headers.get(CORRELATION_HEADER, "")
         g.correlation_token = context.set_correlation_id(_safe_correlation(incoming))
         # Every /api route needs a valid token and a role it allows, checked before the
         # request body is even parsed; a route that declares no roles is closed to everyone.
+        # Too many requests from one address, or from one caller, are refused first (429).
         if request.path.startswith("/api/"):
+            limits: ApiLimits = app.extensions[LIMITS_KEY]
+            wait = limits.per_address.take(request.remote_addr or "-")
+            if wait:
+                return _too_many(wait)
             principal = authenticate_request()
+            wait = limits.per_user.take(principal.sub)
+            if wait:
+                return _too_many(wait)
             allowed = _required_roles(app)
             if principal.role not in allowed:
                 abort(403, message=f"Role '{principal.role}' may not use this endpoint.")
+        return None
 
     @app.after_request
     def finish_request(response: Response) -> Response:
@@ -210,7 +228,7 @@ def _audit_record_access(app: Flask, response: Response) -> Response:
     clients = _clients_of(response)
     status = response.status_code
     listed = request.endpoint in app.config.get(AUDITED_LISTS_KEY, ()) or request.endpoint == AUDIT_ENDPOINT
-    if not (clients or listed or request.method not in READS or status in (403, 404)):
+    if not (clients or listed or request.method not in READS or status in (403, 404, 429)):
         return response
     record = new_record(
         service=app.config["SERVICE_NAME"],
@@ -242,6 +260,17 @@ def _audit_record_access(app: Flask, response: Response) -> Response:
         log.error("audit record not stored", extra={"error": error.__class__.__name__, "record_id": record.id})
         if request.method in READS and status < 400 and record.clients:
             return _unrecorded()
+    return response
+
+
+def _too_many(wait: int) -> Response:
+    response = jsonify(
+        code=429,
+        status="Too Many Requests",
+        message=f"Too many requests; try again in {wait} second{'s' if wait != 1 else ''}.",
+    )
+    response.status_code = 429
+    response.headers["Retry-After"] = str(wait)
     return response
 
 
