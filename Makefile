@@ -72,6 +72,8 @@ run: install
 	honcho start -f deploy/local/Procfile -d .
 
 test: install lint
+	bandit -q -c pyproject.toml -r shared services
+	bash deploy/local/audit-dependencies.sh
 	bash deploy/local/browser-deps.sh
 	pytest tests
 
