@@ -185,6 +185,10 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
     @app.after_request
     def finish_request(response: Response) -> Response:
         response.headers[CORRELATION_HEADER] = context.current_correlation_id()
+        if request.path.startswith("/api/"):
+            # Answers hold health information: no cache keeps a copy, no browser guesses a type.
+            response.headers.setdefault("Cache-Control", "no-store")
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response = _audit_record_access(app, response)
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         if endpoint not in UNMEASURED:

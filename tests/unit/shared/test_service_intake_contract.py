@@ -137,3 +137,18 @@ def test_the_risk_flag_body_is_documented_as_required_with_its_urgency(spec):
     assert operation["requestBody"]["required"] is True
     body = resolve(spec, operation["requestBody"]["content"]["application/json"]["schema"])
     assert body["required"] == ["urgency"]
+
+
+@pytest.mark.parametrize("extra", [{"status": "admitted"}, {"registered_by": "someone-else"}, {"risk_flags": []}])
+def test_fields_the_server_sets_cannot_be_sent(client, auth, registration, intake, extra):
+    response = client.post(CLIENTS, json=registration(**extra), headers=auth("intake"))
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["json"] == {name: ["Unknown field."] for name in extra}
+    assert intake.events == []
+
+
+def test_api_answers_are_never_cached_nor_sniffed(client, auth, registration):
+    created = client.post(CLIENTS, json=registration(), headers=auth("intake"))
+    for response in (created, client.get(f"{CLIENTS}/{created.get_json()['id']}", headers=auth("intake"))):
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
