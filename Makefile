@@ -87,6 +87,11 @@ format: install
 	ruff check --fix .
 	ruff format .
 
+# A longer search of every API against its OpenAPI document than make test's (FUZZ_EXAMPLES=5).
+.PHONY: fuzz
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} pytest tests/unit/shared/test_service_contract_fuzz.py
+
 test-unit: install
 	pytest tests/unit
 

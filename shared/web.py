@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, request, send_from_directory
 from flask_smorest import Api, Blueprint, abort
+from flask_smorest.pagination import PaginationMetadataSchema
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -82,6 +83,18 @@ class ErrorSchema(Schema):
 
 class ServiceApi(Api):  # type: ignore[misc]  # flask-smorest ships no type information
     ERROR_SCHEMA = ErrorSchema
+
+    def _register_pagination_header(self) -> None:
+        # The X-Pagination header holds JSON: documented as such (OpenAPI `content`), not as an
+        # object header, which would mean "key,value" pairs and fail every check of the answer.
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata (total, total_pages, page, …) as JSON",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
 
 
 def declare_route_metrics(app: Flask, service: str) -> None:
