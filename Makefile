@@ -72,9 +72,9 @@ run: install
 	honcho start -f deploy/local/Procfile -d .
 
 test: install lint
+	bash deploy/local/browser-deps.sh
 	bandit -q -c pyproject.toml -r shared services
 	bash deploy/local/audit-dependencies.sh
-	bash deploy/local/browser-deps.sh
 	pytest tests
 
 # Style and types: ruff (lint and format) everywhere, mypy (strict on shared/ and every domain/).

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-# Not a finding (bandit B406): escape and quoteattr only write SVG text and attributes; no XML is ever parsed here
-from xml.sax.saxutils import escape, quoteattr  # nosec B406
+from xml.sax.saxutils import escape, quoteattr
 
 from shared.charts.trajectory import AXIS_COLOUR, CHART_ID, FONT_FAMILY, FONT_SIZE, SVG_NAMESPACE, TEXT_COLOUR
 

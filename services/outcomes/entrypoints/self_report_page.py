@@ -166,8 +166,7 @@ def _headers(response: Response) -> Response:
     if not static:
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    # The link is a credential: no page it opens may send it on as a Referer (the staff pages'
-    # same-origin default is for their Origin check, which this page does not need).
+    # The link is the credential: no page it leads to may learn it (the form is bound by its own token).
     response.headers["Referrer-Policy"] = "no-referrer"
     secured: Response = secure_headers(response, static=static)
     return secured
