@@ -23,14 +23,14 @@ class Settings:
     jwt_secret: str
     port: int
     log_level: str
+    # Requests a minute to the JSON API per caller and per address (0: no limit), in each web worker.
+    api_rate_per_user: int
+    api_rate_per_address: int
+    # Proxies in front of the service whose X-Forwarded-For is trusted for the caller's address.
+    trusted_proxy_hops: int
     outbox_poll_seconds: float
     max_request_bytes: int
     consumer_group: str
-    # Requests a minute to the JSON API per caller and per address (0: no limit), in each web worker.
-    api_rate_per_user: int = 600
-    api_rate_per_address: int = 1200
-    # Proxies in front of the service whose X-Forwarded-For is trusted for the caller's address.
-    trusted_proxy_hops: int = 0
 
     @classmethod
     def from_env(cls, service: str, env: dict[str, str] | None = None) -> Settings:
@@ -44,13 +44,13 @@ class Settings:
             jwt_secret=jwt_secret(env),
             port=int(env.get(f"{service.upper()}_PORT", DEFAULT_PORTS.get(service, 8000))),
             log_level=env.get("LOG_LEVEL", "INFO"),
+            api_rate_per_user=whole_number(env, "API_RATE_PER_USER", 600),
+            api_rate_per_address=whole_number(env, "API_RATE_PER_ADDRESS", 1200),
+            trusted_proxy_hops=whole_number(env, "TRUSTED_PROXY_HOPS", 0),
             outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", "0.2")),
             max_request_bytes=int(env.get("MAX_REQUEST_BYTES", str(256 * 1024))),
             # A prefix lets two stacks (say, a test run and a dev stack) share one Kafka cluster.
             consumer_group=f"{env.get('KAFKA_GROUP_PREFIX', '')}{service}",
-            api_rate_per_user=whole_number(env, "API_RATE_PER_USER", 600),
-            api_rate_per_address=whole_number(env, "API_RATE_PER_ADDRESS", 1200),
-            trusted_proxy_hops=whole_number(env, "TRUSTED_PROXY_HOPS", 0),
         )
 
 
