@@ -79,6 +79,8 @@ run: install
 test: install lint
 	bash deploy/local/monitoring-deps.sh
 	bash deploy/local/browser-deps.sh
+	bandit -q -c pyproject.toml -r shared services
+	bash deploy/local/audit-dependencies.sh
 	pytest tests
 
 # Style and types: ruff (lint and format) everywhere, mypy (strict on shared/ and every domain/).
@@ -90,6 +92,11 @@ lint: install
 format: install
 	ruff check --fix .
 	ruff format .
+
+# A longer search of every API against its OpenAPI document than make test's (FUZZ_EXAMPLES=5).
+.PHONY: fuzz
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} pytest tests/unit/shared/test_service_contract_fuzz.py
 
 test-unit: install
 	bash deploy/local/monitoring-deps.sh

@@ -19,7 +19,9 @@ from shared.roles import ROLES
 if TYPE_CHECKING:
     from shared.users import UserStore
 
-PASSWORD_ENV = "IPT_PASSWORD"
+
+# Not a finding (bandit B105): the name of the variable to read, not a password
+PASSWORD_ENV = "IPT_PASSWORD"  # nosec B105
 
 
 def _database_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

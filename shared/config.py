@@ -23,6 +23,11 @@ class Settings:
     jwt_secret: str
     port: int
     log_level: str
+    # Requests a minute to the JSON API per caller and per address (0: no limit), in each web worker.
+    api_rate_per_user: int
+    api_rate_per_address: int
+    # Proxies in front of the service whose X-Forwarded-For is trusted for the caller's address.
+    trusted_proxy_hops: int
     outbox_poll_seconds: float
     max_request_bytes: int
     consumer_group: str
@@ -41,12 +46,25 @@ class Settings:
             jwt_secret=jwt_secret(env),
             port=int(env.get(f"{service.upper()}_PORT", DEFAULT_PORTS.get(service, 8000))),
             log_level=env.get("LOG_LEVEL", "INFO"),
+            api_rate_per_user=whole_number(env, "API_RATE_PER_USER", 600),
+            api_rate_per_address=whole_number(env, "API_RATE_PER_ADDRESS", 1200),
+            trusted_proxy_hops=whole_number(env, "TRUSTED_PROXY_HOPS", 0),
             outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", "0.2")),
             max_request_bytes=int(env.get("MAX_REQUEST_BYTES", str(256 * 1024))),
             # A prefix lets two stacks (say, a test run and a dev stack) share one Kafka cluster.
             consumer_group=f"{env.get('KAFKA_GROUP_PREFIX', '')}{service}",
             kafka_metrics_seconds=float(env.get("KAFKA_METRICS_SECONDS", "15")),
         )
+
+
+def whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    """A setting that must be 0 or more, checked at start-up so a typo stops the service."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ValueError(f"{name} must be a whole number, 0 or more (got {raw!r})")
+    return int(raw)
 
 
 def kafka_bootstrap_servers(env: dict[str, str]) -> str:

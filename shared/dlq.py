@@ -9,6 +9,7 @@ from kafka import KafkaConsumer
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from shared.consumer import REPLAY_HEADER
+from shared.invariants import known
 from shared.kafka import SendFuture, make_producer
 
 REPLAY_GROUP = "ipt-dlq-replay"
@@ -46,8 +47,8 @@ def _parked(bootstrap: str, dlq: str, group: str | None) -> Iterator[tuple[Kafka
         end = consumer.end_offsets(partitions)
 
         def behind(tp: TopicPartition) -> bool:
-            position = consumer.position(tp)  # with no timeout it waits until the offset is known
-            assert position is not None
+            # With no timeout it waits until the offset is known.
+            position = known(consumer.position(tp), "the partition's position")
             return position < end[tp]
 
         while any(behind(tp) for tp in partitions):

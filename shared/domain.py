@@ -35,7 +35,8 @@ class DomainEvent:
 
     def payload(self) -> dict[str, Any]:
         data = to_primitive(self)
-        assert isinstance(data, dict)
+        if not isinstance(data, dict):
+            raise TypeError(f"{type(self).__name__} is not a dataclass of fields")
         return data
 
 

@@ -129,8 +129,9 @@ class InMemoryDocuments(Generic[T]):
         document = self._docs.get(item_id)
         return self.kind.from_document(copy.deepcopy(document)) if document else None
 
-    def find(self, query: Query, sort: Sort | None = None, limit: int = 0) -> list[T]:
-        return [self.kind.from_document(document) for document in self._matching(query, sort, limit)]
+    def find(self, query: Query, sort: Sort | None = None, limit: int = 0, skip: int = 0) -> list[T]:
+        found = self._matching(query, sort, 0)[skip:]
+        return [self.kind.from_document(document) for document in (found[:limit] if limit else found)]
 
     def find_one(self, query: Query, sort: Sort | None = None) -> T | None:
         found = self.find(query, sort, limit=1)

@@ -75,11 +75,11 @@ class MongoDocuments(Generic[T]):
         document = self.collection.find_one({"_id": item_id})
         return self.kind.from_document(document) if document else None
 
-    def find(self, query: Query, sort: Sort | None = None, limit: int = 0) -> list[T]:
+    def find(self, query: Query, sort: Sort | None = None, limit: int = 0, skip: int = 0) -> list[T]:
         cursor = self.collection.find(dict(query))
         if sort:
             cursor = cursor.sort(list(sort))
-        return [self.kind.from_document(document) for document in cursor.limit(limit)]
+        return [self.kind.from_document(document) for document in cursor.skip(skip).limit(limit)]
 
     def find_one(self, query: Query, sort: Sort | None = None) -> T | None:
         found = self.find(query, sort, limit=1)

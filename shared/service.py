@@ -9,11 +9,15 @@ from flask import Flask, current_app
 from flask_smorest import Blueprint
 from pymongo.database import Database
 
+from shared.audit import AuditTrail
+from shared.audit_api import AUDIT_KEY
 from shared.auth import RouteRoles
 from shared.config import Settings
 from shared.db import database, ping
 from shared.kafka import kafka_reachable
 from shared.logs import configure_logging
+from shared.memory import InMemoryDatabase
+from shared.mongo_store import MongoDocuments, mongo_unit_of_work
 from shared.web import create_base_app, declare_route_metrics
 
 DEPENDENCIES_KEY = "ipt.dependencies"
@@ -38,7 +42,18 @@ def build_service_app(
         },
     )
     app.extensions[DEPENDENCIES_KEY] = dependencies
+    app.extensions[AUDIT_KEY] = _audit_trail(settings, dependencies)
     return app
+
+
+def _audit_trail(settings: Settings, dependencies: Any) -> AuditTrail:
+    """The service's audit trail: beside the fakes' storage when the app runs on fakes (tests read
+    it there), else in the service's database."""
+    memory: InMemoryDatabase | None = getattr(dependencies, "memory", None)
+    if memory is not None:
+        return AuditTrail(memory.stores, memory.unit_of_work(settings.service))
+    db = service_database(settings)
+    return AuditTrail(MongoDocuments.factory(db), mongo_unit_of_work(db, settings.service))
 
 
 def finish_service_app(app: Flask, settings: Settings) -> Flask:

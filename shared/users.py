@@ -1,8 +1,10 @@
 """Staff accounts for the services' web UIs: one identity store shared by every service.
 
 Passwords are kept only as werkzeug hashes (scrypt). Verification always runs one hash check,
-also for unknown, disabled or locked accounts, so timing says little about which case it was.
-Five failed attempts in a row lock the account for 15 minutes.
+also for unknown or disabled accounts, so timing says little about which case it was. Failed
+attempts slow the next ones down (shared/sign_in_throttle.py: per account, per address and per
+pair, progressive delays up to a limit) instead of locking the account, which would let anyone
+who knows a username keep its owner out. While a delay runs, attempts are refused unheard.
 
 Each store owns the signed-in UI sessions of its accounts (shared/staff_sessions.py, in the same
 database), so disabling or locking an account ends all of its sessions at once.
@@ -15,30 +17,47 @@ import os
 import re
 import threading
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from shared import sign_in_throttle as throttle
 from shared.auth import Principal
 from shared.envelope import utcnow
 from shared.roles import ROLES
+from shared.sign_in_throttle import Failures
 from shared.staff_sessions import InMemoryStaffSessionStore, StaffSessions, StaffSessionStore
 
 COLLECTION = "staff_users"
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 1024  # hashing megabytes on every attempt would be a cheap denial of service
-MAX_FAILURES = 5
-LOCK_DURATION = timedelta(minutes=15)
 HASH_METHOD = "scrypt"
 DEFAULT_MONGO_URI = "mongodb://127.0.0.1:27017/"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{1,63}$")
-PUBLIC_FIELDS = ("username", "role", "disabled", "created_at", "last_login", "locked_until")
+PUBLIC_FIELDS = ("username", "role", "disabled", "created_at", "last_login")
+FAILURES_COLLECTION = "sign_in_failures"
 
 Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What came of a sign-in attempt: the principal, or none and how many seconds the next attempt
+    must wait (0: it may come at once); `heard` is false when the attempt came too early and its
+    password was not even checked."""
+
+    principal: Principal | None
+    retry_after: int = 0
+    heard: bool = True
+
+    @property
+    def throttled(self) -> bool:
+        return not self.heard
 
 
 class UserError(ValueError):
@@ -96,8 +115,15 @@ class _Accounts:
     def _set(self, username: str, fields: dict[str, Any]) -> bool:
         raise NotImplementedError
 
-    def _count_failure(self, username: str) -> int:
-        """Adds one to the consecutive failures and returns the new count."""
+    def _failures(self, ids: list[str]) -> dict[str, Failures]:
+        """The failure counters kept under these ids (missing ones are left out)."""
+        raise NotImplementedError
+
+    def _fail(self, counter: str, now: datetime) -> None:
+        """One more failure on the counter (starting again from 1 once the last is forgotten)."""
+        raise NotImplementedError
+
+    def _forget(self, ids: list[str]) -> None:
         raise NotImplementedError
 
     def _all(self) -> list[dict[str, Any]]:
@@ -115,8 +141,6 @@ class _Accounts:
             "role": role,
             "password_hash": generate_password_hash(password, method=self._hash_method),
             "disabled": False,
-            "failed_attempts": 0,
-            "locked_until": None,
             "last_login": None,
             "created_at": self._clock(),
         }
@@ -124,26 +148,31 @@ class _Accounts:
         return _public(doc)
 
     def verify(self, username: str, password: str) -> Principal | None:
-        """The account's principal when the password is right and the account usable, else None."""
+        """The account's principal when the password is right and the account usable, else None
+        (counted against the account only: no address is known)."""
+        return self.sign_in(username, password).principal
+
+    def sign_in(self, username: str, password: str, address: str | None = None) -> SignIn:
+        """One attempt to sign in from `address`: refused unheard while an earlier failure's delay
+        runs; a failure counts against the account, the address and the pair of them."""
         name = normalise_username(username)
+        counters = throttle.keys(name, address)
+        now = self._clock()
+        known = self._failures(list(counters.values()))
+        wait = throttle.retry_after({kind: known.get(counter) for kind, counter in counters.items()}, now)
+        if wait:
+            return SignIn(None, wait, heard=False)
         doc = self._load(name) if USERNAME.match(name) else None
         candidate = password if isinstance(password, str) and len(password) <= MAX_PASSWORD_LENGTH else ""
         matches = check_password_hash(doc["password_hash"] if doc else self._dummy_hash, candidate)
-        if doc is None or doc.get("disabled"):
-            return None
-        now = self._clock()
-        locked_until = doc.get("locked_until")
-        if locked_until is not None and _aware(locked_until) > now:
-            return None
-        if not matches or not candidate:
-            if self._count_failure(name) >= MAX_FAILURES:
-                self._set(name, {"failed_attempts": 0, "locked_until": now + LOCK_DURATION})
-                # Someone is guessing this password: whoever is signed in as the account may be
-                # them already, so its sessions end too and the owner signs in again afterwards.
-                self.sessions.end_all(name)
-            return None
-        self._set(name, {"failed_attempts": 0, "locked_until": None, "last_login": now})
-        return Principal(sub=name, role=doc["role"])
+        if doc is None or doc.get("disabled") or not matches or not candidate:
+            for counter in counters.values():
+                self._fail(counter, now)
+            after = self._failures(list(counters.values()))
+            return SignIn(None, throttle.retry_after({k: after.get(c) for k, c in counters.items()}, now))
+        self._forget([counter for kind, counter in counters.items() if kind != throttle.ADDRESS])
+        self._set(name, {"last_login": now})
+        return SignIn(Principal(sub=name, role=doc["role"]))
 
     def get(self, username: str) -> dict[str, Any] | None:
         """The account without its hash, or None."""
@@ -151,12 +180,9 @@ class _Accounts:
         return _public(doc) if doc else None
 
     def is_active(self, username: str, role: str) -> bool:
-        """Whether a signed-in account still exists, is enabled, is not locked and has the same role."""
+        """Whether a signed-in account still exists, is enabled and has the same role."""
         doc = self._load(normalise_username(username))
         if not doc:
-            return False
-        locked_until = doc.get("locked_until")
-        if locked_until is not None and _aware(locked_until) > self._clock():
             return False
         return not doc.get("disabled") and doc.get("role") == role
 
@@ -191,9 +217,12 @@ class UserStore(_Accounts):
     ) -> None:
         super().__init__(sessions if sessions is not None else StaffSessionStore(db, clock), clock, hash_method)
         self.collection = db[COLLECTION]
+        self.failures = db[FAILURES_COLLECTION]
 
     def ensure_indexes(self) -> None:
         self.collection.create_index([("username", ASCENDING)], unique=True, name="username_unique")
+        # A counter goes an hour after its last failure (it no longer counts by then anyway).
+        self.failures.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0, name="expires_at_ttl")
 
     def _load(self, username: str) -> dict[str, Any] | None:
         return self.collection.find_one({"username": username})
@@ -207,14 +236,25 @@ class UserStore(_Accounts):
     def _set(self, username: str, fields: dict[str, Any]) -> bool:
         return self.collection.update_one({"username": username}, {"$set": fields}).matched_count == 1
 
-    def _count_failure(self, username: str) -> int:
-        doc = self.collection.find_one_and_update(
-            {"username": username}, {"$inc": {"failed_attempts": 1}}, return_document=ReturnDocument.AFTER
+    def _failures(self, ids: list[str]) -> dict[str, Failures]:
+        found = self.failures.find({"_id": {"$in": ids}})
+        return {doc["_id"]: Failures(int(doc["count"]), _aware(doc["last"])) for doc in found}
+
+    def _fail(self, counter: str, now: datetime) -> None:
+        expires = now + throttle.FORGET_AFTER
+        counted = self.failures.find_one_and_update(
+            {"_id": counter, "last": {"$gt": now - throttle.FORGET_AFTER}},
+            {"$inc": {"count": 1}, "$set": {"last": now, "expires_at": expires}},
         )
-        return int(doc["failed_attempts"]) if doc else 0
+        if counted is None:  # none yet, or forgotten: the count starts again
+            self.failures.replace_one({"_id": counter}, {"count": 1, "last": now, "expires_at": expires}, upsert=True)
+
+    def _forget(self, ids: list[str]) -> None:
+        self.failures.delete_many({"_id": {"$in": ids}})
 
     def _all(self) -> list[dict[str, Any]]:
-        return list(self.collection.find({}, {"password_hash": 0}))
+        # Not a finding (bandit B105): a projection leaving the hash out, not a password
+        return list(self.collection.find({}, {"password_hash": 0}))  # nosec B105
 
 
 class InMemoryUserStore(_Accounts):
@@ -231,6 +271,7 @@ class InMemoryUserStore(_Accounts):
     ) -> None:
         super().__init__(sessions if sessions is not None else InMemoryStaffSessionStore(clock), clock, hash_method)
         self.users: dict[str, dict[str, Any]] = {}
+        self.failures: dict[str, Failures] = {}
         self._lock = threading.Lock()
 
     def _load(self, username: str) -> dict[str, Any] | None:
@@ -251,14 +292,19 @@ class InMemoryUserStore(_Accounts):
             self.users[username].update(fields)
             return True
 
-    def _count_failure(self, username: str) -> int:
+    def _failures(self, ids: list[str]) -> dict[str, Failures]:
         with self._lock:
-            doc = self.users.get(username)
-            if doc is None:
-                return 0
-            failures: int = doc.get("failed_attempts", 0) + 1
-            doc["failed_attempts"] = failures
-            return failures
+            return {counter: self.failures[counter] for counter in ids if counter in self.failures}
+
+    def _fail(self, counter: str, now: datetime) -> None:
+        with self._lock:
+            count = throttle.current(self.failures.get(counter), now)
+            self.failures[counter] = Failures(count + 1, now)
+
+    def _forget(self, ids: list[str]) -> None:
+        with self._lock:
+            for counter in ids:
+                self.failures.pop(counter, None)
 
     def _all(self) -> list[dict[str, Any]]:
         with self._lock:

@@ -10,13 +10,19 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, request, send_from_directory
 from flask_smorest import Api, Blueprint, abort
+from flask_smorest.pagination import PaginationMetadataSchema
+from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shared import context
-from shared.auth import RouteRoles, authenticate_request, unlisted_routes
+from shared.audit import new_record
+from shared.audit_api import AUDIT_CLIENTS_KEY, AUDIT_KEY, AUDIT_RESULT_KEY
+from shared.auth import Principal, RouteRoles, authenticate_request, unlisted_routes
 from shared.config import Settings
 from shared.errors import Conflict, Invalid, NotAllowed, NotFound
 from shared.metrics import HTTP_ERRORS, HTTP_LATENCY, HTTP_REQUESTS, declare_http_series, render_latest
+from shared.rate_limit import ApiLimits, RateLimiter
 from shared.roles import ROLES
 
 log = logging.getLogger(__name__)
@@ -28,6 +34,7 @@ READINESS_CACHE_SECONDS = 2.0
 
 
 ROUTE_ROLES_KEY = "ROUTE_ROLES"
+LIMITS_KEY = "ipt.rate_limits"
 
 
 def create_base_app(
@@ -43,7 +50,13 @@ def create_base_app(
     app.config.update(_api_config(settings, title))
     app.config.update(extra_config or {})
     app.config[ROUTE_ROLES_KEY] = route_roles
-    api = Api(app, spec_kwargs={"info": {"description": f"{title} of the IPT platform."}})
+    app.extensions[LIMITS_KEY] = ApiLimits(
+        per_user=RateLimiter(settings.api_rate_per_user), per_address=RateLimiter(settings.api_rate_per_address)
+    )
+    if settings.trusted_proxy_hops:
+        # The caller's address is the one the trusted proxies name, not the last proxy's own.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops)  # type: ignore[method-assign]
+    api = ServiceApi(app, spec_kwargs={"info": {"description": f"{title} of the IPT platform."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
@@ -56,6 +69,32 @@ def create_base_app(
     _register_request_hooks(app, settings)
     _register_error_handlers(app)
     return app
+
+
+class ErrorSchema(Schema):
+    """Every error body, as the handlers below write it (documentation only)."""
+
+    code = fields.Integer(metadata={"description": "The HTTP status"})
+    status = fields.String(metadata={"description": "Its name"})
+    message = fields.String(metadata={"description": "What went wrong, in words"})
+    errors = fields.Dict(metadata={"description": "Field errors by location and field (422)"})
+    correlation_id = fields.String(metadata={"description": "Names an unexpected error (500) in the logs"})
+
+
+class ServiceApi(Api):  # type: ignore[misc]  # flask-smorest ships no type information
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_pagination_header(self) -> None:
+        # The X-Pagination header holds JSON: documented as such (OpenAPI `content`), not as an
+        # object header, which would mean "key,value" pairs and fail every check of the answer.
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata (total, total_pages, page, …) as JSON",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
 
 
 def declare_route_metrics(app: Flask, service: str) -> None:
@@ -135,22 +174,35 @@ UNMEASURED = {"/metrics", "/healthz", "/readyz"}
 
 def _register_request_hooks(app: Flask, settings: Settings) -> None:
     @app.before_request
-    def start_request() -> None:
+    def start_request() -> Response | None:
         g.started = time.perf_counter()
         incoming = request.headers.get(CORRELATION_HEADER, "")
         g.correlation_token = context.set_correlation_id(_safe_correlation(incoming))
         # Every /api route needs a valid token and a role it allows, checked before the
         # request body is even parsed; a route that declares no roles is closed to everyone.
+        # Too many requests from one address, or from one caller, are refused first (429).
         if request.path.startswith("/api/"):
+            limits: ApiLimits = app.extensions[LIMITS_KEY]
+            wait = limits.per_address.take(request.remote_addr or "-")
+            if wait:
+                return _too_many(wait)
             principal = authenticate_request()
+            wait = limits.per_user.take(principal.sub)
+            if wait:
+                return _too_many(wait)
             allowed = _required_roles(app)
             if principal.role not in allowed:
                 abort(403, message=f"Role '{principal.role}' may not use this endpoint.")
+        return None
 
     @app.after_request
     def finish_request(response: Response) -> Response:
         response.headers[CORRELATION_HEADER] = context.current_correlation_id()
-        _audit_record_access(app, response.status_code)
+        if request.path.startswith("/api/"):
+            # Answers hold health information: no cache keeps a copy, no browser guesses a type.
+            response.headers.setdefault("Cache-Control", "no-store")
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response = _audit_record_access(app, response)
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         if endpoint not in UNMEASURED:
             elapsed = time.perf_counter() - g.get("started", time.perf_counter())
@@ -170,27 +222,115 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
 AUDITED_LISTS_KEY = "AUDITED_ENDPOINTS"
 # A view that reaches a client through another record (an episode) names the client here.
 AUDIT_CLIENT_KEY = "audit_client_id"
+READS = ("GET", "HEAD")
+UNAUDITED = frozenset({"ui.static", "ui.keep_alive", "self_report.static"})
+SIGN_IN = "ui.login"  # a staff page sign-in, signed in or refused, is recorded too
+UNKNOWN_ACTOR = "-"
+AUDIT_ENDPOINT = "audit.AuditLog"  # always recorded: reading the trail is itself worth knowing
 
 
-def _audit_record_access(app: Flask, status: int) -> None:
-    """Who saw or changed which client's record, when: every signed-in request that names a
-    client, or lists clients, leaves one line. Identifiers only, never record content."""
+def _audit_record_access(app: Flask, response: Response) -> Response:
+    """Who saw or changed which client's record, when, from where, with what result: every
+    signed-in request that names or shows a client, lists clients, changes anything or is
+    refused is recorded in the service's audit trail (shared/audit.py) and logged as one line.
+    Identifiers only, never record content.
+
+    A read whose record cannot be stored is not answered (503): nobody reads a client unrecorded.
+    """
     principal = g.get("principal")
-    if principal is None:
-        return
-    client_id = (request.view_args or {}).get("client_id") or request.args.get("client_id") or g.get(AUDIT_CLIENT_KEY)
-    if client_id is None and request.endpoint not in app.config.get(AUDITED_LISTS_KEY, ()):
-        return
+    if principal is None and request.endpoint == SIGN_IN and request.method == "POST":
+        principal = Principal(sub=UNKNOWN_ACTOR, role=UNKNOWN_ACTOR)  # a failed sign-in: who is not known
+    if principal is None or request.endpoint in UNAUDITED:
+        return response
+    clients = _clients_of(response)
+    status = response.status_code
+    listed = request.endpoint in app.config.get(AUDITED_LISTS_KEY, ()) or request.endpoint == AUDIT_ENDPOINT
+    if not (clients or listed or request.method not in READS or status in (403, 404, 429)):
+        return response
+    record = new_record(
+        service=app.config["SERVICE_NAME"],
+        actor=principal.sub,
+        role=principal.role,
+        action=f"{request.method} {request.endpoint}",
+        address=request.remote_addr,
+        status=status,
+        clients=clients,
+        result=g.get(AUDIT_RESULT_KEY),
+        correlation_id=context.current_correlation_id(),
+    )
     audit.info(
         "record access",
         extra={
-            "actor": principal.sub,
-            "actor_role": principal.role,
-            "action": f"{request.method} {request.endpoint}",
-            "client_id": client_id,
+            "actor": record.actor,
+            "actor_role": record.role,
+            "action": record.action,
+            "client_id": record.client_id,
+            "clients": len(record.clients),
+            "remote_addr": record.address,
             "status": status,
+            "result": record.result,
         },
     )
+    try:
+        app.extensions[AUDIT_KEY].append(record)
+    except Exception as error:  # noqa: BLE001 - any failure to record is handled the same way
+        log.error("audit record not stored", extra={"error": error.__class__.__name__, "record_id": record.id})
+        if request.method in READS and status < 400 and record.clients:
+            return _unrecorded()
+    return response
+
+
+def _too_many(wait: int) -> Response:
+    response = jsonify(
+        code=429,
+        status="Too Many Requests",
+        message=f"Too many requests; try again in {wait} second{'s' if wait != 1 else ''}.",
+    )
+    response.status_code = 429
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _unrecorded() -> Response:
+    response = jsonify(
+        code=503,
+        status="Service Unavailable",
+        message="The access could not be recorded, so nothing is shown. Try again shortly.",
+        correlation_id=context.current_correlation_id(),
+    )
+    response.status_code = 503
+    return response
+
+
+def _clients_of(response: Response) -> list[str]:
+    """The clients a request named (URL, query, what the view said) or an API answer showed."""
+    named = list(g.get(AUDIT_CLIENTS_KEY, []))
+    for found in ((request.view_args or {}).get("client_id"), request.args.get("client_id"), g.get(AUDIT_CLIENT_KEY)):
+        if found:
+            named.append(str(found))
+    # The audit trail's own answer lists other people's accesses, not clients this caller read.
+    scan = request.endpoint != AUDIT_ENDPOINT and request.path.startswith("/api/")
+    if scan and response.is_json and not response.is_streamed:
+        named += _client_ids_in(response.get_json(silent=True))
+    return list(dict.fromkeys(named))
+
+
+def _client_ids_in(body: Any, depth: int = 0) -> list[str]:
+    """Every `client_id` in an answer: of one record, of each record of a list, and of the records
+    a record holds (a group's members, a series' sessions), a few levels deep."""
+    if depth > 3:
+        return []
+    if isinstance(body, list):
+        return [found for item in body for found in _client_ids_in(item, depth + 1)]
+    if not isinstance(body, dict):
+        return []
+    found = [str(body["client_id"])] if isinstance(body.get("client_id"), str) and body["client_id"] else []
+    return found + [
+        inner
+        for value in body.values()
+        if isinstance(value, (dict, list))
+        for inner in _client_ids_in(value, depth + 1)
+    ]
 
 
 def api_routes(app: Flask) -> list[tuple[str, str]]:

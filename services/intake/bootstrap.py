@@ -14,12 +14,14 @@ from pymongo.database import Database
 
 from services.intake import handlers
 from services.intake.adapters import COLLECTIONS
+from services.intake.adapters.access import AccessRepository
 from services.intake.adapters.clients import ClientRepository, RequestKeys, ScreeningRepository
 from services.intake.domain.assessment import ProblemAreaPolicy
 from services.intake.entrypoints.access import AUDITED_LISTS, ROUTE_ROLES
 from services.intake.entrypoints.api import clients_api, instruments_api
 from services.intake.entrypoints.ui import ui
 from services.intake.handlers import Repositories
+from shared.audit_api import audit_api
 from shared.config import Settings, centre_time_zone
 from shared.consumer import Handler
 from shared.documents import StoreFactory
@@ -68,7 +70,10 @@ def _build(
     env = env or {}
     return Dependencies(
         repos=Repositories(
-            clients=ClientRepository(stores), screenings=ScreeningRepository(stores), requests=RequestKeys(stores)
+            clients=ClientRepository(stores),
+            screenings=ScreeningRepository(stores),
+            requests=RequestKeys(stores),
+            access=AccessRepository(stores),
         ),
         uow=uow,
         time_zone=centre_time_zone(env) if env else ZoneInfo("UTC"),
@@ -88,10 +93,16 @@ def fake_dependencies() -> Dependencies:
 
 
 def event_handlers(deps: Dependencies) -> dict[str, Handler]:
-    """The routing table: intake starts the workflow, and owns the risk flags wherever risk shows."""
+    """The routing table: intake starts the workflow, and owns the risk flags wherever risk shows.
+    Who may open a client's record follows sessions' caseload and the reach of notifications' alerts."""
     return {
         "sessions.measure.recorded": partial(handlers.flag_risk_from_session_measure, repos=deps.repos),
         "outcomes.score.recorded": partial(handlers.flag_risk_from_outcomes_measure, repos=deps.repos),
+        "sessions.episode.assigned": partial(handlers.follow_assignment, repos=deps.repos),
+        "sessions.episode.closed": partial(handlers.follow_episode_closed, repos=deps.repos),
+        "notifications.alert.raised": partial(handlers.follow_alert, repos=deps.repos),
+        "notifications.alert.escalated": partial(handlers.follow_alert, repos=deps.repos),
+        "notifications.alert.resolved": partial(handlers.follow_alert_resolved, repos=deps.repos),
     }
 
 
@@ -100,7 +111,7 @@ def create_app(settings: Settings | None = None, deps: Dependencies | None = Non
     app = build_service_app(
         settings,
         title="Intake API",
-        blueprints=[clients_api, instruments_api],
+        blueprints=[clients_api, instruments_api, audit_api],
         route_roles=ROUTE_ROLES,
         dependencies=deps or real_dependencies(service_database(settings)),
     )

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
+from services.intake.adapters.access import AccessRepository
 from services.intake.adapters.clients import ClientRepository, RequestKeys, ScreeningRepository
-from services.intake.domain import work_queue
+from services.intake.domain import access, work_queue
+from services.intake.domain.access import ClientFacts, Scope, Viewer
 from services.intake.domain.admission import Admission, Gap
 from services.intake.domain.assessment import EVERY_AREA_ALLOWED, Assessment, ProblemAreaPolicy
+from services.intake.domain.caseload import AlertReach, CaseloadEntry
 from services.intake.domain.client import Client, Registration
 from services.intake.domain.consent import Consent
 from services.intake.domain.risk import RiskFlag
@@ -18,6 +21,7 @@ from services.intake.domain.screening import Screening, administer
 from shared.auth import Principal
 from shared.envelope import Envelope
 from shared.errors import AlreadyExists, Conflict, NotFound, StaleWrite
+from shared.roles import CLINICIAN
 from shared.uow import UnitOfWork
 from shared.vocabulary import MEASURE_SOURCES
 
@@ -44,6 +48,7 @@ class Repositories:
     clients: ClientRepository
     screenings: ScreeningRepository
     requests: RequestKeys
+    access: AccessRepository
 
 
 @dataclass(frozen=True)
@@ -151,8 +156,89 @@ def correct_client(
     return _commit_once(uow, repos, Once("correct", request_key, now, lambda done: done[0].id, replay), stage)
 
 
-def search_clients(query: str, repos: Repositories) -> list[Client]:
-    return repos.clients.search(query)
+# -- who may know of which client (services/intake/domain/access.py) ---------------------------
+def client_facts(client: Client, repos: Repositories) -> ClientFacts:
+    treating = repos.access.treating(client.id)
+    return ClientFacts(
+        status=client.status,
+        clinician_id=treating.clinician_id if treating else None,
+        alerted=repos.access.alerted(client.id),
+    )
+
+
+def ensure_visible(client_id: str, viewer: Viewer, repos: Repositories) -> Client:
+    """The client, when the viewer may know of them; otherwise the same NotFound as for a client
+    who does not exist, so a refusal tells nothing."""
+    client = repos.clients.get(client_id)
+    if client is None or not access.may_open(viewer, client_facts(client, repos)):
+        raise NotFound(f"client {client_id}")
+    return client
+
+
+def may_open(viewer: Viewer, client: Client, repos: Repositories) -> bool:
+    return access.may_open(viewer, client_facts(client, repos))
+
+
+def scope_of(viewer: Viewer, repos: Repositories) -> Scope:
+    own = repos.access.clients_of(viewer.sub) if viewer.role == CLINICIAN else frozenset()
+    return access.scope_for(viewer, own)
+
+
+def search_clients(
+    query: str,
+    viewer: Viewer,
+    repos: Repositories,
+    date_of_birth: date | None = None,
+    offset: int = 0,
+    limit: int = 0,
+) -> tuple[list[Client], int]:
+    """A page of the clients the viewer may know of, found by the start of their names (or their
+    id); with a date of birth, by the exact full name and that date instead, which finds every
+    client for those who register clients (a returning referral). And how many there are."""
+    scope = scope_of(viewer, repos)
+    if date_of_birth is None:
+        return repos.clients.search(query, scope, offset, limit)
+    if access.may_find_by_identity(viewer):
+        scope = Scope(everyone=True)
+    names = access.identity_keys(query.split())
+    return repos.clients.with_identity(names, date_of_birth, scope, offset, limit)
+
+
+# -- what intake learns from sessions and notifications ----------------------------------------
+def follow_assignment(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """The client's clinician: who may open the client's record here."""
+    _follow_caseload(CaseloadEntry(data["client_id"], data["episode_id"], data["clinician_id"], event.time), uow, repos)
+
+
+def follow_episode_closed(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """A closed episode has no clinician any more (a later assignment of another episode stays)."""
+    current = repos.access.treating(data["client_id"])
+    if current is not None and current.episode_id == data["episode_id"]:
+        _follow_caseload(CaseloadEntry(data["client_id"], data["episode_id"], None, event.time), uow, repos)
+    else:
+        uow.commit()
+
+
+def _follow_caseload(entry: CaseloadEntry, uow: UnitOfWork, repos: Repositories) -> None:
+    if entry.replaces(repos.access.treating(entry.client_id)):
+        repos.access.put_caseload(entry, uow)
+    uow.commit()
+
+
+def follow_alert(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """A risk alert reached someone (raised, or escalated to the next level): while it is open,
+    they may open the client's record to review and clear the flag."""
+    reach = repos.access.alert(data["alert_id"]) or AlertReach(data["alert_id"], data["client_id"])
+    if reach.open:
+        repos.access.put_alert(reach.reached(data.get("recipient_id")), uow)
+    uow.commit()
+
+
+def follow_alert_resolved(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """The flag was cleared: the alert no longer opens the client's record to those it reached."""
+    reach = repos.access.alert(data["alert_id"]) or AlertReach(data["alert_id"], data["client_id"])
+    repos.access.put_alert(reach.resolved(), uow)
+    uow.commit()
 
 
 def administer_screening(
@@ -362,10 +448,12 @@ def _due_screenings(client: Client, repos: Repositories) -> tuple[str, ...]:
 
 
 def work_queue_entries(
-    repos: Repositories, today: date, stage: str | None = None, program: str | None = None
+    repos: Repositories, today: date, viewer: Viewer, stage: str | None = None, program: str | None = None
 ) -> list[tuple[work_queue.QueueEntry, Client]]:
-    """The queue, most pressing first; `stage` and `program` narrow it down."""
-    clients = [c for c in repos.clients.needing_attention() if program is None or c.program == program]
+    """The queue of the clients the viewer may know of, most pressing first; `stage` and
+    `program` narrow it down."""
+    scope = scope_of(viewer, repos)
+    clients = [c for c in repos.clients.needing_attention(scope) if program is None or c.program == program]
     done = repos.screenings.instruments_done([c.id for c in clients])
     by_id = {c.id: c for c in clients}
     entries = [e for e in (work_queue.entry_for(c, done.get(c.id, set()), today) for c in clients) if e is not None]

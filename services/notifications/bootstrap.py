@@ -33,6 +33,7 @@ from services.notifications.entrypoints.api import (
 )
 from services.notifications.handlers import Repositories
 from services.notifications.settings import Timers
+from shared.audit_api import audit_api
 from shared.config import Settings
 from shared.consumer import Handler
 from shared.documents import StoreFactory
@@ -160,7 +161,7 @@ def create_app(settings_: Settings | None = None, deps: Dependencies | None = No
     app = build_service_app(
         settings_,
         title="Notifications API",
-        blueprints=[notifications_api, alerts_api, clients_api, on_call_api, staff_api, recipients_api],
+        blueprints=[notifications_api, alerts_api, clients_api, on_call_api, staff_api, recipients_api, audit_api],
         route_roles=ROUTE_ROLES,
         dependencies=deps or real_dependencies(service_database(settings_)),
     )

@@ -143,8 +143,12 @@ def smtp(env: Mapping[str, str]) -> SmtpSettings:
 def sms(env: Mapping[str, str]) -> SmsSettings:
     """SMS_API_URL (the local stand-in by default), SMS_ACCOUNT_SID and SMS_AUTH_TOKEN."""
     port = env.get("SMS_PORT", "8025")
+    api_url = env.get("SMS_API_URL") or f"http://127.0.0.1:{port}"
+    if not api_url.startswith(("https://", "http://")):
+        # Only a web API is ever opened (never file: or another scheme urllib would follow).
+        raise ValueError(f"SMS_API_URL must be an http(s) URL, got {api_url!r}")
     return SmsSettings(
-        api_url=env.get("SMS_API_URL") or f"http://127.0.0.1:{port}",
+        api_url=api_url,
         account=env.get("SMS_ACCOUNT_SID", "AClocal"),
         token=env.get("SMS_AUTH_TOKEN", "local"),
         timeout=_number(env, "SMS_TIMEOUT_SECONDS", 10),

@@ -23,6 +23,7 @@ from services.outcomes.entrypoints.api import clients_api, episodes_api, reports
 from services.outcomes.entrypoints.self_report_page import page as self_report_page
 from services.outcomes.handlers import Policy, Repositories
 from services.outcomes.self_report import SelfReport, self_report_settings
+from shared.audit_api import audit_api
 from shared.config import Settings
 from shared.consumer import Handler
 from shared.documents import StoreFactory
@@ -113,7 +114,7 @@ def create_app(settings: Settings | None = None, deps: Dependencies | None = Non
     app = build_service_app(
         settings,
         title="Outcomes API",
-        blueprints=[reports_api, clients_api, episodes_api],
+        blueprints=[reports_api, clients_api, episodes_api, audit_api],
         route_roles=ROUTE_ROLES,
         dependencies=deps or real_dependencies(service_database(settings)),
     )

@@ -31,6 +31,7 @@ from services.sessions.entrypoints.access import ROUTE_ROLES
 from services.sessions.entrypoints.api import clinicians_api, episodes_api, groups_api, sessions_api
 from services.sessions.entrypoints.ui import ui
 from services.sessions.handlers import Policy, Repositories
+from shared.audit_api import audit_api
 from shared.config import Settings
 from shared.consumer import Handler
 from shared.documents import StoreFactory
@@ -39,7 +40,11 @@ from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_wor
 from shared.service import build_service_app, finish_service_app, service_database
 from shared.uow import UnitOfWork
 from shared.vocabulary import PROGRAMS
+from shared.web import AUDITED_LISTS_KEY
 from shared.worker import WorkerSpec
+
+# Lists of clients audited even when they show none (shared/web.py audits what names a client).
+AUDITED_LISTS = ("clinicians.Caseload", "clinicians.Schedule", "groups.Groups", "ui.caseload", "ui.alerts")
 
 SERVICE = "sessions"
 
@@ -118,11 +123,12 @@ def create_app(settings: Settings | None = None, deps: Dependencies | None = Non
     app = build_service_app(
         settings,
         title="Sessions API",
-        blueprints=[episodes_api, clinicians_api, sessions_api, groups_api],
+        blueprints=[episodes_api, clinicians_api, sessions_api, groups_api, audit_api],
         route_roles=ROUTE_ROLES,
         dependencies=deps or real_dependencies(service_database(settings)),
     )
     app.register_blueprint(ui)  # the clinician workspace: server-rendered pages outside /api and OpenAPI
+    app.config[AUDITED_LISTS_KEY] = AUDITED_LISTS
     return finish_service_app(app, settings)
 
 

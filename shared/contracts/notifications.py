@@ -51,7 +51,7 @@ register(
             schema=AlertV1,
             description=text,
             example=dict(_EXAMPLE, **changes),
-            consumers=("sessions",),
+            consumers=("sessions", "intake") if name != "acknowledged" else ("sessions",),
         )
         for name, text, changes in (
             (

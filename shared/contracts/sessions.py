@@ -106,7 +106,7 @@ register(
         schema=EpisodeAssignedV1,
         description="A clinician took the client on, at admission or reassigned by a supervisor: the caseload "
         "every other service learns from (never a call on the request path).",
-        consumers=("outcomes", "notifications"),
+        consumers=("outcomes", "notifications", "intake"),
         example={
             "episode_id": _EPISODE,
             "client_id": _CLIENT,
@@ -137,7 +137,7 @@ register(
         version=1,
         schema=EpisodeClosedV1,
         description="The episode closed: completed, dropped out or referred on.",
-        consumers=("outcomes", "notifications"),
+        consumers=("outcomes", "notifications", "intake"),
         example={
             "episode_id": _EPISODE,
             "client_id": _CLIENT,

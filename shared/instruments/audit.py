@@ -15,6 +15,7 @@ from shared.instruments.instrument import Instrument, result_for
 from shared.instruments.loinc import LOINC_CODES
 from shared.instruments.model import CHOICE, NEVER, SCALE, Applicability, ExtraField, Item, ScreeningResult
 from shared.instruments.scales import Bands, band_for, max_scale_total, min_scale_total, options
+from shared.invariants import known
 
 VERSION = "1.1"  # 1.1: WHO skip logic; AUDIT-C part and cut-off basis in details
 
@@ -196,7 +197,7 @@ class AuditcScore:
 def score_audit(
     instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
-    assert cutoff is not None
+    cutoff = known(cutoff, "the cut-off")
     total = sum(answers)  # skipped questions hold 0
     escalate = needs_escalation(answers)  # independent of the total: a low zone can still escalate
     auditc = AuditcScore.of(answers, extras.get(SEX_AT_BIRTH.name))

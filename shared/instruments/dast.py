@@ -9,6 +9,7 @@ from shared.instruments.instrument import Instrument, result_for
 from shared.instruments.loinc import LOINC_CODES
 from shared.instruments.model import Item, ScreeningResult
 from shared.instruments.scales import Bands, band_for, yes_no_items
+from shared.invariants import known
 
 VERSION = "1.0"
 
@@ -41,7 +42,7 @@ def item_points(item: Item, answer: bool) -> int:
 def score_dast10(
     instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
-    assert cutoff is not None
+    cutoff = known(cutoff, "the cut-off")
     total = sum(item_points(item, answer) for item, answer in zip(instrument.items, answers, strict=True))
     return result_for(
         instrument,

@@ -9,6 +9,7 @@ from shared.instruments.instrument import Instrument, result_for
 from shared.instruments.loinc import LOINC_CODES
 from shared.instruments.model import ScreeningResult
 from shared.instruments.scales import Bands, band_for, max_scale_total, min_scale_total, options, scale_items
+from shared.invariants import known
 
 VERSION = "1.0"
 
@@ -36,7 +37,7 @@ GAD7_ITEMS = scale_items(GAD7_TEXTS, FREQUENCY, loincs=LOINC_CODES["gad7"].items
 def score_gad7(
     instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
-    assert cutoff is not None
+    cutoff = known(cutoff, "the cut-off")
     total = sum(answers)
     return result_for(
         instrument,
@@ -50,7 +51,7 @@ def score_gad7(
 def score_gad2(
     instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
-    assert cutoff is not None
+    cutoff = known(cutoff, "the cut-off")
     total = sum(answers)
     return result_for(instrument, total=total, severity=None, positive=total >= cutoff, details={"cutoff": cutoff})
 

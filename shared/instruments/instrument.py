@@ -60,7 +60,8 @@ class Instrument:
         # A cut-off every form meets (or none can) is a configuration mistake, not a screen.
         if not isinstance(value, int) or isinstance(value, bool):
             raise ValueError(f"The {self.name} cut-off must be a whole number, got {value!r}.")
-        assert self.min_total is not None and self.max_total is not None
+        if self.min_total is None or self.max_total is None:
+            raise ValueError(f"The {self.name} has no total, so no cut-off.")
         if not self.min_total < value <= self.max_total:
             raise ValueError(f"The {self.name} cut-off must be above {self.min_total} and at most {self.max_total}.")
         return value

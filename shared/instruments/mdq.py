@@ -9,6 +9,7 @@ from shared.instruments.instrument import Instrument, result_for
 from shared.instruments.loinc import LOINC_CODES
 from shared.instruments.model import ALWAYS, BOOLEAN, CHOICE, ExtraField, ScreeningResult
 from shared.instruments.scales import yes_no_items
+from shared.invariants import known
 
 VERSION = "1.0"
 
@@ -64,7 +65,7 @@ PROBLEM_LEVEL = ExtraField(
 def score_mdq(
     instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
-    assert cutoff is not None
+    cutoff = known(cutoff, "the cut-off")
     yes_count = sum(1 for answer in answers if answer is True)
     same_period = extras[SAME_PERIOD.name]
     problem_level = extras[PROBLEM_LEVEL.name]

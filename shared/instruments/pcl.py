@@ -10,6 +10,7 @@ from shared.instruments.instrument import Instrument, result_for
 from shared.instruments.loinc import LOINC_CODES
 from shared.instruments.model import ScreeningResult
 from shared.instruments.scales import max_scale_total, min_scale_total, options, scale_items
+from shared.invariants import known
 
 VERSION = "1.0"
 
@@ -70,7 +71,7 @@ def meets_dsm5_rule(answers: tuple[Any, ...]) -> bool:
 def score_pcl5(
     instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
-    assert cutoff is not None
+    cutoff = known(cutoff, "the cut-off")
     total = sum(answers)
     provisional = total >= cutoff
     return result_for(

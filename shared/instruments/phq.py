@@ -9,6 +9,7 @@ from shared.instruments.instrument import Instrument, result_for
 from shared.instruments.loinc import LOINC_CODES, PHQ9_DIFFICULTY, PHQ_FREQUENCY_ANSWERS
 from shared.instruments.model import NEVER, SCALE, ExtraField, ScreeningResult
 from shared.instruments.scales import Bands, band_for, max_scale_total, min_scale_total, options, scale_items
+from shared.invariants import known
 
 VERSION = "1.0"
 
@@ -60,7 +61,7 @@ DIFFICULTY = ExtraField(
 def score_phq9(
     instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
-    assert cutoff is not None
+    cutoff = known(cutoff, "the cut-off")
     total = sum(answers)  # item 10 (difficulty) is an extra field, so it can never be added
     self_harm = answers[SELF_HARM_ITEM - 1]
     # Any answer above 0 starts the risk workflow the same day, whatever the total.
@@ -78,7 +79,7 @@ def score_phq9(
 def score_phq2(
     instrument: Instrument, answers: tuple[Any, ...], extras: Mapping[str, object], cutoff: int | None
 ) -> ScreeningResult:
-    assert cutoff is not None
+    cutoff = known(cutoff, "the cut-off")
     total = sum(answers)
     return result_for(instrument, total=total, severity=None, positive=total >= cutoff, details={"cutoff": cutoff})
 

@@ -187,7 +187,17 @@ def queue_search(page: Page, base: str, data: Seeded) -> None:
     page.goto(f"{base}/ui/")
     page.get_by_role("searchbox", name="Find a client").fill(data.family)
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_role("heading", name="3 clients found")).to_be_visible()
+    # Intake staff find the clients not yet admitted: Morgan and Riley (Sam was admitted).
+    expect(page.get_by_role("heading", name="2 clients found")).to_be_visible()
+
+
+def queue_search_by_birth_date(page: Page, base: str, data: Seeded) -> None:
+    page.goto(f"{base}/ui/")
+    page.get_by_role("searchbox", name="Find a client").fill(f"Sam {data.family}")
+    page.get_by_label("Date of birth").fill("1987-03-09")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name="1 client found")).to_be_visible()
+    expect(page.locator(".search table")).to_contain_text("a record you cannot open; a supervisor can")
 
 
 def register_errors(page: Page, base: str, data: Seeded) -> None:
@@ -263,13 +273,16 @@ VISITS = [
     Visit("sign-in-failed", sign_in_failed, role="guest"),
     Visit("work-queue", goto("/ui/", "Work queue")),
     Visit("work-queue-search-results", queue_search),
+    Visit("work-queue-search-by-birth-date", queue_search_by_birth_date),
     Visit("work-queue-filtered", goto("/ui/?stage=ready&program=substance_use", "Work queue")),
     Visit("register", goto("/ui/clients/new", "Register a client")),
     Visit("register-errors", register_errors),
     Visit("register-possible-duplicate", register_duplicate),
     Visit("client-record", goto(CLIENT, re.compile(r"^Morgan Axe"))),
-    Visit("client-record-clinician", goto(CLIENT, re.compile(r"^Morgan Axe")), role="clinician"),
-    Visit("client-record-admitted", goto("/ui/clients/{admitted}", re.compile(r"^Sam Axe"))),
+    # A supervisor sees the form to clear a flag (so does the clinician an alert reached).
+    Visit("client-record-supervisor", goto(CLIENT, re.compile(r"^Morgan Axe")), role="supervisor"),
+    # Once admitted, the record is the clinical team's: intake staff no longer open it.
+    Visit("client-record-admitted", goto("/ui/clients/{admitted}", re.compile(r"^Sam Axe")), role="supervisor"),
     Visit("client-record-with-notice", client_with_notice),
     Visit("client-record-consent-errors", consent_errors),
     Visit("client-record-revoke-without-a-reason", revoke_without_a_reason),

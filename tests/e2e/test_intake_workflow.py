@@ -13,8 +13,8 @@ from tests.support.infra import wait_for
 from tests.support.kafka_tools import read_all
 
 
-def post(stack, path: str, body: dict, role: str = "intake") -> requests.Response:
-    return requests.post(f"{stack.url('intake')}/api/v1{path}", json=body, headers=stack.headers(role), timeout=10)
+def post(stack, path: str, body: dict, role: str = "intake", sub: str = "test-user") -> requests.Response:
+    return requests.post(f"{stack.url('intake')}/api/v1{path}", json=body, headers=stack.headers(role, sub), timeout=10)
 
 
 def events_for(infra, client_id: str, expect: int) -> list:
@@ -46,6 +46,12 @@ def test_phq9_item9_positive_publishes_risk_flagged(stack, infra):
 
 
 def test_a_risk_flag_becomes_a_staff_alert_that_clears_with_the_flag(stack):
+    tag = uuid.uuid4().hex[:6]
+    on_call = {"clinician": f"oc-{tag}", "supervisor": f"sup-{tag}", "clinical_lead": f"lead-{tag}"}
+    rota = requests.put(
+        f"{stack.url('notifications')}/api/v1/on-call", json=on_call, headers=stack.headers("supervisor"), timeout=10
+    )
+    assert rota.status_code == 200, rota.text
     client = register(stack, new_client())
     flag = post(
         stack,
@@ -62,12 +68,18 @@ def test_a_risk_flag_becomes_a_staff_alert_that_clears_with_the_flag(stack):
 
     alert = wait_for(alert_for_flag, 30, "the clinical alert")
     assert alert["status"] == "open" and alert["audience"] == "on_call_clinician"
-    cleared = post(
-        stack,
-        f"/clients/{client['id']}/risk-flags/{flag['id']}/clear",
-        {"reason": "Assessed in person; safety plan in place."},
-        role="clinician",
-    )
+    assert alert["recipient_id"] == on_call["clinician"]
+    # Another clinician does not even learn the client exists; the on-call clinician the alert
+    # reached may review the client and clear the flag, once intake hears whom it reached.
+    clear = f"/clients/{client['id']}/risk-flags/{flag['id']}/clear"
+    reason = {"reason": "Assessed in person; safety plan in place."}
+    assert post(stack, clear, reason, role="clinician", sub=f"dr-other-{tag}").status_code == 404
+
+    def cleared_by_the_on_call_clinician():
+        response = post(stack, clear, reason, role="clinician", sub=on_call["clinician"])
+        return response if response.status_code != 404 else None
+
+    cleared = wait_for(cleared_by_the_on_call_clinician, 30, "intake to open the client to the on-call clinician")
     assert cleared.status_code == 200 and cleared.json()["open"] is False
     wait_for(lambda: alert_for_flag() is None, 30, "the alert to resolve")
 

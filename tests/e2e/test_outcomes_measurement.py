@@ -27,7 +27,9 @@ def outcomes_api(stack, method: str, path: str, role: str, sub: str, **kwargs) -
 
 
 def screen(stack, client_id: str, instrument: str, answers: list[int], **extras) -> dict:
-    response = post(stack, f"/clients/{client_id}/screenings", {"instrument": instrument, "answers": answers, **extras})
+    # After admission the record is the clinical team's: intake staff no longer open it.
+    body = {"instrument": instrument, "answers": answers, **extras}
+    response = post(stack, f"/clients/{client_id}/screenings", body, role="supervisor")
     assert response.status_code == 201, response.text
     return response.json()
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from services.intake import handlers
 from services.intake.adapters import COLLECTIONS
+from services.intake.adapters.access import AccessRepository
 from services.intake.adapters.clients import ClientRepository, RequestKeys, ScreeningRepository
+from services.intake.domain.access import Scope, Viewer
 from shared.errors import Conflict
 from shared.mongo_store import MongoDocuments, MongoUnitOfWork, ensure_indexes
 from shared.outbox import OUTBOX
@@ -18,7 +22,10 @@ def repos(db):
     ensure_indexes(db, COLLECTIONS)
     stores = MongoDocuments.factory(db)
     return handlers.Repositories(
-        clients=ClientRepository(stores), screenings=ScreeningRepository(stores), requests=RequestKeys(stores)
+        clients=ClientRepository(stores),
+        screenings=ScreeningRepository(stores),
+        requests=RequestKeys(stores),
+        access=AccessRepository(stores),
     )
 
 
@@ -56,9 +63,10 @@ def test_client_round_trips_with_flags_and_consents(db, repos):
 def test_search_by_name_prefixes_and_duplicates_by_name_and_birth_date(db, repos):
     ann = register(db, repos, given_name="Ann", family_name="Lee")
     register(db, repos, given_name="Annabel", family_name="Moss")
-    assert [c.id for c in repos.clients.search("le an")] == [ann.id]
-    assert [c.id for c in repos.clients.search(ann.id)] == [ann.id]
-    assert repos.clients.search("zz") == []
+    everyone = Scope(everyone=True)
+    assert repos.clients.search("le an", everyone) == ([ann], 1)
+    assert repos.clients.search(ann.id, everyone) == ([ann], 1)
+    assert repos.clients.search("zz", everyone) == ([], 0)
     with pytest.raises(handlers.PossibleDuplicate):
         register(db, repos, given_name="ANN", family_name="lee")
 
@@ -89,7 +97,7 @@ def test_the_work_queue_never_drops_a_client_at_risk(db, repos, monkeypatch):
         register(db, repos, given_name=f"Waiting{index}")
     late = register(db, repos, given_name="Late")
     handlers.flag_risk(late.id, "urgent", None, "s", NOW, MongoUnitOfWork(db, "intake"), repos)
-    entries = handlers.work_queue_entries(repos, NOW.date())
+    entries = handlers.work_queue_entries(repos, NOW.date(), Viewer("sup", "supervisor"))
     assert entries[0][1].id == late.id and entries[0][0].urgency == "urgent"
     assert len(entries) == 4  # the flagged client plus the three longest waiting
 
@@ -118,3 +126,37 @@ def test_a_request_key_stores_one_client_even_when_both_copies_race(db, repos, m
     )
     assert second.id == first.id
     assert db.clients.count_documents({"registration.given_name": "Once"}) == 1
+
+
+def test_searches_and_the_queue_hold_only_the_clients_of_the_scope(db, repos):
+    """The scope filters of services/intake/domain/access.py, run by MongoDB itself."""
+
+    def at(minutes, **names):
+        uow = MongoUnitOfWork(db, "intake")
+        return handlers.register_client(registration(**names), "s", NOW + timedelta(minutes=minutes), uow, repos)
+
+    older = at(0, given_name="Ann", family_name="Lee")
+    newer = at(1, given_name="Ann", family_name="Lee-Moss")
+    other = at(2, given_name="Anna", family_name="Lee")
+    admitted = repos.clients.get(older.id)
+    admitted.status = "admitted"
+    uow = MongoUnitOfWork(db, "intake")
+    repos.clients.save(admitted, uow)
+    uow.commit()
+
+    def ids(found):
+        return [c.id for c in found[0]], found[1]
+
+    assert ids(repos.clients.search("ann lee", Scope(ids=frozenset({other.id})))) == ([other.id], 1)
+    assert ids(repos.clients.search("ann lee", Scope(not_admitted=True))) == ([other.id, newer.id], 2)
+    assert ids(repos.clients.search("ann lee", Scope(ids=frozenset({older.id}), not_admitted=True))) == (
+        [other.id, newer.id, older.id],
+        3,
+    )
+    assert ids(repos.clients.search("ann lee", Scope())) == ([], 0)
+    assert ids(repos.clients.search("ann lee", Scope(everyone=True), offset=1, limit=1)) == ([newer.id], 3)
+    born = older.registration.date_of_birth
+    assert ids(repos.clients.with_identity([("ANN", "lee")], born, Scope(everyone=True))) == ([older.id], 1)
+    assert ids(repos.clients.with_identity([("Ann", "Lee")], born, Scope(not_admitted=True))) == ([], 0)
+    queue = [c.id for c in repos.clients.needing_attention(Scope(ids=frozenset({newer.id, older.id})))]
+    assert queue == [newer.id]  # the admitted one has nothing left to do at intake

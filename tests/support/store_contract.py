@@ -88,6 +88,9 @@ def check_round_trip_and_queries(store: Documents[Case], uow: UowMaker) -> None:
         c.id for c in store.find({"$or": [{"_id": "c"}, {"status": {"$in": ["closed"]}}]}, sort=[("opened_at", 1)])
     ] == ["b", "c"]
     assert [c.id for c in store.find({"tag_count": {"$gte": 1}}, sort=[("opened_at", 1)], limit=1)] == ["a"]
+    assert [c.id for c in store.find({}, sort=[("opened_at", 1)], limit=1, skip=1)] == ["b"]
+    assert [c.id for c in store.find({}, sort=[("opened_at", 1)], skip=2)] == ["c"]
+    assert store.find({}, sort=[("opened_at", 1)], skip=3) == []
     assert store.count({"owner": "c1"}) == 2
     assert sorted(row["owner"] for row in store.values({"tags": "grief"}, ("owner",))) == ["c1", "c2"]
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from services.intake.domain.access import Scope
 from services.intake.domain.client import ADMITTED, Client, name_key
 from services.intake.domain.screening import Screening
-from shared.documents import ASCENDING, DESCENDING, DocumentKind, Index, StoreFactory
+from shared.documents import ASCENDING, DESCENDING, DocumentKind, Index, Query, StoreFactory
 from shared.uow import UnitOfWork
 
-SEARCH_LIMIT = 50
 QUEUE_LIMIT = 500
 REQUEST_KEY_DAYS = 7  # retries come within minutes; a week is ample
 
@@ -103,25 +103,58 @@ class ClientRepository:
         )
         return [c for c in found if c.id != client.id]
 
-    def search(self, query: str) -> list[Client]:
+    def search(self, query: str, scope: Scope, offset: int = 0, limit: int = 0) -> tuple[list[Client], int]:
+        """A page of the clients in `scope` whose names start with the query's words (or whose id
+        it is), newest first, and how many there are in all."""
         words = query.casefold().split()
-        if not words:
-            return []
+        if not words or scope.nobody:
+            return [], 0
         # Every word must start one of the names: "ann lee" finds Ann Lee and Lee Ann.
         by_name = {"$and": [{"search_terms": {"$regex": f"^{re.escape(w)}"}} for w in words]}
-        return self.documents.find(
-            {"$or": [{"_id": query.strip()}, by_name]}, sort=[("registered_at", DESCENDING)], limit=SEARCH_LIMIT
-        )
+        found = _within(scope, {"$or": [{"_id": query.strip()}, by_name]})
+        page = self.documents.find(found, sort=[("registered_at", DESCENDING)], limit=limit, skip=offset)
+        return page, self.documents.count(found)
 
-    def needing_attention(self) -> list[Client]:
+    def with_identity(
+        self, names: list[tuple[str, str]], date_of_birth: date, scope: Scope, offset: int = 0, limit: int = 0
+    ) -> tuple[list[Client], int]:
+        """A page of the clients in `scope` registered under one of the (given, family) names and
+        this date of birth (case, accents and spacing aside), newest first, and how many in all."""
+        if not names or scope.nobody:
+            return [], 0
+        found = _within(
+            scope,
+            {
+                "name_key": {"$in": sorted({name_key(given, family) for given, family in names})},
+                "registration.date_of_birth": date_of_birth.isoformat(),
+            },
+        )
+        page = self.documents.find(found, sort=[("registered_at", DESCENDING)], limit=limit, skip=offset)
+        return page, self.documents.count(found)
+
+    def needing_attention(self, scope: Scope) -> list[Client]:
         # Every client with an open risk flag, however many; the rest fill up to a limit, oldest first.
-        at_risk = self.documents.find({"open_risk": True})
+        if scope.nobody:
+            return []
+        at_risk = self.documents.find(_within(scope, {"open_risk": True}))
         waiting = self.documents.find(
-            {"open_risk": {"$ne": True}, "status": {"$ne": ADMITTED}},
+            _within(scope, {"open_risk": {"$ne": True}, "status": {"$ne": ADMITTED}}),
             sort=[("registered_at", ASCENDING)],
             limit=QUEUE_LIMIT,
         )
         return at_risk + waiting
+
+
+def _within(scope: Scope, query: Query) -> Query:
+    """The query narrowed to the clients of the scope (services/intake/domain/access.py)."""
+    if scope.everyone:
+        return query
+    allowed: list[Query] = []
+    if scope.ids:
+        allowed.append({"_id": {"$in": sorted(scope.ids)}})
+    if scope.not_admitted:
+        allowed.append({"status": {"$ne": ADMITTED}})
+    return {"$and": [query, {"$or": allowed} if allowed else {"_id": {"$in": []}}]}
 
 
 class ScreeningRepository:

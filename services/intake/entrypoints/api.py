@@ -12,6 +12,7 @@ from services.intake import handlers
 from services.intake.domain.client import Client
 from services.intake.domain.consent import Consent
 from services.intake.entrypoints import commands
+from services.intake.entrypoints.access import client_gate, viewer
 from services.intake.entrypoints.schemas import (
     AdmissionReadinessSchema,
     AdmissionSchema,
@@ -25,6 +26,7 @@ from services.intake.entrypoints.schemas import (
     InstrumentSchema,
     InstrumentSummarySchema,
     ManualFlagSchema,
+    PossibleDuplicateSchema,
     QueueEntrySchema,
     QueueQuerySchema,
     RegisterClientSchema,
@@ -33,6 +35,7 @@ from services.intake.entrypoints.schemas import (
     ScreeningRequestSchema,
     ScreeningSchema,
 )
+from shared.audit_api import audit_clients
 from shared.auth import current_principal
 from shared.envelope import utcnow
 from shared.instruments import INSTRUMENTS
@@ -42,6 +45,9 @@ from shared.web import idempotency_key
 clients_api = Blueprint("clients", __name__, url_prefix="/api/v1", description="Referred clients and their intake")
 # Lists come a page at a time (?page=&page_size=), 50 unless asked otherwise.
 clients_api.DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 200}
+SEARCH_PAGE_SIZE, SEARCH_MAX_PAGE_SIZE = 20, 50
+# Who may know of the client named in the URL is checked before any view runs.
+clients_api.before_request(client_gate)
 instruments_api = Blueprint(
     "instruments", __name__, url_prefix="/api/v1/instruments", description="Screening instruments"
 )
@@ -51,16 +57,34 @@ instruments_api = Blueprint(
 class Clients(MethodView):
     @clients_api.arguments(RegisterClientSchema)
     @clients_api.response(201, ClientSchema)
+    @clients_api.alt_response(409, schema=PossibleDuplicateSchema, description="A possible duplicate")
     def post(self, body: dict):
         """Register a referred client (409 on a possible duplicate unless allow_duplicate)."""
         client = commands.register(body | {"request_key": body.get("request_key") or idempotency_key()}, dependencies())
+        audit_clients(client.id)
         return client
 
     @clients_api.arguments(ClientQuerySchema, location="query")
     @clients_api.response(200, ClientSummarySchema(many=True))
-    def get(self, query: dict):
-        """Search clients by the start of their names, or by id."""
-        return handlers.search_clients(query["query"], dependencies().repos)
+    @clients_api.paginate(page_size=SEARCH_PAGE_SIZE, max_page_size=SEARCH_MAX_PAGE_SIZE)
+    def get(self, query: dict[str, Any], pagination_parameters: PaginationParameters) -> list[Client]:
+        """Search the clients you may know of, a page at a time, newest first: by the start of
+        their names, or by id; with `date_of_birth`, by the exact full name and that date (which
+        finds admitted clients too for those who register clients). X-Pagination gives the total.
+
+        Clinicians find the clients of their caseload (and those a risk alert reached them about),
+        intake staff clients not yet admitted, supervisors and admin every client."""
+        clients, total = handlers.search_clients(
+            query["query"],
+            viewer(),
+            dependencies().repos,
+            query.get("date_of_birth"),
+            offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        audit_clients(*(client.id for client in clients))
+        return clients
 
 
 @clients_api.route("/clients/<client_id>")
@@ -72,6 +96,9 @@ class ClientById(MethodView):
 
     @clients_api.arguments(CorrectClientSchema)
     @clients_api.response(200, ClientSchema)
+    @clients_api.alt_response(
+        409, schema=PossibleDuplicateSchema, description="A possible duplicate, or the record changed meanwhile"
+    )
     def patch(self, body: dict[str, Any], client_id: str) -> Client:
         """Correct registration details (a typo, a new phone); the change is audited and published."""
         client, _changed = commands.correct(client_id, body, dependencies(), request_key=idempotency_key())
@@ -205,14 +232,17 @@ class WorkQueue(MethodView):
     @clients_api.response(200, QueueEntrySchema(many=True))
     @clients_api.paginate()
     def get(self, query: dict[str, str], pagination_parameters: PaginationParameters) -> list[dict[str, Any]]:
-        """What needs doing, a page at a time: open risk flags first, then screenings, then clients
-        waiting for consent or admission. The X-Pagination header gives the total."""
-        entries = handlers.work_queue_entries(dependencies().repos, utcnow().date(), **query)
+        """What needs doing for the clients you may know of, a page at a time: open risk flags first,
+        then screenings, then clients waiting for consent or admission. The X-Pagination header
+        gives the total."""
+        entries = handlers.work_queue_entries(dependencies().repos, utcnow().date(), viewer(), **query)
         pagination_parameters.item_count = len(entries)
         first = pagination_parameters.first_item
+        shown = entries[first : first + pagination_parameters.page_size]
+        audit_clients(*(client.id for _, client in shown))
         return [
             {"kind": e.kind, "stage": e.stage, "urgency": e.urgency, "since": e.since, "due": list(e.due), "client": c}
-            for e, c in entries[first : first + pagination_parameters.page_size]
+            for e, c in shown
         ]
 
 

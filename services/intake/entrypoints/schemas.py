@@ -78,7 +78,7 @@ class RegisterClientSchema(Schema):
     sex_at_birth = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SEXES_AT_BIRTH))
     referral = fields.Nested(ReferralSchema, load_default=dict)
     treatment_consent = fields.Nested(TreatmentConsentSchema, load_default=None, allow_none=True)
-    allow_duplicate = fields.Boolean(
+    allow_duplicate = StrictBoolean(
         load_default=False,
         metadata={"description": "Register even though a client with the same name and date of birth exists."},
     )
@@ -126,6 +126,21 @@ class CorrectClientSchema(Schema):
     allow_duplicate = StrictBoolean(
         load_default=False,
         metadata={"description": "Keep a new name or date of birth that matches another registered client."},
+    )
+
+
+class PossibleDuplicateSchema(Schema):
+    """The 409 of a registration or correction: the error, and the ids of the clients it may duplicate."""
+
+    code = fields.Integer(metadata={"description": "409"})
+    status = fields.String(metadata={"description": "Conflict"})
+    message = fields.String()
+    duplicates = fields.List(
+        fields.String(),
+        metadata={
+            "description": "Ids of registered clients with the same name and date of birth (absent when the "
+            "conflict is another one: the record changed since it was read)"
+        },
     )
 
 
@@ -297,7 +312,11 @@ class ClientQuerySchema(Schema):
     query = fields.String(
         required=True,
         validate=words(100, required=True),
-        metadata={"description": "Start of a name (each word), or a client id"},
+        metadata={"description": "Start of a name (each word), or a client id; with date_of_birth, the full name"},
+    )
+    date_of_birth = fields.Date(
+        load_default=None,
+        metadata={"description": "YYYY-MM-DD: find by the exact full name (either order) and this date of birth"},
     )
 
 

@@ -4,5 +4,6 @@ from services.notifications.adapters.alerts import ALERTS, CLEARED_FLAGS
 from services.notifications.adapters.notifications import NOTIFICATIONS
 from services.notifications.adapters.people import CASELOAD, ON_CALL, PREFERENCES, STAFF
 from services.notifications.adapters.recipients import RECIPIENTS
+from shared.audit import AUDIT
 
-COLLECTIONS = (ALERTS, CLEARED_FLAGS, RECIPIENTS, NOTIFICATIONS, PREFERENCES, STAFF, ON_CALL, CASELOAD)
+COLLECTIONS = (ALERTS, CLEARED_FLAGS, RECIPIENTS, NOTIFICATIONS, PREFERENCES, STAFF, ON_CALL, CASELOAD, AUDIT)

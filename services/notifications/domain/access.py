@@ -1,5 +1,6 @@
 """Who sees which notifications and alerts: supervisors and admin all of them; a clinician those
-addressed to them, and those about the clients of their own caseload (from sessions' assignments).
+addressed to them, and those about the clients of their own caseload (from sessions' assignments);
+a client's preferences and reachability, a clinician those of their own caseload.
 Notifications does not learn who supervises whom, so a supervisor is not limited to a team here.
 """
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 from services.notifications.domain.alert import Alert
 from services.notifications.domain.notification import Notification
-from shared.roles import ADMIN, SUPERVISOR
+from shared.roles import ADMIN, INTAKE, SUPERVISOR
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,13 @@ class Viewer:
     @property
     def sees_everything(self) -> bool:
         return self.role in (SUPERVISOR, ADMIN)
+
+
+def may_see_client(viewer: Viewer, client_id: str, own_clients: Collection[str]) -> bool:
+    """Whether the viewer may see a client's reminder preferences and whether they can be reached:
+    a clinician those of their own caseload; intake staff every client (notifications does not
+    learn who was admitted), supervisors and admin too."""
+    return viewer.sees_everything or viewer.role == INTAKE or client_id in own_clients
 
 
 def may_see_notification(viewer: Viewer, notification: Notification, own_clients: Collection[str]) -> bool:

@@ -5,6 +5,7 @@ Which notifications and alerts a caller sees within a route is decided by `domai
 
 from __future__ import annotations
 
+from shared.audit_api import AUDIT_ROUTE_ROLES
 from shared.auth import RouteRoles
 from shared.roles import ADMIN, CLINICAL, STAFF, SUPERVISOR
 
@@ -16,4 +17,5 @@ ROUTE_ROLES: RouteRoles = {
     "clients.ClientPreferences": {"GET": STAFF, "PUT": STAFF},
     "on_call.OnCallRota": {"GET": CLINICAL, "PUT": (SUPERVISOR, ADMIN)},
     "staff.StaffMemberView": {"GET": (ADMIN,), "PUT": (ADMIN,)},
+    **AUDIT_ROUTE_ROLES,  # GET /api/v1/audit: admin only (shared/audit_api.py)
 }

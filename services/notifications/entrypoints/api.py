@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from flask import g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.notifications import handlers
-from services.notifications.domain.access import Viewer
+from services.notifications.domain.access import Viewer, may_see_client
 from services.notifications.domain.alert import Alert
 from services.notifications.domain.notification import Notification
 from services.notifications.domain.staff import OnCall, StaffMember
@@ -26,6 +28,7 @@ from services.notifications.entrypoints.schemas import (
 )
 from shared.auth import current_principal
 from shared.envelope import utcnow
+from shared.errors import NotFound
 from shared.service import dependencies
 
 recipients_api = Blueprint(
@@ -43,6 +46,26 @@ staff_api = Blueprint("staff", __name__, url_prefix="/api/v1/staff", description
 def viewer() -> Viewer:
     principal = current_principal()
     return Viewer(principal.sub, principal.role)
+
+
+def client_gate(what: str) -> Callable[[], None]:
+    """Before a view naming a client in its URL: a client the caller may not know of (a clinician's
+    other than their caseload) is answered exactly like one notifications never heard of."""
+
+    def gate() -> None:
+        client_id = (request.view_args or {}).get("client_id")
+        if client_id is None or g.get("principal") is None:
+            return
+        who = viewer()
+        own = set() if who.sees_everything else dependencies().repos.staff.clients_of(who.sub)
+        if not may_see_client(who, client_id, own):
+            raise NotFound(what)
+
+    return gate
+
+
+recipients_api.before_request(client_gate("recipient"))
+clients_api.before_request(client_gate("client"))
 
 
 @recipients_api.route("/<client_id>")

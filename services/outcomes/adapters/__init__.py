@@ -4,5 +4,6 @@ from services.outcomes.adapters.courses import COURSES
 from services.outcomes.adapters.offers import OFFERS
 from services.outcomes.adapters.projections import ADMISSIONS, ENROLMENTS, MEASURES
 from services.outcomes.adapters.summaries import COURSE_SUMMARIES
+from shared.audit import AUDIT
 
-COLLECTIONS = (ENROLMENTS, ADMISSIONS, MEASURES, COURSES, COURSE_SUMMARIES, OFFERS)
+COLLECTIONS = (ENROLMENTS, ADMISSIONS, MEASURES, COURSES, COURSE_SUMMARIES, OFFERS, AUDIT)

@@ -20,6 +20,7 @@ from itertools import pairwise
 from services.outcomes.domain.classification import NHS_RULES, at_caseness, scored_series
 from services.outcomes.domain.measure import Measure
 from shared.instruments.change import DETERIORATED, IMPROVED, reliable_change, reliable_change_rule
+from shared.invariants import known
 from shared.vocabulary import OUTCOME_ALERT_KINDS
 
 RELIABLE_DETERIORATION, OFF_TRACK, PHQ9_ITEM9_POSITIVE, MEASURES_MISSED = OUTCOME_ALERT_KINDS
@@ -150,5 +151,4 @@ def _unwell_at_start(code: str, baseline: Measure) -> bool:
 
 
 def _total(measure: Measure) -> int:
-    assert measure.total is not None
-    return measure.total
+    return known(measure.total, "a scored measure's total")

@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 from services.outcomes.domain.measure import Measure
 from shared.instruments.change import DETERIORATED, IMPROVED, reliable_change
+from shared.invariants import known
 
 # Named in every result, so figures are only ever compared with figures of the same rules.
 RULE_SET = "nhs-talking-therapies+jacobson-truax/v1"
@@ -151,5 +152,4 @@ def outcomes_of(measures: Iterable[Measure], attended_sessions: int) -> Outcomes
 
 
 def _total(measure: Measure) -> int:
-    assert measure.total is not None  # scored_series keeps scored measures only
-    return measure.total
+    return known(measure.total, "a scored measure's total")  # scored_series keeps scored measures only

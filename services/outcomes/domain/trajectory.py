@@ -10,6 +10,7 @@ from services.outcomes.domain.alerts import AttendedSession, session_of
 from services.outcomes.domain.classification import GAD7, PHQ9, scored_series
 from services.outcomes.domain.measure import Measure
 from shared.charts.trajectory import Point, Series
+from shared.invariants import known
 
 CHARTED = (PHQ9, GAD7)
 EPISODE_AXIS = "Session"  # 0: before the first
@@ -34,8 +35,8 @@ def client_series(measures: Iterable[Measure]) -> list[Series]:
 
 
 def _point(x: int, measure: Measure) -> Point:
-    assert measure.total is not None  # scored_series keeps scored measures only
-    return Point(x, measure.total, _when(measure))
+    total = known(measure.total, "a scored measure's total")  # scored_series keeps scored measures only
+    return Point(x, total, _when(measure))
 
 
 def _when(measure: Measure) -> str:

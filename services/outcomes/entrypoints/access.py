@@ -5,6 +5,7 @@ Which clients a caller sees within a route is decided by `services/outcomes/doma
 
 from __future__ import annotations
 
+from shared.audit_api import AUDIT_ROUTE_ROLES
 from shared.auth import RouteRoles
 from shared.roles import CLINICAL, CLINICIAN, REPORT_READERS, SUPERVISOR
 
@@ -17,4 +18,5 @@ ROUTE_ROLES: RouteRoles = {
     "clients.ClientTrajectory": {"GET": CLINICAL},
     "episodes.EpisodeTrajectory": {"GET": CLINICAL},
     "episodes.EpisodeOutcomes": {"GET": CLINICAL},
+    **AUDIT_ROUTE_ROLES,  # GET /api/v1/audit: admin only (shared/audit_api.py)
 }

@@ -9,5 +9,17 @@ from services.sessions.adapters.outcomes import OUTCOME_WATCH
 from services.sessions.adapters.risk import RISK_WATCH
 from services.sessions.adapters.scores import SCORES
 from services.sessions.adapters.sessions import SESSIONS
+from shared.audit import AUDIT
 
-COLLECTIONS = (EPISODES, CLINICIANS, SESSIONS, RISK_WATCH, GROUPS, SCORES, CLIENT_CARDS, OUTCOME_WATCH, STAFF_ALERTS)
+COLLECTIONS = (
+    EPISODES,
+    CLINICIANS,
+    SESSIONS,
+    RISK_WATCH,
+    GROUPS,
+    SCORES,
+    CLIENT_CARDS,
+    OUTCOME_WATCH,
+    STAFF_ALERTS,
+    AUDIT,
+)

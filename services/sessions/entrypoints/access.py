@@ -5,6 +5,7 @@ Which records a caller sees within a route is decided by `services/sessions/doma
 
 from __future__ import annotations
 
+from shared.audit_api import AUDIT_ROUTE_ROLES
 from shared.auth import RouteRoles
 from shared.roles import ADMIN, CLINICAL, CLINICIAN, STAFF, SUPERVISOR
 
@@ -26,4 +27,5 @@ ROUTE_ROLES: RouteRoles = {
     "groups.Groups": {"POST": CLINICAL, "GET": CLINICAL},
     "groups.GroupById": {"GET": CLINICAL},
     "groups.GroupMembers": {"POST": CLINICAL},
+    **AUDIT_ROUTE_ROLES,  # GET /api/v1/audit: admin only (shared/audit_api.py)
 }

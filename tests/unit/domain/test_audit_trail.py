@@ -45,7 +45,7 @@ def test_reads_and_changes_of_a_record_are_audited(api, caplog):
     lines = audit_lines(caplog)
     assert [(r.action, r.client_id, r.actor) for r in lines] == [
         ("GET clients.Consents", created, "nurse-7"),
-        ("GET clients.Clients", None, "nurse-7"),
+        ("GET clients.Clients", created, "nurse-7"),  # the search showed this client
     ]
     assert all("Quentin" not in str(vars(r)) and "quen" not in str(vars(r)) for r in lines)
 

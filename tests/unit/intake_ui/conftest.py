@@ -1,4 +1,4 @@
-"""Fixtures shared by the staff UI tests: a clock the tests move by hand (account lockouts run on it)."""
+"""Fixtures shared by the staff UI tests: a clock the tests move by hand (sign-in delays and sessions run on it)."""
 
 from __future__ import annotations
 

@@ -68,18 +68,17 @@ def test_usernames_are_unique_whatever_their_case(store):
         store.add("KIM", "clinician", PASSWORD)
 
 
-def test_five_failures_in_a_row_lock_for_fifteen_minutes(store, clock):
+def test_failures_in_a_row_slow_the_account_down_for_a_minute_at_most(store, clock):
     store.add("kim", "intake", PASSWORD)
     for _ in range(4):
         assert store.verify("kim", "wrong password") is None
     assert store.verify("kim", PASSWORD) is not None, "a success resets the count"
-    for _ in range(5):
+    for _ in range(30):
         assert store.verify("kim", "wrong password") is None
-    assert store.get("kim")["locked_until"] == clock.now + timedelta(minutes=15)
-    assert store.verify("kim", PASSWORD) is None
-    clock.now += timedelta(minutes=15, seconds=1)
+    assert store.verify("kim", PASSWORD) is None, "unheard while the delay runs"
+    assert "locked_until" not in store.get("kim")
+    clock.now += timedelta(minutes=1)
     assert store.verify("kim", PASSWORD) == Principal("kim", "intake")
-    assert store.get("kim")["locked_until"] is None
 
 
 def test_a_disabled_account_cannot_sign_in(store):

@@ -103,3 +103,23 @@ def test_the_staff_directory_is_for_admin(api):
 
 def test_every_route_is_in_the_role_table():
     make_app("notifications", deps=bootstrap.fake_dependencies())  # refuses to build otherwise
+
+
+def test_a_clinician_sees_and_sets_preferences_of_their_own_clients_only(world, api, client_id):
+    world.client(client_id)
+    world.feed("sessions.episode.assigned", client_id=client_id, clinician_id="dr-lee")
+    body = {"channel": "email", "opted_out": False, "quiet_hours": None}
+    for method, path, sent in (
+        ("GET", f"/clients/{client_id}/preferences", None),
+        ("PUT", f"/clients/{client_id}/preferences", body),
+        ("GET", f"/recipients/{client_id}", None),
+    ):
+        own = api(method, path, role="clinician", sub="dr-lee", json=sent)
+        assert own.status_code == 200, (method, path)
+        other = api(method, path, role="clinician", sub="dr-other", json=sent)
+        never_heard_of = api(
+            method, path.replace(client_id, "no-such-client"), role="clinician", sub="dr-other", json=sent
+        )
+        assert other.status_code == never_heard_of.status_code == 404, (method, path)
+        assert other.get_json()["message"] == never_heard_of.get_json()["message"]
+    assert world.deps.repos.preferences.get(client_id).channel == "email"  # set once, by dr-lee

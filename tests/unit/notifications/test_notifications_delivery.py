@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from services.notifications import handlers
 from services.notifications.domain.delivery import OutgoingMessage, PermanentFailure, TransientFailure
 from tests.unit.notifications.conftest import NOW, World
@@ -163,3 +165,12 @@ def test_a_message_withdrawn_while_it_was_going_is_recorded_as_sent(world, clien
     [notification] = deps.repos.notifications.due(due, deps.policy.in_flight_lease)
     handlers.deliver(notification, due, deps.uow, deps.repos, deps.policy, deps.channels, lambda: due)
     assert deps.repos.notifications.get(notification.id).status == "sent"
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://sms.example.org", "sms.example.org/api"])
+def test_the_sms_provider_is_only_ever_a_web_api(url):
+    from services.notifications import settings
+
+    with pytest.raises(ValueError, match="SMS_API_URL"):
+        settings.sms({"SMS_API_URL": url})
+    assert settings.sms({"SMS_API_URL": "https://api.sms.example.org"}).api_url.startswith("https://")

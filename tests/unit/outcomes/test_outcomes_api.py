@@ -172,3 +172,22 @@ def test_reading_an_episodes_outcomes_is_audited_with_its_client(api, caplog):
         api.get(f"/api/v1/episodes/{EPISODE}/outcomes", headers=MINE)
     [line] = [r for r in caplog.records if r.name == "audit"]
     assert (line.client_id, line.actor) == (CLIENT, CLINICIAN)
+
+
+def test_another_clinician_reaches_the_client_by_no_route(api):
+    """Every outcomes route that names a client or an episode, enumerated from the app: their own
+    clinician reaches it, another clinician is told it does not exist."""
+    app = api.application
+    routes = sorted(
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") and ("<client_id>" in rule.rule or "<episode_id>" in rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    )
+    assert len(routes) == 7
+    measure = {"instrument": "phq9", "answers": PHQ9_MODERATE, "extras": {"difficulty": 1}}
+    for rule, method in routes:
+        url = rule.replace("<client_id>", CLIENT).replace("<episode_id>", EPISODE)
+        body = measure if method == "POST" else None
+        assert api.open(url, method=method, json=body, headers=OTHER).status_code == 404, (method, rule)
+        assert api.open(url, method=method, json=body, headers=MINE).status_code in (200, 201), (method, rule)

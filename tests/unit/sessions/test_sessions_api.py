@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -436,3 +437,51 @@ def test_a_client_already_booked_at_a_meeting_time_is_not_added(api, deps):
         {"start": (start + timedelta(weeks=2)).isoformat(), "reason": "client_double_booked"}
     ]
     assert deps.repos.sessions.of_group(group["id"]) == []
+
+
+def test_another_clinician_reaches_nothing_of_a_clients_course_by_any_route(api, deps):
+    """Every route naming an episode, a session, a group or a clinician's caseload, enumerated from the
+    app: a clinician of another team (dr-c) is refused (404, or 403 for managers' routes), and the
+    lists hold nothing of dr-a's."""
+    clinician(api, "dr-a", caseload_limit=10)
+    clinician(api, "dr-c", supervisor="sup-2")
+    episode = admitted(deps, "c-1", "dr-a")
+    start = (datetime.now(UTC) + timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
+    [session] = book(api, episode, start, count=1).get_json()["sessions"]
+    group = api.post(
+        "/api/v1/groups", json=group_body(start + timedelta(days=1), co_facilitator_id=None), headers=SUPERVISOR
+    ).get_json()
+    ids = {"episode_id": episode, "session_id": session["id"], "group_id": group["id"], "clinician_id": "dr-a"}
+    app = api.application
+    routes = sorted(
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        and set(rule.arguments) & set(ids)
+        and rule.endpoint != "clinicians.ClinicianById"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    )
+    assert len(routes) == 15
+    other = headers("clinician", "dr-c")
+    # Valid bodies, so that what refuses is who asks, not what they sent.
+    later = (start + timedelta(days=3)).isoformat()
+    series = {"start": later, "duration_minutes": 50, "count": 1, "frequency": "weekly", "modality": "video"}
+    bodies = {
+        ("POST", "/api/v1/episodes/<episode_id>/sessions"): series,
+        ("PATCH", "/api/v1/episodes/<episode_id>"): {"planned_sessions": 12},
+        ("PATCH", "/api/v1/sessions/<session_id>"): {"start": later},
+        ("PUT", "/api/v1/sessions/<session_id>/record"): {"phase": "initial"},
+        ("POST", "/api/v1/groups/<group_id>/members"): {"episode_id": episode},
+    }
+    for rule, method in routes:
+        url = re.sub(r"<(\w+)>", lambda m: ids[m.group(1)], rule)
+        week = {"from": start.isoformat(), "to": (start + timedelta(days=7)).isoformat()}
+        query = week if rule.endswith("/schedule") else None
+        body = bodies.get((method, rule), {})
+        status = api.open(url, method=method, json=body, query_string=query, headers=other).status_code
+        assert status in (403, 404), (method, rule, status)
+    assert api.get("/api/v1/episodes?client_id=c-1", headers=other).get_json() == []
+    assert api.get("/api/v1/groups", headers=other).get_json() == []
+    assert [g["id"] for g in api.get("/api/v1/groups", headers=headers("clinician", "dr-a")).get_json()] == [
+        group["id"]
+    ]

@@ -296,3 +296,20 @@ def test_a_risk_alert_that_reached_the_clinician_is_taken_on_from_the_inbox(web,
     deliver(deps, "notifications.alert.acknowledged", **alert)
     assert "Acknowledged" in text_of(web.get("/ui/alerts/alert-1").text)
     assert "Alex Example" not in text_of(web.get("/ui/alerts").text.split("Outcome alerts")[0])
+
+
+def test_workspace_pages_that_show_a_client_are_on_the_audit_trail(web, app, course):
+    from shared.audit import AuditQuery
+    from shared.audit_api import AUDIT_KEY
+
+    sign_in(web)
+    assert web.get(f"/ui/episodes/{course}").status_code == 200
+    assert web.get("/ui/caseload").status_code == 200
+    records, _ = app.extensions[AUDIT_KEY].find(AuditQuery(client_id="client-alex"))
+    assert [(r.actor, r.action, r.result) for r in reversed(records)] == [
+        ("dr-a", "GET ui.chart", "ok"),
+        ("dr-a", "GET ui.caseload", "ok"),
+    ]
+    web.get("/ui/keep-alive")
+    signed_in, shown, _ = app.extensions[AUDIT_KEY].find(AuditQuery(actor="dr-a"))[0][::-1]
+    assert (signed_in.action, signed_in.status, shown.action) == ("POST ui.login", 302, "GET ui.chart")

@@ -110,7 +110,7 @@ class RecordingIntake:
         self.uows: list[UnitOfWork] = []
         self.deps = import_module("services.intake.bootstrap").fake_dependencies()
         make_uow = self.deps.uow
-        self.deps.uow = lambda: self._keep(make_uow())
+        self.deps.uow = lambda *args, **kwargs: self._keep(make_uow(*args, **kwargs))
 
     def _keep(self, uow: UnitOfWork) -> UnitOfWork:
         self.uows.append(uow)

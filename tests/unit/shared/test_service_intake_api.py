@@ -27,7 +27,7 @@ def test_registration_answers_201_with_the_new_client(client, auth, registration
     assert body["id"] and body["given_name"] == "Robin"
     assert (body["status"], body["program"], body["date_of_birth"]) == ("referred", "co_occurring", "1990-04-01")
     assert [event.subject for event in intake.events] == [body["id"]]
-    fetched = client.get(f"{CLIENTS}/{body['id']}", headers=auth("clinician"))
+    fetched = client.get(f"{CLIENTS}/{body['id']}", headers=auth("supervisor"))
     assert fetched.status_code == 200
     assert fetched.get_json() == body
 

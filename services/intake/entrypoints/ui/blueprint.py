@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from services.intake.entrypoints.access import client_gate
 from shared.roles import REGISTRARS, STAFF
 from shared.staff_ui import NavItem, StaffUi, error_page, page, staff_blueprint
 
@@ -22,5 +23,7 @@ INTAKE_UI = StaffUi(
 )
 
 ui = staff_blueprint(INTAKE_UI)
+# After the sign-in check: a page naming a client the signed-in person may not know of is "not found".
+ui.before_request(client_gate)
 
 __all__ = ["INTAKE_UI", "error_page", "page", "ui"]

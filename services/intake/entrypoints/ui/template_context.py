@@ -7,6 +7,9 @@ from typing import Any
 
 from flask import g
 
+from services.intake import handlers
+from services.intake.domain.client import Client
+from services.intake.entrypoints.access import viewer
 from services.intake.entrypoints.ui import forms
 from services.intake.entrypoints.ui.blueprint import ui
 from services.intake.entrypoints.ui.wording import word
@@ -32,7 +35,14 @@ def helpers() -> dict[str, Any]:
         "instruments": INSTRUMENTS,
         "area_options": area_options,
         "missing_label": missing_label,
+        "may_open": may_open,
     }
+
+
+def may_open(client: Client) -> bool:
+    """Whether the signed-in person may open this client's record (a found duplicate, or an
+    admitted client found by name and date of birth, may be shown without a link)."""
+    return g.get("principal") is not None and handlers.may_open(viewer(), client, dependencies().repos)
 
 
 def missing_label(instrument: Instrument | None, key: str) -> str:

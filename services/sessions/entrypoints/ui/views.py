@@ -20,6 +20,7 @@ from services.sessions.domain.clinician import Clinician
 from services.sessions.domain.episode import Episode
 from services.sessions.domain.outcome_watch import OutcomeWatch
 from services.sessions.domain.session import Session
+from shared.audit_api import audit_clients
 from shared.auth import current_principal
 from shared.charts.trajectory import trajectory_table_rows
 from shared.envelope import utcnow
@@ -58,12 +59,15 @@ def workspace() -> Workspace:
 
 
 def names(client_ids: list[str]) -> dict[str, str]:
-    """Each client's name as staff recognise them (a short id until intake's registration arrives)."""
+    """Each client's name as staff recognise them (a short id until intake's registration arrives).
+    Every page that names a client does so through here, so the audit trail records them all."""
+    audit_clients(*client_ids)
     cards = dependencies().repos.clients.of_clients(sorted(set(client_ids)))
     return {cid: cards[cid].display_name if cid in cards else unknown_client(cid) for cid in client_ids}
 
 
 def card(client_id: str) -> ClientCard | None:
+    audit_clients(client_id)
     return dependencies().repos.clients.get(client_id)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import flash, redirect, request, url_for
 
 from services.intake import handlers
 from services.intake.entrypoints import commands
+from services.intake.entrypoints.access import viewer
 from services.intake.entrypoints.schemas import AdmissionSchema
 from services.intake.entrypoints.ui.blueprint import page, ui
 from services.intake.entrypoints.ui.forms.admission import ADMISSION_ORDER, CHECKBOX_GROUPS, admission_body
@@ -34,11 +35,16 @@ def admission(client_id: str) -> Any:
     values = form_values(request.form, multi=CHECKBOX_GROUPS)
     try:
         loaded = AdmissionSchema().load(admission_body(request.form))
-        commands.admit(client_id, loaded, dependencies(), request_key())
+        admitted = commands.admit(client_id, loaded, dependencies(), request_key())
     except REFUSALS as refusal:
         errors = form_keys(refusal_errors(refusal))
     else:
-        return back_to_client(client_id, "Client admitted. Sessions will offer times that match the preferences.")
+        done = "Client admitted. Sessions will offer times that match the preferences."
+        if handlers.may_open(viewer(), admitted, repos):
+            return back_to_client(client_id, done)
+        # Intake staff hand an admitted client over: the record is the clinical team's from now on.
+        flash(f"{done} The clinical team keeps the record from now on.", "success")
+        return redirect(url_for("ui.queue"))
     return page(
         "admission.html", 422, client=client_record, values=values, errors=ordered(errors, ADMISSION_ORDER), gaps=gaps
     )

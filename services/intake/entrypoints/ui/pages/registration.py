@@ -14,6 +14,7 @@ from services.intake.entrypoints.ui.blueprint import error_page, page, ui
 from services.intake.entrypoints.ui.forms.errors import REFUSALS, Errors, ordered, refusal_errors
 from services.intake.entrypoints.ui.forms.registration import REGISTRATION_ORDER, registration_body
 from services.intake.entrypoints.ui.pages.client_record import back_to_client
+from shared.audit_api import audit_clients
 from shared.auth import current_principal
 from shared.roles import REGISTRARS
 from shared.service import dependencies
@@ -37,7 +38,9 @@ def register() -> Any:
         errors = refusal_errors(refusal)
     except handlers.PossibleDuplicate as duplicate:
         duplicates = duplicate.candidates
+        audit_clients(*(candidate.id for candidate in duplicates))
     else:
+        audit_clients(client.id)
         return back_to_client(
             client.id, "Client registered. Next: screenings, the interpersonal inventory and consent."
         )

@@ -1,0 +1,93 @@
+"""Which clients each caller may know of in intake: the object-level rules behind every route.
+
+- admin: every client.
+- supervisor: every client. Sessions keeps who supervises whom but publishes nothing about teams,
+  so intake cannot narrow a supervisor to their team (as sessions itself does).
+- clinician: the clients on their caseload (sessions' latest assignment of an open episode), and
+  the clients whose open risk alert reached them (the on-call clinician is alerted about a client
+  nobody has taken on yet, and must be able to review and clear the flag).
+- intake staff: the clients they register and screen, i.e. every client not yet admitted. An
+  admitted client is found only by their exact name and date of birth (a returning referral),
+  as a summary: the record itself is no longer theirs to open.
+- ops (and any other role): none; ops works with de-identified aggregates elsewhere.
+
+A caller who may not know of a client is told it does not exist (404), never that it is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from services.intake.domain.client import ADMITTED
+from shared.roles import ADMIN, CLINICIAN, INTAKE, REGISTRARS, SUPERVISOR
+
+
+@dataclass(frozen=True)
+class Viewer:
+    sub: str
+    role: str
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    """What the rules need to know of one client."""
+
+    status: str
+    clinician_id: str | None = None  # the clinician of the open episode, from sessions
+    alerted: frozenset[str] = frozenset()  # staff an open risk alert about the client reached
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The clients a viewer may list, as a filter a repository can run: every client, or those
+    with the given ids, or those not yet admitted (or both of the last two, either one sufficing)."""
+
+    everyone: bool = False
+    ids: frozenset[str] = frozenset()
+    not_admitted: bool = False
+
+    @property
+    def nobody(self) -> bool:
+        return not (self.everyone or self.ids or self.not_admitted)
+
+
+def may_open(viewer: Viewer, client: ClientFacts) -> bool:
+    """Whether the viewer may read or change this client's record."""
+    if viewer.role in (ADMIN, SUPERVISOR):
+        return True
+    if viewer.role == CLINICIAN:
+        return client.clinician_id == viewer.sub or viewer.sub in client.alerted
+    if viewer.role == INTAKE:
+        return client.status != ADMITTED
+    return False
+
+
+def scope_for(viewer: Viewer, own_clients: Collection[str] = ()) -> Scope:
+    """The clients the viewer may list; `own_clients` are a clinician's (caseload and alerts)."""
+    if viewer.role in (ADMIN, SUPERVISOR):
+        return Scope(everyone=True)
+    if viewer.role == CLINICIAN:
+        return Scope(ids=frozenset(own_clients))
+    if viewer.role == INTAKE:
+        return Scope(not_admitted=True)
+    return Scope()
+
+
+def in_scope(scope: Scope, client_id: str, client: ClientFacts) -> bool:
+    """The scope's filter applied to one client (what a repository's query does in bulk)."""
+    return scope.everyone or client_id in scope.ids or (scope.not_admitted and client.status != ADMITTED)
+
+
+def may_find_by_identity(viewer: Viewer) -> bool:
+    """Whether a search by exact name and date of birth finds every client, admitted ones too:
+    those who register clients must see that someone is already known before registering again."""
+    return viewer.role in REGISTRARS
+
+
+def identity_keys(words: Collection[str]) -> list[tuple[str, str]]:
+    """Every (given name, family name) a full name typed as words may stand for: "Mary Ann
+    Smith" is Mary Ann + Smith or Mary + Ann Smith, and family-name-first spellings too."""
+    parts = list(words)
+    splits = [(" ".join(parts[:cut]), " ".join(parts[cut:])) for cut in range(1, len(parts))]
+    return splits + [(family, given) for given, family in splits]
