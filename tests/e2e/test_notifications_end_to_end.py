@@ -18,7 +18,7 @@ from shared.envelope import Envelope
 from shared.topics import events_topic
 from tests.e2e.test_first_slice import new_client, register
 from tests.e2e.test_intake_workflow import post
-from tests.e2e.test_sessions_course import EVERY_DAY, active_episode, admitted_client, sessions_api
+from tests.e2e.test_sessions_course import active_episode, admitted_client, new_clinician, sessions_api
 from tests.support.infra import wait_for
 from tests.support.kafka_tools import send_events
 
@@ -114,21 +114,10 @@ def reminders(stack, client_id: str, status: str = "scheduled") -> list[dict]:
 def test_a_sessions_reminders_are_listed_moved_with_it_and_withdrawn_when_cancelled(stack):
     client_id = admitted_client(stack)
     episode = active_episode(stack, client_id)
-    clinician = f"dr-{secrets.token_hex(3)}"
-    profile = {
-        "id": clinician,
-        "name": "Dr Reminder",
-        "email": f"{clinician}@example.org",
-        "time_zone": "UTC",
-        "working_hours": EVERY_DAY,
-        "caseload_limit": 10,
-        "programs": ["co_occurring"],
-        "supervisor": "sup-e2e",
-    }
-    assert sessions_api(stack, "POST", "/clinicians", json=profile).status_code == 201
-    assigned = sessions_api(
-        stack, "PATCH", f"/episodes/{episode['id']}", role="supervisor", json={"clinician_id": clinician}
-    )
+    clinician = new_clinician(stack, "Dr Reminder")
+    # As admin: an earlier test's clinician with room may have been given the client on admission,
+    # and a supervisor outside that clinician's team may not see the episode.
+    assigned = sessions_api(stack, "PATCH", f"/episodes/{episode['id']}", json={"clinician_id": clinician})
     assert assigned.status_code == 200, assigned.text
     # 18:00 UTC is early afternoon in the centre's zone: neither reminder falls in quiet hours.
     start = (datetime.now(UTC) + timedelta(days=5)).replace(hour=18, minute=0, second=0, microsecond=0)

@@ -4,13 +4,12 @@ the same report with no clinician named."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
 
 import requests
 
 from tests.e2e.test_outcomes_measurement import attend_and_document, book, screen
-from tests.e2e.test_sessions_course import EVERY_DAY, active_episode, admitted_client, sessions_api
+from tests.e2e.test_sessions_course import active_episode, admitted_client, new_clinician, sessions_api
 from tests.support.infra import wait_for
 
 PHQ9_16, GAD7_12 = [2, 2, 2, 2, 2, 2, 2, 2, 0], [2, 2, 2, 2, 2, 1, 1]
@@ -28,21 +27,6 @@ def report(stack, role: str, **query) -> requests.Response:
     return requests.get(
         f"{stack.url('outcomes')}/api/v1/reports/programs", params=query, headers=stack.headers(role), timeout=10
     )
-
-
-def new_clinician(stack, caseload_limit: int) -> str:
-    clinician = f"dr-rep-{secrets.token_hex(3)}"
-    profile = {
-        "id": clinician,
-        "name": "Dr Reports",
-        "email": f"{clinician}@example.org",
-        "time_zone": "UTC",
-        "working_hours": EVERY_DAY,
-        "caseload_limit": caseload_limit,
-        "programs": ["co_occurring"],
-    }
-    assert sessions_api(stack, "POST", "/clinicians", json=profile).status_code == 201
-    return clinician
 
 
 def screened_clients(stack, count: int) -> list[tuple[str, str]]:
@@ -63,7 +47,9 @@ def test_a_program_report_reflects_the_measures_with_small_cells_withheld(stack)
     treated = screened_clients(stack, 5)
     alone = screened_clients(stack, 2)
     # Created after every admission above was assigned, so only the clients given to them are theirs.
-    main, first_alone, second_alone = new_clinician(stack, 5), new_clinician(stack, 1), new_clinician(stack, 1)
+    main, first_alone, second_alone = [
+        new_clinician(stack, "Dr Reports", "dr-rep", caseload_limit=limit, supervisor=None) for limit in (5, 1, 1)
+    ]
     start = (datetime.now(UTC) - timedelta(days=20)).replace(minute=0, second=0, microsecond=0)
     for index, (_client_id, episode_id) in enumerate(treated):
         assign(stack, episode_id, main)

@@ -45,13 +45,12 @@ def active_episode(stack, client_id: str) -> dict:
     return wait_for(found, 30, "the episode to become active")
 
 
-def test_a_course_from_assignment_to_termination(stack, infra):
-    client_id, other_client = admitted_client(stack), admitted_client(stack)
-    episode, other = active_episode(stack, client_id), active_episode(stack, other_client)
-    clinician = f"dr-{secrets.token_hex(3)}"
+def new_clinician(stack, name: str, prefix: str = "dr", **changes) -> str:
+    """A clinician profile in sessions (co-occurring program, every hour of every day, UTC): its id."""
+    clinician = f"{prefix}-{secrets.token_hex(3)}"
     profile = {
         "id": clinician,
-        "name": "Dr Course",
+        "name": name,
         "email": f"{clinician}@example.org",
         "time_zone": "UTC",
         "working_hours": EVERY_DAY,
@@ -59,7 +58,15 @@ def test_a_course_from_assignment_to_termination(stack, infra):
         "programs": ["co_occurring"],
         "supervisor": "sup-e2e",
     }
-    assert sessions_api(stack, "POST", "/clinicians", json=profile).status_code == 201
+    response = sessions_api(stack, "POST", "/clinicians", json=profile | changes)
+    assert response.status_code == 201, response.text
+    return clinician
+
+
+def test_a_course_from_assignment_to_termination(stack, infra):
+    client_id, other_client = admitted_client(stack), admitted_client(stack)
+    episode, other = active_episode(stack, client_id), active_episode(stack, other_client)
+    clinician = new_clinician(stack, "Dr Course")
     for episode_id in (episode["id"], other["id"]):  # a supervisor assigns the waiting clients
         assigned = sessions_api(
             stack,
