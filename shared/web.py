@@ -199,9 +199,9 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
     def finish_request(response: Response) -> Response:
         response.headers[CORRELATION_HEADER] = context.current_correlation_id()
         if request.path.startswith("/api/"):
-            # Answers hold health information: no cache keeps a copy, no browser guesses a type.
+            # Answers hold health information: no cache keeps a copy.
             response.headers.setdefault("Cache-Control", "no-store")
-            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        _baseline_headers(response)
         response = _audit_record_access(app, response)
         endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         if endpoint not in UNMEASURED:
@@ -217,6 +217,25 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
         token = g.pop("correlation_token", None)
         if token is not None:
             context.reset_correlation_id(token)
+
+
+# Every answer of every service, pages of the staff UI included (which set stricter ones first):
+# no browser guesses a type, frames the page on another site or sends the URL elsewhere.
+BASELINE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# HTML without a policy of its own (the API documentation page): it may not be framed.
+HTML_FALLBACK_POLICY = "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+
+
+def _baseline_headers(response: Response) -> None:
+    for name, value in BASELINE_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", HTML_FALLBACK_POLICY)
 
 
 AUDITED_LISTS_KEY = "AUDITED_ENDPOINTS"
