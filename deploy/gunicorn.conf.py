@@ -12,7 +12,8 @@ if _metrics_dir:
     os.makedirs(_metrics_dir, exist_ok=True)
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "gthread"
+# gunicorn's threaded worker, answering what its parser refuses in JSON (shared/gunicorn_worker.py).
+worker_class = "shared.gunicorn_worker.JsonErrorWorker"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20

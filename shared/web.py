@@ -23,6 +23,7 @@ from shared.config import Settings
 from shared.errors import Conflict, Invalid, NotAllowed, NotFound
 from shared.metrics import HTTP_ERRORS, HTTP_LATENCY, HTTP_REQUESTS, declare_http_series, render_latest
 from shared.rate_limit import ApiLimits, RateLimiter
+from shared.request_text import NOT_TEXT_MESSAGE, BodyProblem, check_json_body, has_non_text
 from shared.roles import ROLES
 
 log = logging.getLogger(__name__)
@@ -193,7 +194,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
             allowed = _required_roles(app)
             if principal.role not in allowed:
                 abort(403, message=f"Role '{principal.role}' may not use this endpoint.")
-        return None
+        return _refuse_unreadable_body()
 
     @app.after_request
     def finish_request(response: Response) -> Response:
@@ -296,6 +297,39 @@ def _audit_record_access(app: Flask, response: Response) -> Response:
         log.error("audit record not stored", extra={"error": error.__class__.__name__, "record_id": record.id})
         if request.method in READS and status < 400 and record.clients:
             return _unrecorded()
+    return response
+
+
+def _refuse_unreadable_body() -> Response | None:
+    """A JSON body the parser cannot read safely, or text fields holding what is not text, are
+    refused here with a JSON 400 or 422 before any view parses them (shared/request_text.py)."""
+    if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+        return None
+    if request.is_json:
+        raw = request.get_data(cache=True)
+        try:
+            if raw:  # no body at all is the schema's to judge (a missing field, or nothing needed)
+                check_json_body(raw)
+        except BodyProblem as problem:
+            return _body_problem(problem)
+    elif request.form and any(has_non_text(value) for value in _form_texts()):
+        abort(400, message=NOT_TEXT_MESSAGE)
+    return None
+
+
+def _form_texts() -> Iterable[str]:
+    for name, values in request.form.lists():
+        yield name
+        yield from values
+
+
+def _body_problem(problem: BodyProblem) -> Response:
+    names = {400: "Bad Request", 422: "Unprocessable Entity"}
+    body: dict[str, Any] = {"code": problem.status, "status": names[problem.status], "message": problem.message}
+    if problem.errors:
+        body["errors"] = problem.errors
+    response = jsonify(body)
+    response.status_code = problem.status
     return response
 
 
