@@ -14,6 +14,7 @@ from pymongo.database import Database
 from services.outcomes import handlers, self_report
 from services.outcomes.adapters import COLLECTIONS
 from services.outcomes.adapters.courses import CourseRepository
+from services.outcomes.adapters.disclosures import ConsentRepository, DisclosureLog
 from services.outcomes.adapters.offers import OfferRepository
 from services.outcomes.adapters.projections import AdmissionRepository, EnrolmentRepository, MeasureRepository
 from services.outcomes.adapters.summaries import CourseSummaryRepository
@@ -71,6 +72,8 @@ def _build(
         courses=CourseRepository(stores),
         admissions=AdmissionRepository(stores),
         summaries=CourseSummaryRepository(stores),
+        consents=ConsentRepository(stores),
+        disclosures=DisclosureLog(stores),
     )
     policy = Policy(alerts=alert_policy(env), cutoffs=screening_cutoffs(env))
     self_reports = SelfReport(OfferRepository(stores), self_report_settings(env))
@@ -94,6 +97,8 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         "intake.client.updated": partial(handlers.record_enrolment, repos=repos),
         "intake.screening.completed": partial(handlers.record_screening, repos=repos, policy=policy),
         "intake.client.admitted": partial(handlers.record_admission, repos=repos),
+        "intake.consent.recorded": partial(handlers.record_consent, repos=repos),
+        "intake.consent.revoked": partial(handlers.revoke_consent, repos=repos),
         "sessions.measure.recorded": partial(handlers.record_session_measure, repos=repos, policy=policy),
         "sessions.episode.opened": partial(handlers.follow_episode_opened, repos=repos, policy=policy),
         "sessions.episode.assigned": partial(handlers.follow_episode_assigned, repos=repos),

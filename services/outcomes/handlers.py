@@ -13,14 +13,22 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from services.outcomes.adapters.courses import CourseRepository
+from services.outcomes.adapters.disclosures import ConsentRepository, DisclosureLog
 from services.outcomes.adapters.projections import AdmissionRepository, EnrolmentRepository, MeasureRepository
 from services.outcomes.adapters.summaries import CourseSummaryRepository
 from services.outcomes.domain.access import Viewer, may_see
 from services.outcomes.domain.alerts import AlertPolicy, AttendedSession
 from services.outcomes.domain.classification import Outcomes, outcomes_of
 from services.outcomes.domain.course import EpisodeCourse, course_at
+from services.outcomes.domain.disclosure import (
+    REDISCLOSURE_NOTICE_SHORT,
+    Disclosure,
+    DisclosureConsent,
+    authorise,
+    disclosure_of,
+)
 from services.outcomes.domain.enrolment import Admission, Enrolment
-from services.outcomes.domain.fhir import client_bundle
+from services.outcomes.domain.fhir import carries_part2, client_bundle, with_redisclosure_notice
 from services.outcomes.domain.measure import (
     INTAKE,
     SESSION,
@@ -38,6 +46,7 @@ from shared.errors import AlreadyExists, NotFound, StaleWrite
 from shared.retry import IMMEDIATE, on_conflict, retry
 from shared.roles import OPS
 from shared.uow import UnitOfWork
+from shared.vocabulary import PART2_CONSENT
 
 RECORD_ATTEMPTS = 5  # a measure taken here races the worker reviewing the same episode
 
@@ -49,6 +58,8 @@ class Repositories:
     courses: CourseRepository
     admissions: AdmissionRepository
     summaries: CourseSummaryRepository
+    consents: ConsentRepository
+    disclosures: DisclosureLog
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,34 @@ def record_admission(event: Envelope, data: dict[str, Any], uow: UnitOfWork, rep
     repos.admissions.put(admission, uow)
     for course in repos.courses.for_client(admission.client_id):
         _summarise(course, repos.measures.for_episode(course.episode_id), uow, repos, admission)
+    uow.commit()
+
+
+def record_consent(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """A Part 2 disclosure consent: whom the client allows their substance-use records to be
+    disclosed to, why and until when. Treatment consents are intake's concern alone."""
+    if data["kind"] == PART2_CONSENT:
+        consent = DisclosureConsent(
+            consent_id=data["consent_id"],
+            client_id=data["client_id"],
+            kind=data["kind"],
+            recipients=tuple(data["recipients"]),
+            purpose=data["purpose"],
+            scope=data["scope"],
+            signed_on=data["signed_on"],
+            expires_on=data["expires_on"],
+        )
+        repos.consents.put(consent.recorded_again(repos.consents.get(consent.consent_id)), uow)
+    uow.commit()
+
+
+def revoke_consent(event: Envelope, data: dict[str, Any], uow: UnitOfWork, repos: Repositories) -> None:
+    """A revoked Part 2 consent allows no disclosure from now on (kept revoked even if the
+    revocation were handled before the consent itself)."""
+    if data["kind"] == PART2_CONSENT:
+        known = repos.consents.get(data["consent_id"])
+        consent = known or DisclosureConsent(data["consent_id"], data["client_id"], data["kind"])
+        repos.consents.put(consent.revoked(data["revoked_at"]), uow)
     uow.commit()
 
 
@@ -209,6 +248,13 @@ def client_fhir(client_id: str, viewer: Viewer, now: datetime, repos: Repositori
     """The client's measures as a FHIR R4 Bundle; each measure labelled by the program of its
     episode (or, outside any episode, the client's program)."""
     courses = visible_courses(client_id, viewer, repos)
+    return client_bundle(client_id, repos.measures.for_client(client_id), _program_of(client_id, courses, repos), now)
+
+
+def _program_of(
+    client_id: str, courses: Iterable[EpisodeCourse], repos: Repositories
+) -> Callable[[Measure], str | None]:
+    """Each measure's program: its episode's, or outside any episode the client's registered one."""
     programs = {course.episode_id: course.program for course in courses}
     enrolment = repos.enrolments.get(client_id)
     registered = enrolment.program if enrolment else None
@@ -216,7 +262,49 @@ def client_fhir(client_id: str, viewer: Viewer, now: datetime, repos: Repositori
     def program_of(measure: Measure) -> str | None:
         return programs.get(measure.episode_id or "") or registered
 
-    return client_bundle(client_id, repos.measures.for_client(client_id), program_of, now)
+    return program_of
+
+
+@dataclass(frozen=True)
+class FhirExport:
+    bundle: dict[str, Any]
+    notice: str | None  # the short redisclosure notice, for a Part 2 disclosure
+
+
+def export_fhir(
+    client_id: str,
+    viewer: Viewer,
+    recipient: str | None,
+    purpose: str | None,
+    now: datetime,
+    new_uow: Callable[[], UnitOfWork],
+    repos: Repositories,
+) -> FhirExport:
+    """The client's FHIR Bundle (as `client_fhir`), as a disclosure when it names a recipient. With
+    Part 2 data it is one always: NotAllowed unless a consent in force names the recipient, and it
+    carries the redisclosure notice. Each disclosure is logged before the Bundle goes out."""
+    courses = visible_courses(client_id, viewer, repos)
+    measures = repos.measures.for_client(client_id)
+    program_of = _program_of(client_id, courses, repos)
+    part2 = carries_part2(measures, program_of)
+    consent = authorise(part2, recipient, repos.consents.for_client(client_id), now.date())
+    bundle = client_bundle(client_id, measures, program_of, now)
+    if part2:
+        bundle = with_redisclosure_notice(bundle)
+    if recipient and recipient.strip():
+        by = (viewer.sub, viewer.role)
+        uow = new_uow()
+        repos.disclosures.append(disclosure_of(client_id, measures, by, recipient, purpose, consent, part2, now), uow)
+        uow.commit()
+    return FhirExport(bundle, REDISCLOSURE_NOTICE_SHORT if part2 else None)
+
+
+def disclosures_of_client(
+    client_id: str, viewer: Viewer, repos: Repositories, offset: int = 0, limit: int = 0
+) -> tuple[list[Disclosure], int]:
+    """The client's accounting of disclosures, newest first: for those who may see the client's outcomes."""
+    visible_courses(client_id, viewer, repos)
+    return repos.disclosures.for_client(client_id, offset, limit)
 
 
 def client_trajectory(client_id: str, viewer: Viewer, repos: Repositories) -> str:

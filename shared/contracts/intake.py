@@ -238,6 +238,7 @@ register(
         version=1,
         schema=ConsentRecordedV1,
         description="A consent was recorded: to treatment, or a 42 CFR Part 2 disclosure consent.",
+        consumers=("outcomes",),
         example={
             "client_id": CLIENT,
             "consent_id": "4c3b2a1d-0e9f-4a8b-7c6d-5e4f3a2b1c0d",
@@ -254,6 +255,7 @@ register(
         version=1,
         schema=ConsentRevokedV1,
         description="A consent was revoked; disclosures under it must stop.",
+        consumers=("outcomes",),
         example={
             "client_id": CLIENT,
             "consent_id": "4c3b2a1d-0e9f-4a8b-7c6d-5e4f3a2b1c0d",

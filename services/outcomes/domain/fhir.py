@@ -12,7 +12,9 @@ its Observation is named in words, its items by position.
 Records of substance-use and co-occurring programs fall under 42 CFR Part 2: each of their
 resources carries the security labels (restricted; substance use disorder information; the
 42 CFR Part 2 policy), and so does the Bundle when any of its entries does (the most restrictive
-label of its contents).
+label of its contents). Such a Bundle goes out only as a disclosure a consent allows
+(`services/outcomes/domain/disclosure.py`), and carries the redisclosure notice of 42 CFR §2.32 in
+an extension of its `meta`, beside the labels.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from services.outcomes.domain.disclosure import REDISCLOSURE_NOTICE
 from services.outcomes.domain.measure import Measure
 from shared.instruments import INSTRUMENTS, Instrument
 from shared.instruments.model import BOOLEAN, ExtraField, Item
@@ -40,6 +43,8 @@ PART2_LABELS: tuple[Mapping[str, str], ...] = (
     {"system": ACT_CODE, "code": "SUD", "display": "substance use disorder information sensitivity"},
     {"system": ACT_CODE, "code": "42CFRPart2", "display": "42 CFR Part2"},
 )
+# The platform's own extension: FHIR R4 defines no element for the notice a Part 2 disclosure carries.
+REDISCLOSURE_EXTENSION = "https://ipt.example.org/fhir/StructureDefinition/part2-redisclosure-notice"
 # Context the scorer needed (the AUDIT-C cut-off), not an answer to the questionnaire: not exported.
 NOT_ANSWERS = frozenset({"sex_at_birth"})
 _RESOURCE_IDS = uuid.UUID("3b8e1f52-7c4d-4a9e-b0f6-2d5c8e7a1b94")
@@ -61,6 +66,19 @@ def client_bundle(
     if labelled:
         bundle["meta"] = _part2_meta()
     return {**bundle, "entry": entries}
+
+
+def carries_part2(measures: Iterable[Measure], program_of: Callable[[Measure], str | None]) -> bool:
+    """Whether any measure is a substance-use or co-occurring program's: the Bundle is then Part 2 data."""
+    return any(program_of(measure) in PART2_PROGRAMS for measure in measures)
+
+
+def with_redisclosure_notice(bundle: dict[str, Any]) -> dict[str, Any]:
+    """The Bundle with the §2.32 notice in its `meta` (labels kept), as every Part 2 disclosure must carry it."""
+    meta = dict(bundle.get("meta") or {})
+    notice = {"url": REDISCLOSURE_EXTENSION, "valueString": REDISCLOSURE_NOTICE}
+    meta["extension"] = [*meta.get("extension", []), notice]
+    return {**bundle, "meta": meta}
 
 
 def questionnaire_response(client_id: str, measure: Measure, part2: bool) -> dict[str, Any]:

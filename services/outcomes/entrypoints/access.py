@@ -15,6 +15,7 @@ ROUTE_ROLES: RouteRoles = {
     "clients.ClientMeasures": {"GET": CLINICAL, "POST": (CLINICIAN, SUPERVISOR)},
     "clients.ClientOutcomes": {"GET": CLINICAL},
     "clients.ClientFhir": {"GET": CLINICAL},
+    "clients.ClientDisclosures": {"GET": CLINICAL},  # the client's accounting of disclosures
     "clients.ClientTrajectory": {"GET": CLINICAL},
     "episodes.EpisodeTrajectory": {"GET": CLINICAL},
     "episodes.EpisodeOutcomes": {"GET": CLINICAL},

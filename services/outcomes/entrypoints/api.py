@@ -8,15 +8,19 @@ from typing import Any
 from flask import Response, g
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from flask_smorest.pagination import PaginationParameters
 
 from services.outcomes import handlers
 from services.outcomes.domain.access import Viewer
 from services.outcomes.domain.classification import Outcomes
+from services.outcomes.domain.disclosure import Disclosure
 from services.outcomes.domain.measure import Measure
 from services.outcomes.entrypoints.reports import report_body, report_chart
 from services.outcomes.entrypoints.schemas import (
     ClientOutcomesSchema,
+    DisclosureSchema,
     EpisodeOutcomesSchema,
+    FhirExportQuerySchema,
     MeasureRequestSchema,
     MeasureSchema,
     ProgramReportSchema,
@@ -25,12 +29,13 @@ from services.outcomes.entrypoints.schemas import (
 from shared.auth import current_principal
 from shared.envelope import utcnow
 from shared.service import dependencies
-from shared.web import AUDIT_CLIENT_KEY, idempotency_key
+from shared.web import AUDIT_CLIENT_KEY, ErrorSchema, idempotency_key
 
 clients_api = Blueprint(
     "clients", __name__, url_prefix="/api/v1/clients", description="A client's measures and outcomes"
 )
 episodes_api = Blueprint("episodes", __name__, url_prefix="/api/v1/episodes", description="Outcomes of an episode")
+REDISCLOSURE_HEADER = "X-Redisclosure-Notice"
 reports_api = Blueprint("reports", __name__, url_prefix="/api/v1/reports", description="De-identified program reports")
 
 
@@ -112,13 +117,55 @@ class ClientTrajectory(MethodView):
 
 @clients_api.route("/<client_id>/fhir")
 class ClientFhir(MethodView):
-    @clients_api.response(200, {"type": "object"}, content_type="application/fhir+json")
-    def get(self, client_id: str) -> Response:
+    @clients_api.arguments(FhirExportQuerySchema, location="query")
+    @clients_api.response(
+        200,
+        {"type": "object"},
+        content_type="application/fhir+json",
+        headers={
+            REDISCLOSURE_HEADER: {
+                "description": "The abbreviated 42 CFR §2.32 notice, on every export holding Part 2 data",
+                "schema": {"type": "string"},
+            }
+        },
+    )
+    @clients_api.alt_response(
+        403, schema=ErrorSchema, description="Part 2 data without a consent in force naming the recipient"
+    )
+    def get(self, query: dict[str, Any], client_id: str) -> Response:
         """The client's measures as a FHIR R4 Bundle (collection): a QuestionnaireResponse and an Observation
         (category survey, LOINC total code, derivedFrom the response) per measure; 42 CFR Part 2 security
-        labels on substance-use and co-occurring program data. Item answers only for measures taken here."""
-        bundle = handlers.client_fhir(client_id, viewer(), utcnow(), dependencies().repos)
-        return Response(json.dumps(bundle), mimetype="application/fhir+json", headers={"Cache-Control": "no-store"})
+        labels on substance-use and co-occurring program data. Item answers only for measures taken here.
+        With Part 2 data the export is a disclosure: `recipient` is required and a consent in force must name
+        it (403 otherwise), and the Bundle carries the redisclosure notice (a `meta` extension, and the header
+        in short). Every export naming a recipient is logged as a disclosure."""
+        deps = dependencies()
+        export = handlers.export_fhir(
+            client_id, viewer(), query["recipient"], query["purpose"], utcnow(), deps.uow, deps.repos
+        )
+        headers = {"Cache-Control": "no-store"}
+        if export.notice:
+            headers[REDISCLOSURE_HEADER] = export.notice
+        return Response(json.dumps(export.bundle), mimetype="application/fhir+json", headers=headers)
+
+
+@clients_api.route("/<client_id>/disclosures")
+class ClientDisclosures(MethodView):
+    @clients_api.response(200, DisclosureSchema(many=True))
+    @clients_api.paginate(page_size=50, max_page_size=200)
+    def get(self, client_id: str, pagination_parameters: PaginationParameters) -> list[Disclosure]:
+        """The client's accounting of disclosures, newest first, a page at a time (total in X-Pagination):
+        who disclosed their measures to whom, why, under which consent, which instruments and how many
+        measures (never answers or scores), when, and whether the redisclosure notice went with them."""
+        found, total = handlers.disclosures_of_client(
+            client_id,
+            viewer(),
+            dependencies().repos,
+            offset=pagination_parameters.first_item,
+            limit=pagination_parameters.page_size,
+        )
+        pagination_parameters.item_count = total
+        return found
 
 
 @episodes_api.route("/<episode_id>/trajectory.svg")

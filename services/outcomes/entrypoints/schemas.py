@@ -185,3 +185,35 @@ class ClientOutcomesSchema(Schema):
 
 class EpisodeOutcomesSchema(ClientOutcomesSchema):
     episode_id = fields.String()
+
+
+class FhirExportQuerySchema(Schema):
+    recipient = fields.String(
+        load_default=None,
+        validate=validate.Length(max=200),
+        metadata={
+            "description": "Who the Bundle is disclosed to, as a consent names them (case and spacing aside). "
+            "Required when the Bundle holds 42 CFR Part 2 data: without a consent in force naming it, 403. "
+            "Naming it makes the export a disclosure, logged at /clients/{id}/disclosures"
+        },
+    )
+    purpose = fields.String(
+        load_default=None,
+        validate=validate.Length(max=500),
+        metadata={"description": "Why it is disclosed (default: the purpose of the consent it rests on)"},
+    )
+
+
+class DisclosureSchema(Schema):
+    id = fields.String()
+    client_id = fields.String()
+    disclosed_by = fields.String(metadata={"description": "Who disclosed (the token's `sub`)"})
+    role = fields.String()
+    recipient = fields.String()
+    purpose = fields.String(allow_none=True)
+    consent_id = fields.String(allow_none=True, metadata={"description": "The Part 2 consent it rests on"})
+    part2 = fields.Boolean(metadata={"description": "Whether it held 42 CFR Part 2 data"})
+    instruments = fields.List(fields.String(), metadata={"description": "The instruments whose measures went out"})
+    measures = fields.Integer(metadata={"description": "How many measures went out"})
+    notice_included = fields.Boolean(metadata={"description": "Whether the redisclosure notice went with it"})
+    disclosed_at = fields.AwareDateTime(format="iso")

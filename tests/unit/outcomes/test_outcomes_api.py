@@ -184,7 +184,7 @@ def test_another_clinician_reaches_the_client_by_no_route(api):
         if rule.rule.startswith("/api/") and ("<client_id>" in rule.rule or "<episode_id>" in rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}
     )
-    assert len(routes) == 7
+    assert len(routes) == 8
     measure = {"instrument": "phq9", "answers": PHQ9_MODERATE, "extras": {"difficulty": 1}}
     for rule, method in routes:
         url = rule.replace("<client_id>", CLIENT).replace("<episode_id>", EPISODE)

@@ -64,8 +64,8 @@ def client_in(deps, program: str, client_id: str) -> str:
     return client_id
 
 
-def export(api, client_id: str, hdrs=MINE) -> dict:
-    response = api.get(f"/api/v1/clients/{client_id}/fhir", headers=hdrs)
+def export(api, client_id: str, hdrs=MINE, **query: str) -> dict:
+    response = api.get(f"/api/v1/clients/{client_id}/fhir", headers=hdrs, query_string=query)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.mimetype == "application/fhir+json"
     return response.get_json()
@@ -135,9 +135,10 @@ def test_part2_labels_mark_substance_use_and_co_occurring_data_only(api, deps):
     assert "meta" not in plain and all(labels(entry["resource"]) == set() for entry in plain["entry"])
     for program in ("substance_use", "co_occurring"):
         client_id = client_in(deps, program, f"client-{program}")
+        deliver(deps, "intake.consent.recorded", client_id, recipients=["County probation office"])
         dast = {"instrument": "dast10", "answers": [True, False, True, False, False, False, False, False, False, False]}
         assert api.post(f"/api/v1/clients/{client_id}/measures", json=dast, headers=MINE).status_code == 201
-        bundle = export(api, client_id)
+        bundle = export(api, client_id, recipient="County probation office")  # a disclosure (test_outcomes_part2)
         Bundle.model_validate(bundle)
         assert labels(bundle) == PART2_CODES
         assert all(labels(entry["resource"]) == PART2_CODES for entry in bundle["entry"])
@@ -155,10 +156,13 @@ def test_the_validator_refuses_a_broken_bundle(api, deps):
 
 def test_the_export_is_the_treating_teams_like_the_outcomes(api, deps):
     client_id = client_in(deps, "co_occurring", "client-access")
+    deliver(deps, "intake.consent.recorded", client_id, recipients=["Dr Outside"])
     assert api.get(f"/api/v1/clients/{client_id}/fhir", headers=headers("clinician", "dr-other")).status_code == 404
     assert api.get(f"/api/v1/clients/{client_id}/fhir", headers=headers("ops")).status_code == 403
     assert api.get(f"/api/v1/clients/{client_id}/fhir", headers=headers("intake")).status_code == 403
-    assert api.get(f"/api/v1/clients/{client_id}/fhir", headers=headers("supervisor", "sup")).status_code == 200
+    query = {"recipient": "Dr Outside"}
+    supervisor = headers("supervisor", "sup")
+    assert api.get(f"/api/v1/clients/{client_id}/fhir", headers=supervisor, query_string=query).status_code == 200
     assert api.get("/api/v1/clients/nobody/fhir", headers=headers("supervisor", "sup")).status_code == 404
 
 
