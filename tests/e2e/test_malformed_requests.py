@@ -69,10 +69,9 @@ def test_unreadable_json_is_a_json_400(stack, name):
 def test_names_with_what_is_not_text_are_refused_and_not_stored(stack, text):
     marker = uuid.uuid4().hex[:8]
     body = new_client(marker) | {"given_name": f"Ann{marker}{text}e"}
-    answer = requests.post(f"{stack.url('intake')}/api/v1/clients", json=body, headers=stack.headers("intake"), timeout=10)
+    url = f"{stack.url('intake')}/api/v1/clients"
+    answer = requests.post(url, json=body, headers=stack.headers("intake"), timeout=10)
     assert answer.status_code == 422
     assert list(answer.json()["errors"]["json"]) == ["given_name"]
-    found = requests.get(
-        f"{stack.url('intake')}/api/v1/clients", params={"query": f"Ann{marker}"}, headers=stack.headers("admin"), timeout=10
-    )
+    found = requests.get(url, params={"query": f"Ann{marker}"}, headers=stack.headers("admin"), timeout=10)
     assert found.status_code == 200 and found.json() == []

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from gunicorn.http.errors import ConfigurationProblem, InvalidRequestLine, LimitRequestHeaders, LimitRequestLine
 
+from shared.auth import issue_token
 from shared.gunicorn_worker import json_error_bytes, refusal_for
 from shared.request_text import MAX_DEPTH, NOT_TEXT_MESSAGE, BodyProblem, check_json_body, has_non_text
+from shared.roles import ROLES
+from tests.unit.shared.conftest import SECRET, api_routes, concrete, make_app
 
 
 @pytest.mark.parametrize("text", ["Ann", "Zoë O'Brien-Núñez", "line\nbreak\tand tab", "محمد", "李小龙", "🙂"])
@@ -74,8 +78,6 @@ def test_a_bad_key_is_refused_too() -> None:
 
 
 def test_gunicorns_refusals_map_to_json_answers() -> None:
-    from gunicorn.http.errors import ConfigurationProblem, InvalidRequestLine, LimitRequestHeaders, LimitRequestLine
-
     assert refusal_for(LimitRequestLine(9000, 4094))[0] == 414  # type: ignore[index]
     assert refusal_for(LimitRequestHeaders("too many"))[0] == 431  # type: ignore[index]
     assert refusal_for(InvalidRequestLine("x"))[0] == 400  # type: ignore[index]
@@ -89,22 +91,17 @@ def test_gunicorns_refusals_map_to_json_answers() -> None:
 
 
 def _first_post_route(app) -> str:
-    from tests.unit.shared.conftest import api_routes, concrete
-
     return next(concrete(rule) for rule, method, _view in api_routes(app) if method == "POST")
 
 
 @pytest.mark.parametrize("service", ["intake", "sessions", "outcomes", "notifications"])
 def test_every_service_answers_unreadable_and_non_text_bodies_in_json(service: str) -> None:
-    from shared.auth import issue_token
-    from tests.unit.shared.conftest import SECRET, make_app
-
-    from shared.roles import ROLES
 
     app = make_app(service)
     client, path = app.test_client(), _first_post_route(app)
     for role in ROLES:  # a role the route allows, so the body is looked at
-        headers = {"Authorization": f"Bearer {issue_token(SECRET, 'someone', role)}", "Content-Type": "application/json"}
+        token = issue_token(SECRET, "someone", role)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         deep = client.post(path, data="[" * 5000 + "]" * 5000, headers=headers)
         if deep.status_code != 403:
             break
@@ -114,7 +111,5 @@ def test_every_service_answers_unreadable_and_non_text_bodies_in_json(service: s
 
 
 def test_a_staff_form_with_what_is_not_text_is_refused() -> None:
-    from tests.unit.shared.conftest import make_app
-
     answer = make_app("intake").test_client().post("/ui/login", data={"username": "a\x00b", "password": "x" * 12})
     assert answer.status_code == 400
