@@ -5,5 +5,6 @@ from services.outcomes.adapters.offers import OFFERS
 from services.outcomes.adapters.projections import ADMISSIONS, ENROLMENTS, MEASURES
 from services.outcomes.adapters.summaries import COURSE_SUMMARIES
 from shared.audit import AUDIT
+from shared.emergency_grants import EMERGENCY_GRANTS
 
-COLLECTIONS = (ENROLMENTS, ADMISSIONS, MEASURES, COURSES, COURSE_SUMMARIES, OFFERS, AUDIT)
+COLLECTIONS = (ENROLMENTS, ADMISSIONS, MEASURES, COURSES, COURSE_SUMMARIES, OFFERS, AUDIT, EMERGENCY_GRANTS)
