@@ -42,6 +42,7 @@ class AuditRecord:
     client_id: str | None = None  # the one client the request named or showed
     clients: tuple[str, ...] = ()  # every client it named or showed (a list shows many)
     correlation_id: str | None = None
+    emergency_grant: str | None = None  # the emergency access grant the request was served under
 
 
 AUDIT = DocumentKind(
@@ -75,6 +76,7 @@ def new_record(
     result: str | None = None,
     correlation_id: str | None = None,
     at: datetime | None = None,
+    emergency_grant: str | None = None,
 ) -> AuditRecord:
     named = tuple(dict.fromkeys(str(client) for client in clients if client))[:MAX_CLIENTS]
     return AuditRecord(
@@ -90,6 +92,7 @@ def new_record(
         client_id=named[0] if len(named) == 1 else None,
         clients=named,
         correlation_id=correlation_id,
+        emergency_grant=emergency_grant,
     )
 
 
@@ -99,9 +102,12 @@ class AuditQuery:
     actor: str | None = None
     start: datetime | None = None  # inclusive
     end: datetime | None = None  # exclusive
+    emergency_grant: str | None = None
 
     def document(self) -> Query:
         query: dict[str, Any] = {}
+        if self.emergency_grant:
+            query["emergency_grant"] = self.emergency_grant
         if self.client_id:
             query["clients"] = self.client_id
         if self.actor:

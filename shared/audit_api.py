@@ -47,6 +47,9 @@ class AuditRecordSchema(Schema):
     client_id = fields.String(allow_none=True)
     clients = fields.List(fields.String(), metadata={"description": "Every client the request named or showed"})
     correlation_id = fields.String(allow_none=True)
+    emergency_grant = fields.String(
+        allow_none=True, metadata={"description": "The emergency access grant it was served under"}
+    )
 
 
 audit_api = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="Who read or changed client records")

@@ -20,6 +20,7 @@ from shared.audit import new_record
 from shared.audit_api import AUDIT_CLIENTS_KEY, AUDIT_KEY, AUDIT_RESULT_KEY
 from shared.auth import Principal, RouteRoles, authenticate_request, unlisted_routes
 from shared.config import Settings
+from shared.emergency_access import EMERGENCY_GRANT_KEY
 from shared.errors import Conflict, Invalid, NotAllowed, NotFound
 from shared.metrics import HTTP_ERRORS, HTTP_LATENCY, HTTP_REQUESTS, declare_http_series, render_latest
 from shared.rate_limit import ApiLimits, RateLimiter
@@ -277,6 +278,7 @@ def _audit_record_access(app: Flask, response: Response) -> Response:
         clients=clients,
         result=g.get(AUDIT_RESULT_KEY),
         correlation_id=context.current_correlation_id(),
+        emergency_grant=g.get(EMERGENCY_GRANT_KEY),
     )
     audit.info(
         "record access",
@@ -289,6 +291,7 @@ def _audit_record_access(app: Flask, response: Response) -> Response:
             "remote_addr": record.address,
             "status": status,
             "result": record.result,
+            "emergency_grant": record.emergency_grant,
         },
     )
     try:

@@ -14,11 +14,13 @@ from pymongo.database import Database
 
 from services.intake import handlers
 from services.intake.adapters import COLLECTIONS
-from services.intake.adapters.access import AccessRepository
+from services.intake.adapters.access import AccessRepository, GrantRepository
 from services.intake.adapters.clients import ClientRepository, RequestKeys, ScreeningRepository
 from services.intake.domain.assessment import ProblemAreaPolicy
+from services.intake.domain.emergency_access import DEFAULT_MINUTES, grant_minutes
 from services.intake.entrypoints.access import AUDITED_LISTS, ROUTE_ROLES
 from services.intake.entrypoints.api import clients_api, instruments_api
+from services.intake.entrypoints.emergency_api import emergency_api
 from services.intake.entrypoints.ui import ui
 from services.intake.handlers import Repositories
 from shared.audit_api import audit_api
@@ -44,6 +46,7 @@ class Dependencies:
     screening_cutoffs: Mapping[str, int] = field(default_factory=dict)
     problem_area_policy: ProblemAreaPolicy = field(default_factory=ProblemAreaPolicy)
     time_zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))  # pages show times in it
+    emergency_minutes: int = DEFAULT_MINUTES  # how long an emergency access grant lasts
     memory: InMemoryDatabase | None = None  # the fakes' storage, for tests to inspect
 
 
@@ -74,7 +77,9 @@ def _build(
             screenings=ScreeningRepository(stores),
             requests=RequestKeys(stores),
             access=AccessRepository(stores),
+            grants=GrantRepository(stores),
         ),
+        emergency_minutes=grant_minutes(env.get("EMERGENCY_ACCESS_MINUTES")),
         uow=uow,
         time_zone=centre_time_zone(env) if env else ZoneInfo("UTC"),
         screening_cutoffs=screening_cutoffs(env),
@@ -111,7 +116,7 @@ def create_app(settings: Settings | None = None, deps: Dependencies | None = Non
     app = build_service_app(
         settings,
         title="Intake API",
-        blueprints=[clients_api, instruments_api, audit_api],
+        blueprints=[clients_api, instruments_api, emergency_api, audit_api],
         route_roles=ROUTE_ROLES,
         dependencies=deps or real_dependencies(service_database(settings)),
     )

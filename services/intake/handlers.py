@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from services.intake.adapters.access import AccessRepository
+from services.intake.adapters.access import AccessRepository, GrantRepository
 from services.intake.adapters.clients import ClientRepository, RequestKeys, ScreeningRepository
 from services.intake.domain import access, work_queue
 from services.intake.domain.access import ClientFacts, Scope, Viewer
@@ -16,6 +16,7 @@ from services.intake.domain.assessment import EVERY_AREA_ALLOWED, Assessment, Pr
 from services.intake.domain.caseload import AlertReach, CaseloadEntry
 from services.intake.domain.client import Client, Registration
 from services.intake.domain.consent import Consent
+from services.intake.domain.emergency_access import AccessGrant
 from services.intake.domain.risk import RiskFlag
 from services.intake.domain.screening import Screening, administer
 from shared.auth import Principal
@@ -49,6 +50,7 @@ class Repositories:
     screenings: ScreeningRepository
     requests: RequestKeys
     access: AccessRepository
+    grants: GrantRepository
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ def client_facts(client: Client, repos: Repositories) -> ClientFacts:
         status=client.status,
         clinician_id=treating.clinician_id if treating else None,
         alerted=repos.access.alerted(client.id),
+        client_id=client.id,
     )
 
 
@@ -202,6 +205,44 @@ def search_clients(
         scope = Scope(everyone=True)
     names = access.identity_keys(query.split())
     return repos.clients.with_identity(names, date_of_birth, scope, offset, limit)
+
+
+# -- emergency ("break glass") access (services/intake/domain/emergency_access.py) ---------------
+def break_glass(
+    client_id: str, reason: str, by: str, now: datetime, minutes: int, uow: UnitOfWork, repos: Repositories
+) -> tuple[AccessGrant, bool]:
+    """A grant to read the client for `minutes`, and whether it is new: a grant of the same
+    clinician for the same client still in force is answered instead of a second one. The client
+    must exist; whether the clinician may otherwise know of them does not matter (that is the point)."""
+    get_client(client_id, repos)
+    current = [grant for grant in repos.grants.unexpired(by, now) if grant.client_id == client_id]
+    if current:
+        return max(current, key=lambda grant: grant.expires_at), False
+    grant = AccessGrant.grant(client_id, by, reason, now, minutes)
+    repos.grants.add(grant, uow)
+    uow.commit()
+    return grant, True
+
+
+def emergency_grants(
+    reviewed: bool | None,
+    start: datetime | None,
+    end: datetime | None,
+    repos: Repositories,
+    offset: int = 0,
+    limit: int = 0,
+) -> tuple[list[AccessGrant], int]:
+    return repos.grants.listed(reviewed, start, end, offset, limit)
+
+
+def review_grant(grant_id: str, note: str, by: str, now: datetime, uow: UnitOfWork, repos: Repositories) -> AccessGrant:
+    grant = repos.grants.get(grant_id)
+    if grant is None:
+        raise NotFound(f"emergency access grant {grant_id}")
+    grant.review(by, note, now)
+    repos.grants.save(grant, uow)
+    uow.commit()
+    return grant
 
 
 # -- what intake learns from sessions and notifications ----------------------------------------

@@ -37,6 +37,8 @@ from shared.audit_api import audit_api
 from shared.config import Settings
 from shared.consumer import Handler
 from shared.documents import StoreFactory
+from shared.emergency_access import EMERGENCY_ACCESS_GRANTED
+from shared.emergency_grants import EmergencyGrantRepository, keep_grant
 from shared.envelope import utcnow
 from shared.memory import InMemoryDatabase
 from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
@@ -92,6 +94,7 @@ def _build(
         alerts=AlertRepository(stores),
         notifications=NotificationRepository(stores),
         staff=StaffRepository(stores),
+        emergency=EmergencyGrantRepository(stores),
     )
     return Dependencies(
         repos=repos, uow=uow, policy=settings.policy(env), channels=channels, timers=settings.timers(env), memory=memory
@@ -133,6 +136,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         "outcomes.self_report.offered": plan,
         "outcomes.self_report.withdrawn": plan,
         "outcomes.alert.raised": partial(handlers.notify_outcome_alert, repos=repos, policy=policy),
+        EMERGENCY_ACCESS_GRANTED: partial(keep_grant, grants=deps.repos.emergency),
     }
 
 

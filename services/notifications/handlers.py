@@ -49,6 +49,7 @@ from services.notifications.domain.rules import (
 )
 from services.notifications.domain.schedule import send_times
 from services.notifications.domain.staff import CaseloadEntry, OnCall, StaffMember, recipient_at
+from shared.emergency_grants import EmergencyGrantRepository
 from shared.envelope import Envelope, utcnow
 from shared.errors import NotFound, StaleWrite
 from shared.metrics import (
@@ -80,6 +81,7 @@ class Repositories:
     alerts: AlertRepository
     notifications: NotificationRepository
     staff: StaffRepository
+    emergency: EmergencyGrantRepository  # intake's emergency access grants (shared/emergency_grants.py)
 
 
 # -- from intake's and sessions' events: who to reach -------------------------------------------
@@ -558,7 +560,7 @@ def notifications_for(filters: Mapping[str, str | None], viewer: Viewer, repos: 
         status=filters.get("status"),
     )
     own = set() if viewer.sees_everything else repos.staff.clients_of(viewer.sub)
-    return [n for n in found if may_see_notification(viewer, n, own)]
+    return [n for n in found if may_see_notification(viewer, n, own, filters.get("client_id"))]
 
 
 def preferences_of(client_id: str, repos: Repositories, policy: Policy) -> dict[str, Any]:

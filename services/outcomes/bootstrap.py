@@ -28,6 +28,8 @@ from shared.audit_api import audit_api
 from shared.config import Settings
 from shared.consumer import Handler
 from shared.documents import StoreFactory
+from shared.emergency_access import EMERGENCY_ACCESS_GRANTED
+from shared.emergency_grants import EmergencyGrantRepository, keep_grant
 from shared.instruments.registry import screening_cutoffs
 from shared.memory import InMemoryDatabase
 from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
@@ -74,6 +76,7 @@ def _build(
         summaries=CourseSummaryRepository(stores),
         consents=ConsentRepository(stores),
         disclosures=DisclosureLog(stores),
+        emergency=EmergencyGrantRepository(stores),
     )
     policy = Policy(alerts=alert_policy(env), cutoffs=screening_cutoffs(env))
     self_reports = SelfReport(OfferRepository(stores), self_report_settings(env))
@@ -111,6 +114,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
             self_report.offer_before_session, repos=repos, self_report=self_reports
         ),
         "sessions.session.cancelled": partial(self_report.withdraw_for_cancelled_session, self_report=self_reports),
+        EMERGENCY_ACCESS_GRANTED: partial(keep_grant, grants=deps.repos.emergency),
     }
 
 

@@ -41,6 +41,7 @@ from services.outcomes.domain.report import ProgramReport, clients_per_program, 
 from services.outcomes.domain.report import program_report as report_of
 from services.outcomes.domain.trajectory import CLIENT_AXIS, EPISODE_AXIS, client_series, episode_series
 from shared.charts.trajectory import trajectory_svg
+from shared.emergency_grants import EmergencyGrantRepository
 from shared.envelope import Envelope
 from shared.errors import AlreadyExists, NotFound, StaleWrite
 from shared.retry import IMMEDIATE, on_conflict, retry
@@ -60,6 +61,7 @@ class Repositories:
     summaries: CourseSummaryRepository
     consents: ConsentRepository
     disclosures: DisclosureLog
+    emergency: EmergencyGrantRepository  # intake's emergency access grants (shared/emergency_grants.py)
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,7 @@ def visible_courses(client_id: str, viewer: Viewer, repos: Repositories) -> list
     """The client's episodes, or NotFound for a client unknown here or not the viewer's to see."""
     courses = repos.courses.for_client(client_id)
     known = courses or repos.enrolments.get(client_id) is not None or repos.measures.for_client(client_id)
-    if not known or not may_see(viewer, [course.clinician_id for course in courses]):
+    if not known or not may_see(viewer, [course.clinician_id for course in courses], client_id):
         raise NotFound("client")
     return courses
 
@@ -317,7 +319,7 @@ def client_trajectory(client_id: str, viewer: Viewer, repos: Repositories) -> st
 def episode_trajectory(episode_id: str, viewer: Viewer, repos: Repositories) -> tuple[str, str]:
     """The episode's PHQ-9 and GAD-7 along its sessions as an SVG, and the episode's client."""
     course = repos.courses.get(episode_id)
-    if course is None or not may_see(viewer, [course.clinician_id]):
+    if course is None or not may_see(viewer, [course.clinician_id], course.client_id):
         raise NotFound("episode")
     series = episode_series(repos.measures.for_episode(episode_id), course.attended)
     svg = trajectory_svg(
@@ -328,7 +330,7 @@ def episode_trajectory(episode_id: str, viewer: Viewer, repos: Repositories) -> 
 
 def episode_outcomes(episode_id: str, viewer: Viewer, repos: Repositories) -> tuple[Outcomes, dict[str, Any]]:
     course = repos.courses.get(episode_id)
-    if course is None or not may_see(viewer, [course.clinician_id]):
+    if course is None or not may_see(viewer, [course.clinician_id], course.client_id):
         raise NotFound("episode")
     outcomes = course.outcomes(repos.measures.for_episode(episode_id))
     return outcomes, {"episode_id": episode_id, "client_id": course.client_id}

@@ -35,6 +35,8 @@ from shared.audit_api import audit_api
 from shared.config import Settings
 from shared.consumer import Handler
 from shared.documents import StoreFactory
+from shared.emergency_access import EMERGENCY_ACCESS_GRANTED
+from shared.emergency_grants import EmergencyGrantRepository, keep_grant
 from shared.memory import InMemoryDatabase
 from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
 from shared.service import build_service_app, finish_service_app, service_database
@@ -86,6 +88,7 @@ def _build(
         clients=ClientCardRepository(stores),
         outcomes=OutcomeWatchRepository(stores),
         alerts=StaffAlertRepository(stores),
+        emergency=EmergencyGrantRepository(stores),
     )
     policy = Policy(phase_plans=phase_plans(env))
     return Dependencies(repos=repos, uow=uow, policy=policy, memory=memory)
@@ -111,6 +114,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         "intake.screening.completed": partial(handlers.remember_screening_score, repos=deps.repos),
         "outcomes.status.changed": partial(handlers.watch_outcome_status, repos=deps.repos),
         "outcomes.alert.raised": partial(handlers.watch_outcome_alert, repos=deps.repos),
+        EMERGENCY_ACCESS_GRANTED: partial(keep_grant, grants=deps.repos.emergency),
         **{
             f"notifications.alert.{change}": partial(handlers.watch_staff_alert, repos=deps.repos)
             for change in ("raised", "escalated", "acknowledged", "resolved")

@@ -28,6 +28,8 @@ from services.sessions.domain.risk_watch import URGENCY_ORDER, OpenFlag
 from services.sessions.domain.scores import CHARTED, Score
 from services.sessions.domain.staff_alert import StaffAlert
 from shared.charts.trajectory import Point, Series, trajectory_svg
+from shared.emergency_access import NO_PASS, EmergencyPass
+from shared.emergency_grants import EmergencyGrantRepository
 from shared.envelope import Envelope
 from shared.errors import AlreadyExists, Conflict, Invalid, NotAllowed, NotFound
 from shared.roles import ADMIN, SUPERVISOR
@@ -48,6 +50,7 @@ class Repositories:
     clients: ClientCardRepository
     outcomes: OutcomeWatchRepository
     alerts: StaffAlertRepository
+    emergency: EmergencyGrantRepository  # intake's emergency access grants (shared/emergency_grants.py)
 
 
 @dataclass(frozen=True)
@@ -264,21 +267,21 @@ def check_calendar_link(clinician_id: str, sub: str, feed: str | None, repos: Re
 
 
 # -- episodes ---------------------------------------------------------------------------------
-def viewer_for(sub: str, role: str, repos: Repositories) -> Viewer:
+def viewer_for(sub: str, role: str, repos: Repositories, emergency: EmergencyPass = NO_PASS) -> Viewer:
     team = frozenset(c.id for c in repos.clinicians.team_of(sub)) if role == SUPERVISOR else frozenset()
-    return Viewer(sub, role, team)
+    return Viewer(sub, role, team, emergency)
 
 
 def get_episode(episode_id: str, viewer: Viewer, repos: Repositories) -> Episode:
     """The episode, or NotFound for one the viewer may not know exists."""
     episode = repos.episodes.get(episode_id)
-    if episode is None or not may_see(viewer, episode.clinician_id):
+    if episode is None or not may_see(viewer, episode.clinician_id, episode.client_id):
         raise NotFound("episode")
     return episode
 
 
 def episodes_for_client(client_id: str, viewer: Viewer, repos: Repositories) -> list[Episode]:
-    return [e for e in repos.episodes.for_client(client_id) if may_see(viewer, e.clinician_id)]
+    return [e for e in repos.episodes.for_client(client_id) if may_see(viewer, e.clinician_id, e.client_id)]
 
 
 def caseload(viewer: Viewer, repos: Repositories, clinician_id: str) -> list[Episode]:

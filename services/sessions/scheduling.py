@@ -122,7 +122,7 @@ def document_session(
 
 def get_session(session_id: str, viewer: Viewer, repos: Repositories) -> Session:
     session = repos.sessions.get(session_id)
-    if session is None or not may_see(viewer, session.clinician_id):
+    if session is None or not may_see(viewer, session.clinician_id, session.client_id):
         raise NotFound("session")
     return session
 

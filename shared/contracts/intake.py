@@ -264,3 +264,30 @@ register(
         },
     ),
 )
+
+
+class EmergencyAccessGrantedV1(Schema):
+    grant_id = fields.String(required=True)
+    client_id = fields.String(required=True)
+    staff_id = fields.String(required=True)
+    granted_at = fields.AwareDateTime(required=True, format="iso")
+    expires_at = fields.AwareDateTime(required=True, format="iso")
+
+
+register(
+    EventContract(
+        type="intake.emergency_access.granted",
+        version=1,
+        schema=EmergencyAccessGrantedV1,
+        description="A clinician broke glass: they may read this one client outside their caseload until "
+        "`expires_at` (the reason stays in intake, where supervisors review every grant).",
+        consumers=("sessions", "outcomes", "notifications"),
+        example={
+            "grant_id": "0b9e8d7c-6a5f-4e3d-9c2b-1a0f9e8d7c6b",
+            "client_id": CLIENT,
+            "staff_id": "clinician-7",
+            "granted_at": "2026-12-01T02:10:00+00:00",
+            "expires_at": "2026-12-01T03:10:00+00:00",
+        },
+    ),
+)

@@ -1,7 +1,7 @@
 """Storage of the intake service: every collection it keeps, for index creation at start."""
 
-from services.intake.adapters.access import ALERT_REACH, CASELOAD
+from services.intake.adapters.access import ACCESS_GRANTS, ALERT_REACH, CASELOAD
 from services.intake.adapters.clients import CLIENTS, REQUEST_KEYS, SCREENINGS
 from shared.audit import AUDIT
 
-COLLECTIONS = (CLIENTS, SCREENINGS, REQUEST_KEYS, CASELOAD, ALERT_REACH, AUDIT)
+COLLECTIONS = (CLIENTS, SCREENINGS, REQUEST_KEYS, CASELOAD, ALERT_REACH, ACCESS_GRANTS, AUDIT)

@@ -10,6 +10,9 @@
   admitted client is found only by their exact name and date of birth (a returning referral),
   as a summary: the record itself is no longer theirs to open.
 - ops (and any other role): none; ops works with de-identified aggregates elsewhere.
+- emergency ("break glass"): a clinician's grant in force opens one client to them for reading
+  (shared/emergency_access.py); the viewer of a read request carries the pass, a change's none.
+  Lists and searches do not grow: the grant opens the client by id only.
 
 A caller who may not know of a client is told it does not exist (404), never that it is refused.
 """
@@ -20,6 +23,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from services.intake.domain.client import ADMITTED
+from shared.emergency_access import NO_PASS, EmergencyPass
 from shared.roles import ADMIN, CLINICIAN, INTAKE, REGISTRARS, SUPERVISOR
 
 
@@ -27,6 +31,7 @@ from shared.roles import ADMIN, CLINICIAN, INTAKE, REGISTRARS, SUPERVISOR
 class Viewer:
     sub: str
     role: str
+    emergency: EmergencyPass = NO_PASS
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class ClientFacts:
     status: str
     clinician_id: str | None = None  # the clinician of the open episode, from sessions
     alerted: frozenset[str] = frozenset()  # staff an open risk alert about the client reached
+    client_id: str | None = None  # the client's id, which an emergency grant names
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,11 @@ class Scope:
 
 
 def may_open(viewer: Viewer, client: ClientFacts) -> bool:
-    """Whether the viewer may read or change this client's record."""
+    """Whether the viewer may read or change this client's record (read only, under a grant)."""
+    return _by_role(viewer, client) or viewer.emergency.opens(client.client_id)
+
+
+def _by_role(viewer: Viewer, client: ClientFacts) -> bool:
     if viewer.role in (ADMIN, SUPERVISOR):
         return True
     if viewer.role == CLINICIAN:

@@ -130,3 +130,16 @@ class ClientAdmitted(DomainEvent):
     preferred_times: tuple[str, ...]
     clinician_preference: str | None
     admitted_at: datetime
+
+
+@dataclass(frozen=True)
+class EmergencyAccessGranted(DomainEvent):
+    """A clinician may read one client outside their caseload until `expires_at` (the reason
+    stays in intake)."""
+
+    TYPE = "intake.emergency_access.granted"
+    grant_id: str
+    client_id: str
+    staff_id: str
+    granted_at: datetime
+    expires_at: datetime

@@ -13,8 +13,9 @@ from services.intake import handlers
 from services.intake.domain.access import Viewer
 from shared.audit_api import AUDIT_ROUTE_ROLES, audit_refused
 from shared.auth import RouteRoles, current_principal
+from shared.emergency_requests import emergency_pass
 from shared.errors import NotFound
-from shared.roles import REGISTRARS, RISK_CLEARERS, ROLES, STAFF
+from shared.roles import ADMIN, CLINICIAN, REGISTRARS, RISK_CLEARERS, ROLES, STAFF, SUPERVISOR
 from shared.service import dependencies
 
 ROUTE_ROLES: RouteRoles = {
@@ -29,19 +30,25 @@ ROUTE_ROLES: RouteRoles = {
     "clients.ClientAssessment": {"PUT": STAFF, "GET": STAFF},
     "clients.ClientAdmission": {"GET": STAFF, "POST": STAFF},
     "clients.WorkQueue": {"GET": STAFF},
+    # Break glass: clinicians only (supervisors and admin see every client already); the review
+    # by supervisors and admin (services/intake/domain/emergency_access.py).
+    "emergency_access.BreakGlass": {"POST": (CLINICIAN,)},
+    "emergency_access.Grants": {"GET": (SUPERVISOR, ADMIN)},
+    "emergency_access.ReviewGrant": {"POST": (SUPERVISOR, ADMIN)},
     "instruments.Instruments": {"GET": ROLES},
     "instruments.InstrumentByCode": {"GET": ROLES},
     **AUDIT_ROUTE_ROLES,  # GET /api/v1/audit: admin only (shared/audit_api.py)
 }
 
 # Routes that list or create clients without one in the URL; shared.web audits them too.
-AUDITED_LISTS = ("clients.Clients", "clients.WorkQueue", "ui.queue", "ui.register")
+AUDITED_LISTS = ("clients.Clients", "clients.WorkQueue", "ui.queue", "ui.register", "emergency_access.Grants")
 
 
 def viewer() -> Viewer:
-    """The caller of this request (API token or staff page session), as the access rules see them."""
+    """The caller of this request (API token or staff page session), as the access rules see them:
+    on a read, with the emergency access grants they hold."""
     principal = current_principal()
-    return Viewer(principal.sub, principal.role)
+    return Viewer(principal.sub, principal.role, emergency_pass(dependencies().repos.grants))
 
 
 def client_gate() -> None:

@@ -442,3 +442,46 @@ class InstrumentSchema(InstrumentSummarySchema):
     default_cutoff = fields.Integer(allow_none=True)
     items = fields.List(fields.Nested(ItemSchema))
     extra_fields = fields.List(fields.Nested(ExtraFieldSchema))
+
+
+# -- emergency ("break glass") access ------------------------------------------------------------
+class BreakGlassSchema(Schema):
+    reason = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=10, max=500, error="Give the reason in 10 to 500 characters."),
+            validate.Regexp(r"\s*\S", error=BLANK),
+        ],
+        metadata={"description": "Why the record must be read now; kept in intake for the review, never published"},
+    )
+
+
+class GrantSchema(Schema):
+    id = fields.String(dump_only=True)
+    client_id = fields.String(dump_only=True)
+    staff_id = fields.String(dump_only=True)
+    granted_at = fields.AwareDateTime(format="iso", dump_only=True)
+    expires_at = fields.AwareDateTime(format="iso", dump_only=True)
+
+
+class GrantForReviewSchema(GrantSchema):
+    reason = fields.String(dump_only=True)
+    reads = fields.Integer(dump_only=True, metadata={"description": "Requests intake served under the grant"})
+    reviewed_by = fields.String(dump_only=True, allow_none=True)
+    reviewed_at = fields.AwareDateTime(format="iso", dump_only=True, allow_none=True)
+    review_note = fields.String(dump_only=True, allow_none=True)
+
+
+class GrantQuerySchema(Schema):
+    reviewed = fields.Boolean(metadata={"description": "true: reviewed grants only; false: those awaiting review"})
+    start = fields.AwareDateTime(data_key="from", format="iso", metadata={"description": "Granted from (inclusive)"})
+    end = fields.AwareDateTime(data_key="to", format="iso", metadata={"description": "Granted before (exclusive)"})
+
+    @validates_schema
+    def ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("start") and data.get("end") and data["start"] >= data["end"]:
+            raise ValidationError("Must be after `from`.", "to")
+
+
+class GrantReviewSchema(Schema):
+    note = fields.String(required=True, validate=words(1000, required=True))

@@ -5,5 +5,17 @@ from services.notifications.adapters.notifications import NOTIFICATIONS
 from services.notifications.adapters.people import CASELOAD, ON_CALL, PREFERENCES, STAFF
 from services.notifications.adapters.recipients import RECIPIENTS
 from shared.audit import AUDIT
+from shared.emergency_grants import EMERGENCY_GRANTS
 
-COLLECTIONS = (ALERTS, CLEARED_FLAGS, RECIPIENTS, NOTIFICATIONS, PREFERENCES, STAFF, ON_CALL, CASELOAD, AUDIT)
+COLLECTIONS = (
+    ALERTS,
+    CLEARED_FLAGS,
+    RECIPIENTS,
+    NOTIFICATIONS,
+    PREFERENCES,
+    STAFF,
+    ON_CALL,
+    CASELOAD,
+    AUDIT,
+    EMERGENCY_GRANTS,
+)

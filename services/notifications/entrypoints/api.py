@@ -27,6 +27,7 @@ from services.notifications.entrypoints.schemas import (
     StaffMemberSchema,
 )
 from shared.auth import current_principal
+from shared.emergency_requests import emergency_pass
 from shared.envelope import utcnow
 from shared.errors import NotFound
 from shared.service import dependencies
@@ -45,7 +46,7 @@ staff_api = Blueprint("staff", __name__, url_prefix="/api/v1/staff", description
 
 def viewer() -> Viewer:
     principal = current_principal()
-    return Viewer(principal.sub, principal.role)
+    return Viewer(principal.sub, principal.role, emergency_pass(dependencies().repos.emergency))
 
 
 def client_gate(what: str) -> Callable[[], None]:

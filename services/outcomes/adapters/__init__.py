@@ -6,5 +6,17 @@ from services.outcomes.adapters.offers import OFFERS
 from services.outcomes.adapters.projections import ADMISSIONS, ENROLMENTS, MEASURES
 from services.outcomes.adapters.summaries import COURSE_SUMMARIES
 from shared.audit import AUDIT
+from shared.emergency_grants import EMERGENCY_GRANTS
 
-COLLECTIONS = (ENROLMENTS, ADMISSIONS, MEASURES, COURSES, COURSE_SUMMARIES, OFFERS, AUDIT, CONSENTS, DISCLOSURES)
+COLLECTIONS = (
+    ENROLMENTS,
+    ADMISSIONS,
+    MEASURES,
+    COURSES,
+    COURSE_SUMMARIES,
+    OFFERS,
+    AUDIT,
+    CONSENTS,
+    DISCLOSURES,
+    EMERGENCY_GRANTS,
+)

@@ -10,6 +10,7 @@ from services.sessions.adapters.risk import RISK_WATCH
 from services.sessions.adapters.scores import SCORES
 from services.sessions.adapters.sessions import SESSIONS
 from shared.audit import AUDIT
+from shared.emergency_grants import EMERGENCY_GRANTS
 
 COLLECTIONS = (
     EPISODES,
@@ -22,4 +23,5 @@ COLLECTIONS = (
     OUTCOME_WATCH,
     STAFF_ALERTS,
     AUDIT,
+    EMERGENCY_GRANTS,
 )

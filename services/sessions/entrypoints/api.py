@@ -36,6 +36,7 @@ from services.sessions.entrypoints.schemas import (
     SessionSchema,
 )
 from shared.auth import CALENDAR_SCOPE, current_principal
+from shared.emergency_requests import emergency_pass
 from shared.envelope import utcnow
 from shared.service import dependencies
 
@@ -57,7 +58,8 @@ class CaseloadEntry:
 
 def viewer() -> Viewer:
     principal = current_principal()
-    return handlers.viewer_for(principal.sub, principal.role, dependencies().repos)
+    repos = dependencies().repos
+    return handlers.viewer_for(principal.sub, principal.role, repos, emergency_pass(repos.emergency))
 
 
 @episodes_api.route("")
