@@ -1,4 +1,10 @@
-"""Bearer-token authentication (HS256 JWT with sub, role, exp); roles per route come from a table."""
+"""Bearer-token authentication; roles per route come from a table.
+
+Two kinds of token: our own (HS256 with the shared secret, issuer `ipt-platform`, claims sub,
+role, exp) and, when OIDC_ISSUER is set, those of an outside OpenID Connect issuer
+(shared/oidc.py). A token naming our issuer takes the local path, pinned to HS256; every other
+token the OIDC path, which accepts only the configured asymmetric algorithms.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import jwt
-from flask import current_app, g, request
+from flask import Response, current_app, g, jsonify, request
+from flask import abort as abort_with
 from flask_smorest import abort
 
+from shared.config import Settings
 from shared.envelope import utcnow
+from shared.oidc import Fetch, KeysUnavailable, OidcTokens, RoleMissing, TokenRefused, fetch_json
 from shared.roles import ROLES
 
 ISSUER = "ipt-platform"
@@ -32,10 +41,53 @@ class Principal:
     role: str
     scope: str | None = None  # None: the whole API the role allows
     feed: str | None = None  # a calendar token: the feed (subscription link) it was issued for
+    issuer: str = ISSUER  # who vouched for `sub`: us, or the outside OIDC issuer
 
 
 class InvalidToken(Exception):
     pass
+
+
+# Where create_base_app keeps the app's TokenVerifier.
+TOKENS_KEY = "ipt.tokens"
+
+
+@dataclass(frozen=True)
+class TokenVerifier:
+    """Every bearer token the API accepts, by the settings: local ones unless IPT_LOCAL_TOKENS is
+    false (calendar feed links, which the sessions service issues itself, still open their feed),
+    and the OIDC issuer's when one is configured."""
+
+    secret: str
+    local_tokens: bool = True
+    oidc: OidcTokens | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, fetch: Fetch = fetch_json) -> TokenVerifier:
+        oidc = OidcTokens(settings.oidc, fetch) if settings.oidc else None
+        return cls(secret=settings.jwt_secret, local_tokens=settings.local_tokens, oidc=oidc)
+
+    def principal(self, token: str) -> Principal:
+        """InvalidToken (401), RoleMissing (403) or KeysUnavailable (503) when not a principal."""
+        if self.oidc is None or unverified_issuer(token) == ISSUER:
+            principal = decode_token(self.secret, token)
+            if not self.local_tokens and principal.scope != CALENDAR_SCOPE:
+                raise InvalidToken("local tokens are not accepted here")
+            return principal
+        try:
+            identity = self.oidc.identity(token)
+        except TokenRefused as error:
+            raise InvalidToken(str(error)) from error
+        return Principal(sub=identity.sub, role=identity.role, issuer=self.oidc.settings.issuer)
+
+
+def unverified_issuer(token: str) -> object:
+    """The `iss` a token claims, read without checking anything: only to pick the path that checks it."""
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as error:
+        raise InvalidToken(str(error)) from error
+    return claims.get("iss")
 
 
 def issue_token(
@@ -90,16 +142,33 @@ def authenticate_request() -> Principal:
         scheme, token = "bearer", str(in_url)
     if scheme.lower() != "bearer" or not token:
         abort(401, message="Missing bearer token: send 'Authorization: Bearer <token>'.")
+    verifier = current_app.extensions.get(TOKENS_KEY) or TokenVerifier(current_app.config["JWT_SECRET"])
     try:
-        principal = decode_token(current_app.config["JWT_SECRET"], token.strip())
+        principal = verifier.principal(token.strip())
     except InvalidToken:
         abort(401, message="Invalid or expired token.")
+    except RoleMissing as error:
+        abort(403, message=str(error))
+    except KeysUnavailable as error:
+        abort_with(_keys_unavailable(error.retry_after))
     if in_url and principal.scope != CALENDAR_SCOPE:
         abort(401, message="Only a calendar token may be sent in the URL.")
     if principal.scope == CALENDAR_SCOPE and not calendar_feed():
         abort(403, message="A calendar token opens calendar feeds only.")
     g.principal = principal
     return current_principal()
+
+
+def _keys_unavailable(retry_after: int) -> Response:
+    # Not 401: the token may well be good, and a client told so would send its user to sign in again.
+    response = jsonify(
+        code=503,
+        status="Service Unavailable",
+        message="The identity provider's keys cannot be fetched to check the token; try again shortly.",
+    )
+    response.status_code = 503
+    response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def calendar_feed() -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +35,10 @@ class Settings:
     consumer_group: str
     # How often a worker measures its consumer lag and dead letters on the broker (shared/kafka_watch.py).
     kafka_metrics_seconds: float = 15.0
+    # Bearer tokens of an outside OpenID Connect issuer (shared/oidc.py); None: local tokens only.
+    oidc: OidcSettings | None = None
+    # False: the API refuses the tokens signed with jwt_secret (calendar feed links aside).
+    local_tokens: bool = True
 
     @classmethod
     def from_env(cls, service: str, env: dict[str, str] | None = None) -> Settings:
@@ -54,7 +60,100 @@ class Settings:
             # A prefix lets two stacks (say, a test run and a dev stack) share one Kafka cluster.
             consumer_group=f"{env.get('KAFKA_GROUP_PREFIX', '')}{service}",
             kafka_metrics_seconds=float(env.get("KAFKA_METRICS_SECONDS", "15")),
+            oidc=oidc_settings(env),
+            local_tokens=local_tokens(env),
         )
+
+
+# Asymmetric algorithms only: a symmetric one (HS*) would let anyone holding the issuer's public
+# key sign tokens, and `none` signs nothing.
+OIDC_ALLOWED_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+DEFAULT_OIDC_ALGORITHMS = ("RS256", "ES256")
+DEFAULT_OIDC_ROLE_CLAIM = "role"
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    issuer: str
+    audience: str
+    # None: read from the issuer's /.well-known/openid-configuration (`jwks_uri`) on first use.
+    jwks_url: str | None
+    # A claim name or a dotted path into nested claims (`realm_access.roles`).
+    role_claim: str
+    algorithms: tuple[str, ...]
+
+
+def oidc_settings(env: Mapping[str, str]) -> OidcSettings | None:
+    """OIDC_ISSUER and its companions, checked at start-up; None when no issuer is set."""
+    issuer = env.get("OIDC_ISSUER", "").strip()
+    if not issuer:
+        stray = sorted(name for name in ("OIDC_AUDIENCE", "OIDC_JWKS_URL") if env.get(name, "").strip())
+        if stray:
+            raise ValueError(f"{', '.join(stray)} set without OIDC_ISSUER")
+        return None
+    audience = env.get("OIDC_AUDIENCE", "").strip()
+    if not audience:
+        raise ValueError("OIDC_AUDIENCE is required when OIDC_ISSUER is set (the client id tokens are issued for)")
+    jwks_url = env.get("OIDC_JWKS_URL", "").strip() or None
+    require_secure_url("OIDC_ISSUER", issuer)
+    if jwks_url:
+        require_secure_url("OIDC_JWKS_URL", jwks_url)
+    role_claim = env.get("OIDC_ROLE_CLAIM", "").strip() or DEFAULT_OIDC_ROLE_CLAIM
+    if any(not part for part in role_claim.split(".")):
+        raise ValueError(f"OIDC_ROLE_CLAIM {role_claim!r} is not a claim name or a dotted path")
+    return OidcSettings(
+        issuer=issuer,
+        audience=audience,
+        jwks_url=jwks_url,
+        role_claim=role_claim,
+        algorithms=oidc_algorithms(env.get("OIDC_ALGORITHMS", "")),
+    )
+
+
+def oidc_algorithms(raw: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(name.strip() for name in raw.split(",") if name.strip()))
+    if not names:
+        return DEFAULT_OIDC_ALGORITHMS
+    refused = [name for name in names if name not in OIDC_ALLOWED_ALGORITHMS]
+    if refused:
+        raise ValueError(
+            f"OIDC_ALGORITHMS may not name {', '.join(refused)}: "
+            f"only {', '.join(sorted(OIDC_ALLOWED_ALGORITHMS))} (never none or HS*)"
+        )
+    return names
+
+
+def require_secure_url(name: str, url: str) -> None:
+    """An https URL, or http to this machine only: keys fetched in the clear could be swapped."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+        return
+    raise ValueError(f"{name} must be an https URL (http only to a loopback address), got {url!r}")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def local_tokens(env: Mapping[str, str]) -> bool:
+    """IPT_LOCAL_TOKENS: false refuses tokens signed with the shared secret (only with an OIDC issuer)."""
+    raw = env.get("IPT_LOCAL_TOKENS", "").strip().lower()
+    if raw in ("", "true", "1", "yes"):
+        return True
+    if raw not in ("false", "0", "no"):
+        raise ValueError(f"IPT_LOCAL_TOKENS must be true or false (got {raw!r})")
+    if not env.get("OIDC_ISSUER", "").strip():
+        raise ValueError("IPT_LOCAL_TOKENS=false needs OIDC_ISSUER: no token could open the API")
+    return False
 
 
 def whole_number(env: Mapping[str, str], name: str, default: int) -> int:

@@ -18,7 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from shared import context
 from shared.audit import new_record
 from shared.audit_api import AUDIT_CLIENTS_KEY, AUDIT_KEY, AUDIT_RESULT_KEY
-from shared.auth import Principal, RouteRoles, authenticate_request, unlisted_routes
+from shared.auth import TOKENS_KEY, Principal, RouteRoles, TokenVerifier, authenticate_request, unlisted_routes
 from shared.config import Settings
 from shared.emergency_access import EMERGENCY_GRANT_KEY
 from shared.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -52,6 +52,7 @@ def create_base_app(
     app.config.update(_api_config(settings, title))
     app.config.update(extra_config or {})
     app.config[ROUTE_ROLES_KEY] = route_roles
+    app.extensions[TOKENS_KEY] = TokenVerifier.from_settings(settings)
     app.extensions[LIMITS_KEY] = ApiLimits(
         per_user=RateLimiter(settings.api_rate_per_user), per_address=RateLimiter(settings.api_rate_per_address)
     )
