@@ -127,12 +127,9 @@ class Enrolment:
         return totp.provisioning_uri(self.secret, self.username)
 
 
-TWO_FACTOR_OFF: Mapping[str, Any] = {
-    "totp_secret": None,
-    "totp_pending_secret": None,
-    "totp_last_step": None,
-    "totp_enabled_at": None,
-}
+# What an account keeps of its second factor; all None when it has none.
+TWO_FACTOR_FIELDS = ("totp_secret", "totp_pending_secret", "totp_last_step", "totp_enabled_at")
+TWO_FACTOR_OFF: Mapping[str, Any] = dict.fromkeys(TWO_FACTOR_FIELDS)
 
 
 class _Accounts:
@@ -193,7 +190,8 @@ class _Accounts:
 
     def verify(self, username: str, password: str) -> Principal | None:
         """The account's principal when the password is right and the account usable, else None
-        (counted against the account only: no address is known)."""
+        (counted against the account only: no address is known). None too for an account with a
+        second factor: a password alone is not enough for it."""
         return self.sign_in(username, password).principal
 
     def sign_in(self, username: str, password: str, address: str | None = None) -> SignIn:
@@ -290,8 +288,8 @@ class _Accounts:
         if step is None:
             return False
         # The confirming code's step counts as used: it cannot sign anyone in afterwards.
-        fields = {"totp_secret": pending, "totp_pending_secret": None, "totp_last_step": step, "totp_enabled_at": now}
-        return self._set(name, fields)
+        turned_on = {"totp_secret": pending, "totp_last_step": step, "totp_enabled_at": now}
+        return self._set(name, dict(TWO_FACTOR_OFF) | turned_on)
 
     def turn_off_two_factor(self, username: str, password: str, code: str, address: str | None = None) -> SignIn:
         """The owner turns the factor off with the password and a current code; a failure counts

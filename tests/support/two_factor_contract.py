@@ -68,6 +68,15 @@ def check_a_code_works_once_and_one_step_of_drift_is_allowed(users, clock, store
     assert users.sign_in_with_code("kim", code_now(secret, clock, -2), HERE).principal is None, "too far behind"
 
 
+def check_two_requests_racing_with_one_code_sign_in_once(users, clock, stored: Stored) -> None:
+    secret = turn_on(users, clock)
+    code = code_now(secret, clock)
+    seen_before = users._load("kim")  # what the slower request read, before the faster one signed in
+    assert users.sign_in_with_code("kim", code, HERE).principal is not None
+    users._load = lambda name: dict(seen_before)  # the slower request goes on with what it read
+    assert users.sign_in_with_code("kim", code, HERE).principal is None, "the store claims each step once"
+
+
 def check_wrong_codes_slow_down_like_wrong_passwords(users, clock, stored: Stored) -> None:
     secret = turn_on(users, clock)
     wrong = wrong_code(secret, clock)
@@ -112,6 +121,7 @@ CHECKS = [
     check_set_up_keeps_one_secret_until_a_code_confirms_it,
     check_with_the_factor_on_a_password_alone_signs_nobody_in,
     check_a_code_works_once_and_one_step_of_drift_is_allowed,
+    check_two_requests_racing_with_one_code_sign_in_once,
     check_wrong_codes_slow_down_like_wrong_passwords,
     check_turning_off_needs_the_password_and_a_current_code,
     check_an_administrator_reset_turns_it_off_and_a_new_secret_follows,
