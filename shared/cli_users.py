@@ -1,4 +1,4 @@
-"""`ipt user ...`: staff accounts for the web UIs (add, list, disable).
+"""`ipt user ...`: staff accounts for the web UIs (add, list, disable, reset-2fa).
 
 The password never appears on the command line (where `ps` and shell history would keep it):
 it comes from IPT_PASSWORD, from standard input with --password-stdin, or from a prompt.
@@ -55,12 +55,20 @@ def register(commands: Any) -> None:
     )
     add.set_defaults(run=_database_errors(_add))
 
-    listing = actions.add_parser("list", help="list accounts (never their passwords)")
+    listing = actions.add_parser(
+        "list", help="list accounts (never their passwords), with whether two-step sign-in is on"
+    )
     listing.set_defaults(run=_database_errors(_list))
 
     disable = actions.add_parser("disable", help="disable an account and end its sessions at once")
     disable.add_argument("--username", required=True)
     disable.set_defaults(run=_database_errors(_disable))
+
+    reset = actions.add_parser(
+        "reset-2fa", help="turn an account's two-step sign-in off (a lost phone); its owner may set it up again"
+    )
+    reset.add_argument("--username", required=True)
+    reset.set_defaults(run=_database_errors(_reset_two_factor))
 
 
 def _store() -> UserStore:
@@ -108,4 +116,16 @@ def _disable(args: argparse.Namespace) -> int:
         print(f"ipt user disable: {error}", file=sys.stderr)
         return 1
     print(json.dumps({"username": args.username.strip().casefold(), "disabled": True, "sessions_ended": ended}))
+    return 0
+
+
+def _reset_two_factor(args: argparse.Namespace) -> int:
+    from shared.users import UnknownUser
+
+    try:
+        was_on = _store().reset_two_factor(args.username)
+    except UnknownUser as error:
+        print(f"ipt user reset-2fa: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps({"username": args.username.strip().casefold(), "two_factor": False, "was_on": was_on}))
     return 0

@@ -8,6 +8,14 @@ who knows a username keep its owner out. While a delay runs, attempts are refuse
 
 Each store owns the signed-in UI sessions of its accounts (shared/staff_sessions.py, in the same
 database), so disabling or locking an account ends all of its sessions at once.
+
+An account may add a second factor: one-time codes from an authenticator app (shared/totp.py).
+Its secret is kept in the account document (`totp_secret`; `totp_pending_secret` while the owner
+has not yet typed a first code), with the last time step a code was used for (`totp_last_step`),
+so no code works twice. With the factor on, a right password alone signs nobody in: `sign_in`
+answers `second_factor=True` and `sign_in_with_code` finishes. Wrong codes count against the same
+delays as wrong passwords, and a right password no longer forgets earlier failures until the code
+is right too, so guessing codes between right passwords goes no faster.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from pymongo.errors import DuplicateKeyError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from shared import sign_in_throttle as throttle
+from shared import totp
 from shared.auth import Principal
 from shared.envelope import utcnow
 from shared.roles import ROLES
@@ -40,6 +49,8 @@ HASH_METHOD = "scrypt"
 DEFAULT_MONGO_URI = "mongodb://127.0.0.1:27017/"
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{1,63}$")
 PUBLIC_FIELDS = ("username", "role", "disabled", "created_at", "last_login")
+# What the MongoDB store reads for a listing: never a hash or a secret.
+LISTED_FIELDS = (*PUBLIC_FIELDS, "totp_enabled_at")
 FAILURES_COLLECTION = "sign_in_failures"
 
 Clock = Callable[[], datetime]
@@ -54,6 +65,10 @@ class SignIn:
     principal: Principal | None
     retry_after: int = 0
     heard: bool = True
+    # The password was right, but the account has a second factor: a code must follow
+    # (`sign_in_with_code`) before anyone is signed in. `principal` stays None meanwhile.
+    second_factor: bool = False
+    role: str | None = None  # the account's role when `second_factor` is set
 
     @property
     def throttled(self) -> bool:
@@ -92,7 +107,29 @@ def check_new_account(username: str, role: str, password: str) -> str:
 
 
 def _public(doc: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: doc.get(key) for key in PUBLIC_FIELDS}
+    # From when it was turned on, set and cleared with the secret: listings never read the secret.
+    return {key: doc.get(key) for key in PUBLIC_FIELDS} | {"two_factor": doc.get("totp_enabled_at") is not None}
+
+
+def has_two_factor(doc: Mapping[str, Any]) -> bool:
+    return bool(doc.get("totp_secret"))
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A second factor being set up: the secret to show (as a QR code and in text) until confirmed."""
+
+    username: str
+    secret: str
+
+    @property
+    def uri(self) -> str:
+        return totp.provisioning_uri(self.secret, self.username)
+
+
+# What an account keeps of its second factor; all None when it has none.
+TWO_FACTOR_FIELDS = ("totp_secret", "totp_pending_secret", "totp_last_step", "totp_enabled_at")
+TWO_FACTOR_OFF: Mapping[str, Any] = dict.fromkeys(TWO_FACTOR_FIELDS)
 
 
 class _Accounts:
@@ -126,6 +163,10 @@ class _Accounts:
     def _forget(self, ids: list[str]) -> None:
         raise NotImplementedError
 
+    def _claim_step(self, username: str, secret: str, step: int) -> bool:
+        """Records `step` as the last one used with `secret`, only if it is later than the one recorded."""
+        raise NotImplementedError
+
     def _all(self) -> list[dict[str, Any]]:
         raise NotImplementedError
 
@@ -149,30 +190,139 @@ class _Accounts:
 
     def verify(self, username: str, password: str) -> Principal | None:
         """The account's principal when the password is right and the account usable, else None
-        (counted against the account only: no address is known)."""
+        (counted against the account only: no address is known). None too for an account with a
+        second factor: a password alone is not enough for it."""
         return self.sign_in(username, password).principal
 
     def sign_in(self, username: str, password: str, address: str | None = None) -> SignIn:
         """One attempt to sign in from `address`: refused unheard while an earlier failure's delay
-        runs; a failure counts against the account, the address and the pair of them."""
+        runs; a failure counts against the account, the address and the pair of them. With a second
+        factor on, a right password answers `second_factor=True` and signs nobody in yet."""
         name = normalise_username(username)
         counters = throttle.keys(name, address)
         now = self._clock()
-        known = self._failures(list(counters.values()))
-        wait = throttle.retry_after({kind: known.get(counter) for kind, counter in counters.items()}, now)
+        wait = self._wait(counters, now)
         if wait:
             return SignIn(None, wait, heard=False)
         doc = self._load(name) if USERNAME.match(name) else None
         candidate = password if isinstance(password, str) and len(password) <= MAX_PASSWORD_LENGTH else ""
         matches = check_password_hash(doc["password_hash"] if doc else self._dummy_hash, candidate)
         if doc is None or doc.get("disabled") or not matches or not candidate:
-            for counter in counters.values():
-                self._fail(counter, now)
-            after = self._failures(list(counters.values()))
-            return SignIn(None, throttle.retry_after({k: after.get(c) for k, c in counters.items()}, now))
+            return self._failed(counters, now)
+        if has_two_factor(doc):
+            # Earlier failures are not forgotten yet: else a right password between each guessed
+            # code would wipe the code guesses' delays.
+            return SignIn(None, second_factor=True, role=doc["role"])
+        return self._signed_in(name, doc, counters, now)
+
+    def sign_in_with_code(self, username: str, code: str, address: str | None = None) -> SignIn:
+        """The second step of signing in, once `sign_in` answered `second_factor`: a current code from
+        the account's authenticator, not used before. Delays and failures as for passwords."""
+        name = normalise_username(username)
+        counters = throttle.keys(name, address)
+        now = self._clock()
+        wait = self._wait(counters, now)
+        if wait:
+            return SignIn(None, wait, heard=False)
+        doc = self._load(name) if USERNAME.match(name) else None
+        if doc is None or doc.get("disabled") or not self._use_code(name, doc, code, now):
+            return self._failed(counters, now)
+        return self._signed_in(name, doc, counters, now)
+
+    def _wait(self, counters: dict[str, str], now: datetime) -> int:
+        known = self._failures(list(counters.values()))
+        return throttle.retry_after({kind: known.get(counter) for kind, counter in counters.items()}, now)
+
+    def _failed(self, counters: dict[str, str], now: datetime) -> SignIn:
+        for counter in counters.values():
+            self._fail(counter, now)
+        return SignIn(None, self._wait(counters, now))
+
+    def _signed_in(self, name: str, doc: Mapping[str, Any], counters: dict[str, str], now: datetime) -> SignIn:
         self._forget([counter for kind, counter in counters.items() if kind != throttle.ADDRESS])
         self._set(name, {"last_login": now})
         return SignIn(Principal(sub=name, role=doc["role"]))
+
+    def _use_code(self, name: str, doc: Mapping[str, Any], code: str, now: datetime) -> bool:
+        """Whether `code` is the account's current one, recording its step so it cannot be used again."""
+        secret = doc.get("totp_secret")
+        if not secret:
+            return False
+        step = totp.matching_step(secret, code, now, doc.get("totp_last_step"))
+        # Claimed in the store, not just compared here: of two requests racing with one code, one wins.
+        return step is not None and self._claim_step(name, secret, step)
+
+    # -- the second factor ---------------------------------------------------------------------
+    def now(self) -> datetime:
+        """The store's clock (pending sign-ins expire on it, so tests move one clock for all)."""
+        return self._clock()
+
+    def has_two_factor(self, username: str) -> bool:
+        doc = self._load(normalise_username(username))
+        return doc is not None and has_two_factor(doc)
+
+    def enrolment(self, username: str) -> Enrolment:
+        """The secret being set up for the account: a new one the first time, then the same one until
+        a code confirms it (reloading the page must not make an app already set up useless)."""
+        name = normalise_username(username)
+        doc = self._load(name)
+        if doc is None:
+            raise UnknownUser(f"No account named {name!r}.")
+        if has_two_factor(doc):
+            raise UserError("The second factor is already on for this account.")
+        secret = doc.get("totp_pending_secret")
+        if not secret:
+            secret = totp.new_secret()
+            self._set(name, {"totp_pending_secret": secret})
+        return Enrolment(name, secret)
+
+    def confirm_enrolment(self, username: str, code: str) -> bool:
+        """Turns the second factor on once `code` is a current one for the secret being set up."""
+        name = normalise_username(username)
+        doc = self._load(name)
+        pending = doc.get("totp_pending_secret") if doc else None
+        if doc is None or has_two_factor(doc) or not pending:
+            return False
+        now = self._clock()
+        step = totp.matching_step(pending, code, now)
+        if step is None:
+            return False
+        # The confirming code's step counts as used: it cannot sign anyone in afterwards.
+        turned_on = {"totp_secret": pending, "totp_last_step": step, "totp_enabled_at": now}
+        return self._set(name, dict(TWO_FACTOR_OFF) | turned_on)
+
+    def turn_off_two_factor(self, username: str, password: str, code: str, address: str | None = None) -> SignIn:
+        """The owner turns the factor off with the password and a current code; a failure counts
+        against the same delays as a failed sign-in (so a walked-away-from session is no guessing aid)."""
+        name = normalise_username(username)
+        counters = throttle.keys(name, address)
+        now = self._clock()
+        wait = self._wait(counters, now)
+        if wait:
+            return SignIn(None, wait, heard=False)
+        doc = self._load(name) if USERNAME.match(name) else None
+        candidate = password if isinstance(password, str) and len(password) <= MAX_PASSWORD_LENGTH else ""
+        matches = check_password_hash(doc["password_hash"] if doc else self._dummy_hash, candidate)
+        if (
+            doc is None
+            or doc.get("disabled")
+            or not matches
+            or not candidate
+            or not self._use_code(name, doc, code, now)
+        ):
+            return self._failed(counters, now)
+        self._set(name, dict(TWO_FACTOR_OFF))
+        return SignIn(Principal(sub=name, role=doc["role"]))
+
+    def reset_two_factor(self, username: str) -> bool:
+        """An administrator turns the factor off (a lost phone); returns whether it was on. The owner
+        signs in with the password alone and may set up a new one."""
+        name = normalise_username(username)
+        doc = self._load(name)
+        if doc is None:
+            raise UnknownUser(f"No account named {name!r}.")
+        self._set(name, dict(TWO_FACTOR_OFF))
+        return has_two_factor(doc)
 
     def get(self, username: str) -> dict[str, Any] | None:
         """The account without its hash, or None."""
@@ -252,9 +402,16 @@ class UserStore(_Accounts):
     def _forget(self, ids: list[str]) -> None:
         self.failures.delete_many({"_id": {"$in": ids}})
 
+    def _claim_step(self, username: str, secret: str, step: int) -> bool:
+        claimed = self.collection.update_one(
+            {"username": username, "totp_secret": secret, "totp_last_step": {"$lt": step}},
+            {"$set": {"totp_last_step": step}},
+        )
+        return claimed.modified_count == 1
+
     def _all(self) -> list[dict[str, Any]]:
-        # Not a finding (bandit B105): a projection leaving the hash out, not a password
-        return list(self.collection.find({}, {"password_hash": 0}))  # nosec B105
+        # Only the listed fields: the hash and the second factor's secrets stay in the database.
+        return list(self.collection.find({}, dict.fromkeys(LISTED_FIELDS, 1)))
 
 
 class InMemoryUserStore(_Accounts):
@@ -305,6 +462,15 @@ class InMemoryUserStore(_Accounts):
         with self._lock:
             for counter in ids:
                 self.failures.pop(counter, None)
+
+    def _claim_step(self, username: str, secret: str, step: int) -> bool:
+        with self._lock:
+            doc = self.users.get(username)
+            last = doc.get("totp_last_step") if doc else None
+            if doc is None or doc.get("totp_secret") != secret or last is None or last >= step:
+                return False
+            doc["totp_last_step"] = step
+            return True
 
     def _all(self) -> list[dict[str, Any]]:
         with self._lock:

@@ -1,4 +1,5 @@
-"""The staff web pages every service with a UI shares: sign-in, sessions, CSRF, idle logoff, error pages.
+"""The staff web pages every service with a UI shares: sign-in (with an optional second factor),
+sessions, CSRF, idle logoff, error pages.
 
 A service makes its blueprint with `staff_blueprint(StaffUi(...))` and registers its own pages on
 it. A plain Flask blueprint under /ui (not flask-smorest), so it stays out of /api and the OpenAPI
@@ -15,6 +16,7 @@ from flask import Blueprint, Response, g, redirect, request
 from flask.sansio.app import App
 from jinja2 import ChoiceLoader, FileSystemLoader
 
+from shared import totp
 from shared.staff_ui import questionnaire
 from shared.staff_ui.access import install_guard
 from shared.staff_ui.error_pages import install_error_pages
@@ -23,6 +25,7 @@ from shared.staff_ui.rendering import error_page, page
 from shared.staff_ui.security import IDLE_SECONDS, USERS_KEY, configure_app, csrf_token, secure_headers
 from shared.staff_ui.settings import EXTENSION_KEY, NavItem, StaffUi, current_ui
 from shared.staff_ui.sign_in import install_sign_in
+from shared.staff_ui.two_factor import install_two_factor
 
 SHARED_DIR = Path(__file__).resolve().parent
 
@@ -44,6 +47,7 @@ def staff_blueprint(settings: StaffUi) -> Blueprint:
     ui.context_processor(_helpers)
     install_guard(ui)
     install_sign_in(ui)
+    install_two_factor(ui)
     install_error_pages(ui)
     return ui
 
@@ -77,4 +81,5 @@ def _helpers() -> dict[str, Any]:
         "idle_minutes": IDLE_SECONDS // 60,
         "new_request_key": lambda: uuid.uuid4().hex,
         "q": questionnaire,
+        "issuer": totp.ISSUER,
     }

@@ -7,10 +7,25 @@ from typing import Any
 from flask import Blueprint, flash, g, redirect, request, session, url_for
 
 from shared.auth import Principal
-from shared.staff_sessions import MAX_AGE, Ended
+from shared.staff_sessions import MAX_AGE, Ended, StaffSession
+from shared.staff_ui import pending
 from shared.staff_ui.rendering import error_page
-from shared.staff_ui.security import IDLE_SECONDS, clear_session_cookie, csrf_ok, current_session, end_session
-from shared.staff_ui.settings import current_ui
+from shared.staff_ui.security import (
+    IDLE_SECONDS,
+    clear_session_cookie,
+    csrf_ok,
+    current_session,
+    end_session,
+    live_session,
+    user_store,
+)
+from shared.staff_ui.settings import current_ui, two_factor_roles
+
+# Pages of a sign-in still under way: no session yet (the code page checks its own pending state).
+BEFORE_SIGNING_IN = {"ui.login", "ui.login_code"}
+TWO_FACTOR_PAGE = "ui.two_factor"
+# What a signed-in account whose role needs a second factor may reach before it has one.
+WHILE_SETTING_UP = {TWO_FACTOR_PAGE, "ui.logout", "ui.keep_alive"}
 
 # What the sign-in page says when a session presented to it can no longer be used.
 ENDED_MESSAGES = {
@@ -29,7 +44,7 @@ def install_guard(ui: Blueprint) -> None:
 def guard() -> Any:
     if request.endpoint == "ui.static":
         return None
-    if request.endpoint != "ui.login":
+    if not _before_signing_in():
         refused = _refuse_without_a_live_session()
         if refused is not None:
             return refused
@@ -47,6 +62,13 @@ def guard() -> Any:
             "saved. Go back, reload the page and try again.",
         )
     return None
+
+
+def _before_signing_in() -> bool:
+    """A page of a sign-in under way: the code step, or setting up a second factor the role requires."""
+    if request.endpoint in BEFORE_SIGNING_IN:
+        return True
+    return request.endpoint == TWO_FACTOR_PAGE and live_session() is None and pending.current(pending.ENROL) is not None
 
 
 def same_origin() -> bool:
@@ -74,7 +96,15 @@ def _refuse_without_a_live_session() -> Any:
     if found.role not in current_ui().roles:
         return forbidden(found.role)
     g.principal = Principal(sub=found.username, role=found.role)
+    if request.endpoint not in WHILE_SETTING_UP and _second_factor_missing(found):
+        return redirect(url_for(TWO_FACTOR_PAGE))
     return None
+
+
+def _second_factor_missing(found: StaffSession) -> bool:
+    """A session of a role that must use a second factor, on an account without one (signed in before
+    the setting, or reset by an administrator since): it reaches no page until one is set up."""
+    return found.role in two_factor_roles() and not user_store().has_two_factor(found.username)
 
 
 def sign_out(message: str) -> Any:

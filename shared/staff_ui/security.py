@@ -22,7 +22,7 @@ from flask import current_app, g, request, session
 from flask.sansio.app import App
 
 from shared.staff_sessions import IDLE_TIMEOUT, Ended, StaffSession, StaffSessions
-from shared.staff_ui.settings import StaffUi, current_ui
+from shared.staff_ui.settings import TWO_FACTOR_ROLES_SETTING, StaffUi, current_ui, parse_two_factor_roles
 from shared.users import InMemoryUserStore, UserStore, identity_database
 
 USERS_KEY = "ipt.users"
@@ -53,6 +53,9 @@ def configure_app(app: App, settings: StaffUi) -> None:
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=os.environ.get("UI_COOKIE_SECURE", "").strip().lower() == "true",
         SESSION_REFRESH_EACH_REQUEST=True,
+    )
+    app.config.setdefault(
+        TWO_FACTOR_ROLES_SETTING, parse_two_factor_roles(os.environ.get(TWO_FACTOR_ROLES_SETTING, ""))
     )
 
 

@@ -7,7 +7,11 @@ from pathlib import Path
 
 from flask import current_app
 
+from shared.roles import ROLES
+
 EXTENSION_KEY = "ipt.staff_ui"
+# Roles whose accounts must have a second factor: set up right after the password, before any page.
+TWO_FACTOR_ROLES_SETTING = "STAFF_2FA_REQUIRED_ROLES"
 
 
 @dataclass(frozen=True)
@@ -47,3 +51,21 @@ def current_ui() -> StaffUi:
     """The staff pages of the app serving this request."""
     settings: StaffUi = current_app.extensions[EXTENSION_KEY]
     return settings
+
+
+def parse_two_factor_roles(raw: str) -> tuple[str, ...]:
+    """STAFF_2FA_REQUIRED_ROLES ("clinician,supervisor"; empty: none), checked at start-up: a typo stops
+    the service rather than leaving a role unprotected."""
+    roles = tuple(dict.fromkeys(part.strip() for part in (raw or "").split(",") if part.strip()))
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        raise ValueError(
+            f"{TWO_FACTOR_ROLES_SETTING} names unknown roles {', '.join(unknown)}; the roles are {', '.join(ROLES)}"
+        )
+    return roles
+
+
+def two_factor_roles() -> tuple[str, ...]:
+    """The roles that must sign in with a second factor, for the app serving this request."""
+    roles: tuple[str, ...] = tuple(current_app.config.get(TWO_FACTOR_ROLES_SETTING, ()))
+    return roles
