@@ -65,7 +65,7 @@ def register(commands: Any) -> None:
     disable.set_defaults(run=_database_errors(_disable))
 
     reset = actions.add_parser(
-        "reset-2fa", help="turn an account's two-step sign-in off (a lost phone); its owner may set it up again"
+        "reset-2fa", help="turn two-step sign-in off (a lost phone) and end the sessions; the owner sets it up again"
     )
     reset.add_argument("--username", required=True)
     reset.set_defaults(run=_database_errors(_reset_two_factor))

@@ -316,12 +316,14 @@ class _Accounts:
 
     def reset_two_factor(self, username: str) -> bool:
         """An administrator turns the factor off (a lost phone); returns whether it was on. The owner
-        signs in with the password alone and may set up a new one."""
+        signs in with the password alone and may set up a new one. Every session of the account ends:
+        a lost phone may be signed in still."""
         name = normalise_username(username)
         doc = self._load(name)
         if doc is None:
             raise UnknownUser(f"No account named {name!r}.")
         self._set(name, dict(TWO_FACTOR_OFF))
+        self.sessions.end_all(name)
         return has_two_factor(doc)
 
     def get(self, username: str) -> dict[str, Any] | None:

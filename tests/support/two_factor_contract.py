@@ -10,6 +10,7 @@ from typing import Any
 
 from shared import totp
 from shared.auth import Principal
+from shared.staff_sessions import StaffSession
 from shared.users import SignIn
 
 PASSWORD = "a long enough password"
@@ -101,7 +102,10 @@ def check_turning_off_needs_the_password_and_a_current_code(users, clock, stored
 
 def check_an_administrator_reset_turns_it_off_and_a_new_secret_follows(users, clock, stored: Stored) -> None:
     secret = turn_on(users, clock)
+    token, _session = users.sessions.start("kim", "intake")
     assert users.reset_two_factor("kim") is True
+    assert users.sessions.of("kim") == [], "a lost phone may be signed in still: its sessions end"
+    assert not isinstance(users.sessions.resume(token), StaffSession)
     assert users.reset_two_factor("kim") is False, "already off"
     assert users.sign_in("kim", PASSWORD, HERE).principal == Principal("kim", "intake")
     assert users.enrolment("kim").secret != secret, "setting up again gives a new secret"
