@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from shared.topics import AUDIT_TOPIC
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 SERVICES: tuple[str, ...] = ("intake", "sessions", "outcomes", "notifications")
@@ -33,6 +35,8 @@ class Settings:
     consumer_group: str
     # How often a worker measures its consumer lag and dead letters on the broker (shared/kafka_watch.py).
     kafka_metrics_seconds: float = 15.0
+    # The topic the audit trail's records are also published to ("": stored only).
+    audit_topic: str = AUDIT_TOPIC
 
     @classmethod
     def from_env(cls, service: str, env: dict[str, str] | None = None) -> Settings:
@@ -54,6 +58,7 @@ class Settings:
             # A prefix lets two stacks (say, a test run and a dev stack) share one Kafka cluster.
             consumer_group=f"{env.get('KAFKA_GROUP_PREFIX', '')}{service}",
             kafka_metrics_seconds=float(env.get("KAFKA_METRICS_SECONDS", "15")),
+            audit_topic=env.get("AUDIT_TOPIC", AUDIT_TOPIC).strip(),
         )
 
 
