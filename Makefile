@@ -94,7 +94,7 @@ format: install
 	ruff format .
 
 # A longer search of every API against its OpenAPI document than make test's (FUZZ_EXAMPLES=5 on the
-# apps with fake storage, FUZZ_LIVE_EXAMPLES=1 against the running stack).
+# apps with fake storage, FUZZ_LIVE_EXAMPLES=3 against the running stack).
 .PHONY: fuzz
 fuzz: install
 	bash deploy/local/monitoring-deps.sh
