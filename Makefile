@@ -93,10 +93,13 @@ format: install
 	ruff check --fix .
 	ruff format .
 
-# A longer search of every API against its OpenAPI document than make test's (FUZZ_EXAMPLES=5).
+# A longer search of every API against its OpenAPI document than make test's (FUZZ_EXAMPLES=5 on the
+# apps with fake storage, FUZZ_LIVE_EXAMPLES=3 against the running stack).
 .PHONY: fuzz
 fuzz: install
+	bash deploy/local/monitoring-deps.sh
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-100} pytest tests/unit/shared/test_service_contract_fuzz.py
+	FUZZ_LIVE_EXAMPLES=$${FUZZ_LIVE_EXAMPLES:-20} pytest tests/e2e/test_contract_fuzz_live.py
 
 test-unit: install
 	bash deploy/local/monitoring-deps.sh

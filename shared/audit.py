@@ -3,6 +3,10 @@ it. One trail per service, in the service's own database (collection `audit`), w
 signed-in request that touches client data (shared/web.py), and read by admin at
 `GET /api/v1/audit?client_id=&actor=&from=&to=` on every service (shared/audit_api.py).
 
+Each record is also published on the audit topic (`AUDIT_TOPIC`, `audit.access.recorded`) through
+the transactional outbox: in the same transaction as it is stored, so a record is never published
+without being stored, nor stored without being published.
+
 Append-only: the trail offers `append` and `find`, nothing that updates or deletes, and it is
 stored with `add` (an insert that refuses an id already taken). A record holds identifiers, the
 action (method and endpoint, never the URL's query) and the status: never names, answers, notes or
@@ -13,12 +17,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from shared.contracts import contract_for, validate_outgoing
+from shared.contracts.audit import ACCESS_RECORDED
 from shared.documents import DESCENDING, DocumentKind, Documents, Index, Query, StoreFactory
-from shared.uow import UnitOfWork
+from shared.envelope import Envelope
+from shared.uow import StagedWrite, UnitOfWork
 
 MAX_CLIENTS = 500  # ids kept of one list; a page never shows more
 # What came of the request, from its status; "refused" when the service knows the record exists
@@ -122,16 +129,55 @@ class AuditQuery:
         return query
 
 
+AUDIT_EVENT_VERSION = 1
+# How a storage writes one outbox record for an event on a given topic, as a write of its unit of work.
+OutboxWrite = Callable[[Envelope, str], StagedWrite]
+
+
+@dataclass(frozen=True)
+class AuditPublication:
+    """Where the trail's records are published: the topic (AUDIT_TOPIC) and the storage's outbox."""
+
+    topic: str
+    outbox_write: OutboxWrite
+
+
+def audit_event(record: AuditRecord) -> Envelope:
+    """The record as an `audit.access.recorded` event: the contract's fields of the record, keyed by
+    its id. A field added to the record is published once the contract names it."""
+    fields = asdict(record)
+    fields["record_id"] = fields.pop("id")
+    schema = contract_for(ACCESS_RECORDED, AUDIT_EVENT_VERSION).schema()
+    data = {name: fields[name] for name in schema.fields}
+    data["at"] = record.at.isoformat()
+    return Envelope(
+        type=ACCESS_RECORDED,
+        version=AUDIT_EVENT_VERSION,
+        source=record.service,
+        subject=record.id,
+        data=validate_outgoing(ACCESS_RECORDED, AUDIT_EVENT_VERSION, data),
+        correlation_id=record.correlation_id or "",
+    )
+
+
 class AuditTrail:
     """Append and find, nothing else: there is no path in the code that changes a stored record."""
 
-    def __init__(self, stores: StoreFactory, uow: Callable[..., UnitOfWork]) -> None:
+    def __init__(
+        self,
+        stores: StoreFactory,
+        uow: Callable[..., UnitOfWork],
+        publication: AuditPublication | None = None,  # None: records are stored, not published
+    ) -> None:
         self._records: Documents[AuditRecord] = stores(AUDIT)
         self._uow = uow
+        self._publication = publication
 
     def append(self, record: AuditRecord) -> None:
         uow = self._uow()
         self._records.add(record, uow)
+        if self._publication is not None:
+            uow.stage(self._publication.outbox_write(audit_event(record), self._publication.topic))
         uow.commit()
 
     def find(self, query: AuditQuery, offset: int = 0, limit: int = 0) -> tuple[list[AuditRecord], int]:

@@ -39,7 +39,7 @@ Every integration event travels as one JSON object (UTF-8) in the Kafka message 
 | `version` | Integer version of the `data` schema for this type. |
 | `time` | When it happened, ISO 8601 in UTC (`Z`); always timezone-aware. |
 | `source` | The service that published the event. |
-| `subject` | The client id the event is about. It is also the **Kafka message key**, so all events of one client land on one partition, in order. |
+| `subject` | The client id the event is about (an audit record's id for `audit.` events). It is also the **Kafka message key**, so all events of one client land on one partition, in order. |
 | `correlation_id` | Ties together everything one request or workflow caused; the first event of a chain uses its own `id`. Also logged as `correlation_id`. |
 | `causation_id` | The `id` of the event whose handling published this one; `null` when a request (not an event) caused it. |
 | `data` | The event payload, described per type below. |
@@ -117,7 +117,7 @@ def example_envelope(contract: EventContract) -> Envelope:
         version=contract.version,
         time=EXAMPLE_TIME,
         source=publisher_of(contract),
-        subject=str(contract.example.get("client_id", "")),
+        subject=str(contract.example.get(contract.subject, "")),
         correlation_id=EXAMPLE_CORRELATION_ID,
         causation_id=None,
         data=contract.example,
@@ -142,7 +142,7 @@ def render_contract(contract: EventContract) -> str:
         f"| Type | `{contract.type}` |",
         f"| Version | {contract.version} |",
         f"| Topic | `{contract.topic}` (dead letters: `{dlq_topic(contract.topic)}`) |",
-        "| Kafka key | `subject` = the client id |",
+        f"| Kafka key | `subject` = {_subject_name(contract)} |",
         f"| Publisher | `{publisher_of(contract)}` |",
         f"| Consumers | {consumers} |",
         f"| Headers | {headers} |",
@@ -164,6 +164,10 @@ def render_contract(contract: EventContract) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _subject_name(contract: EventContract) -> str:
+    return "the client id" if contract.subject == "client_id" else f"`{contract.subject}`"
 
 
 def render(contracts: list[EventContract] | None = None) -> str:

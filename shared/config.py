@@ -10,6 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from shared.topics import AUDIT_TOPIC
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 SERVICES: tuple[str, ...] = ("intake", "sessions", "outcomes", "notifications")
@@ -39,6 +41,8 @@ class Settings:
     oidc: OidcSettings | None = None
     # False: the API refuses the tokens signed with jwt_secret (calendar feed links aside).
     local_tokens: bool = True
+    # The topic the audit trail's records are also published to ("": stored only).
+    audit_topic: str = AUDIT_TOPIC
 
     @classmethod
     def from_env(cls, service: str, env: dict[str, str] | None = None) -> Settings:
@@ -62,6 +66,7 @@ class Settings:
             kafka_metrics_seconds=float(env.get("KAFKA_METRICS_SECONDS", "15")),
             oidc=oidc_settings(env),
             local_tokens=local_tokens(env),
+            audit_topic=env.get("AUDIT_TOPIC", AUDIT_TOPIC).strip(),
         )
 
 

@@ -31,10 +31,11 @@ SENT_RETENTION = timedelta(days=7)
 log = logging.getLogger(__name__)
 
 
-def outbox_record(event: Envelope, seq: int) -> dict[str, Any]:
+def outbox_record(event: Envelope, seq: int, topic: str | None = None) -> dict[str, Any]:
+    """The record the relay publishes: on `topic`, else on the topic of the event's type."""
     return {
         "_id": event.id,
-        "topic": topic_for_type(event.type),
+        "topic": topic or topic_for_type(event.type),
         "key": event.subject,
         "value": event.to_bytes(),
         "headers": [[name, value] for name, value in event.kafka_headers()],
@@ -44,6 +45,21 @@ def outbox_record(event: Envelope, seq: int) -> dict[str, Any]:
         "status": PENDING,
         "attempts": 0,
     }
+
+
+def outbox_write(db: Database[Any]) -> Callable[[Envelope, str], Callable[[Any], None]]:
+    """Writes of one event's outbox record on a given topic, for a unit of work to stage: run in
+    its transaction (the session it passes), so the record lands with the change or not at all."""
+
+    def write_on(event: Envelope, topic: str) -> Callable[[Any], None]:
+        record = outbox_record(event, 0, topic)
+
+        def write(session: Any) -> None:
+            db[OUTBOX].insert_one(dict(record), session=session)
+
+        return write
+
+    return write_on
 
 
 def ensure_outbox_indexes(db: Database[Any]) -> None:

@@ -9,15 +9,18 @@ from flask import Flask, current_app
 from flask_smorest import Blueprint
 from pymongo.database import Database
 
-from shared.audit import AuditTrail
+from shared.audit import AuditPublication, AuditTrail, OutboxWrite
 from shared.audit_api import AUDIT_KEY
 from shared.auth import RouteRoles
 from shared.config import Settings
 from shared.db import database, ping
+from shared.envelope import Envelope
 from shared.kafka import kafka_reachable
 from shared.logs import configure_logging
 from shared.memory import InMemoryDatabase
 from shared.mongo_store import MongoDocuments, mongo_unit_of_work
+from shared.outbox import outbox_write
+from shared.uow import StagedWrite
 from shared.web import create_base_app, declare_route_metrics
 
 DEPENDENCIES_KEY = "ipt.dependencies"
@@ -48,12 +51,26 @@ def build_service_app(
 
 def _audit_trail(settings: Settings, dependencies: Any) -> AuditTrail:
     """The service's audit trail: beside the fakes' storage when the app runs on fakes (tests read
-    it there), else in the service's database."""
+    it there), else in the service's database; published through the same storage's outbox."""
     memory: InMemoryDatabase | None = getattr(dependencies, "memory", None)
     if memory is not None:
-        return AuditTrail(memory.stores, memory.unit_of_work(settings.service))
+        publication = _publication(settings, _memory_outbox_write(memory))
+        return AuditTrail(memory.stores, memory.unit_of_work(settings.service), publication)
     db = service_database(settings)
-    return AuditTrail(MongoDocuments.factory(db), mongo_unit_of_work(db, settings.service))
+    publication = _publication(settings, outbox_write(db))
+    return AuditTrail(MongoDocuments.factory(db), mongo_unit_of_work(db, settings.service), publication)
+
+
+def _publication(settings: Settings, write: OutboxWrite) -> AuditPublication | None:
+    return AuditPublication(settings.audit_topic, write) if settings.audit_topic else None
+
+
+def _memory_outbox_write(memory: InMemoryDatabase) -> OutboxWrite:
+    # The fakes' outbox keeps events, not topics: every event committed, in order.
+    def write_on(event: Envelope, _topic: str) -> StagedWrite:
+        return lambda _session: memory.outbox.append(event)
+
+    return write_on
 
 
 def finish_service_app(app: Flask, settings: Settings) -> Flask:

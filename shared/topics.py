@@ -50,6 +50,33 @@ def _dlq(service: str) -> TopicSpec:
     )
 
 
+# Every service's audit trail (shared/audit.py) is also published here, unless AUDIT_TOPIC names
+# another topic or is empty. Keyed by the record id: records are independent, so no order to keep.
+AUDIT_PUBLISHER = "audit"
+AUDIT_TOPIC = "audit.records"
+
+
+def audit_topics(name: str = AUDIT_TOPIC) -> tuple[TopicSpec, ...]:
+    """The audit topic and its dead letters (for whichever consumer reads it first)."""
+    return (
+        TopicSpec(name, partitions=3, config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)}),
+        TopicSpec(dlq_topic(name), partitions=1, config={"cleanup.policy": "delete", "retention.ms": str(90 * DAY_MS)}),
+    )
+
+
+def publisher_topic(publisher: str) -> str:
+    """The topic a publisher's events go to, by the first segment of their type."""
+    return AUDIT_TOPIC if publisher == AUDIT_PUBLISHER else events_topic(publisher)
+
+
 PUBLISHERS: tuple[str, ...] = ("intake", "sessions", "outcomes", "notifications")
 
-TOPICS: tuple[TopicSpec, ...] = tuple(spec for service in PUBLISHERS for spec in (_event_topic(service), _dlq(service)))
+TOPICS: tuple[TopicSpec, ...] = (
+    tuple(spec for service in PUBLISHERS for spec in (_event_topic(service), _dlq(service))) + audit_topics()
+)
+
+
+def declared_topics(audit_topic: str = AUDIT_TOPIC) -> tuple[TopicSpec, ...]:
+    """Every topic a process may publish to, with the audit topic under the name it is set to."""
+    known = {spec.name for spec in TOPICS}
+    return TOPICS + tuple(spec for spec in audit_topics(audit_topic) if audit_topic and spec.name not in known)

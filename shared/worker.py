@@ -23,6 +23,7 @@ from shared.logs import configure_logging
 from shared.metrics import declare_event_series
 from shared.outbox import OutboxRelay, ensure_outbox_indexes
 from shared.retry import Backoff, Stopped, retry
+from shared.topics import declared_topics
 
 log = logging.getLogger(__name__)
 WORKER_METRICS_OFFSET = 100
@@ -86,7 +87,8 @@ def run_worker(spec: WorkerSpec, settings: Settings | None = None, stop: threadi
         return
     # Timers (alert escalation) need only the database: they must run through a Kafka outage.
     timers = [_start_periodic(task, stop) for task in spec.build_periodic(db)]
-    if retry_until(stop, "kafka-topics", lambda: ensure_topics(settings.kafka_bootstrap_servers)) is None:
+    topics = declared_topics(settings.audit_topic)
+    if retry_until(stop, "kafka-topics", lambda: ensure_topics(settings.kafka_bootstrap_servers, topics)) is None:
         _join(timers)
         return
     handlers = spec.build_handlers(db)

@@ -30,12 +30,30 @@ def tier_of(item: pytest.Item) -> int:
     return 0
 
 
+LATE_MARKERS = {
+    "runs_late": "after every other end-to-end and browser test (it writes records the others do not expect)",
+    "phi_scan": "the search for client identifiers in logs, metrics and Kafka: the last test of a session",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, meaning in LATE_MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {meaning}")
+
+
+def running_order(item: pytest.Item) -> tuple[int, int]:
+    # After every tier: tests whose records others do not expect (`runs_late`), then the PHI scan,
+    # which must see what every other test made the platform write, browser tests included.
+    last = 2 if item.get_closest_marker("phi_scan") else 1 if item.get_closest_marker("runs_late") else 0
+    return last, tier_of(item)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # The folder a test lives in is its tier: `pytest -m integration` picks a tier anywhere.
     # Fast tiers run first, and tests that stop the broker run before the service stack starts.
     for item in items:
         item.add_marker(getattr(pytest.mark, TIERS[tier_of(item)]))
-    items.sort(key=tier_of)
+    items.sort(key=running_order)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any, cast
 from marshmallow import EXCLUDE, RAISE, Schema, fields
 from marshmallow.types import UnknownOption
 
-from shared.topics import events_topic
+from shared.topics import publisher_topic
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class EventContract:
     description: str
     example: dict[str, Any]
     consumers: tuple[str, ...] = ()
+    # The field of `data` that is the envelope's subject and so the Kafka key.
+    subject: str = "client_id"
 
     @property
     def topic(self) -> str:
@@ -43,7 +45,7 @@ def register(*contracts: EventContract) -> None:
 
 def _load_all() -> None:
     # Importing the per-publisher modules registers their contracts exactly once.
-    from shared.contracts import intake, notifications, outcomes, sessions  # noqa: F401
+    from shared.contracts import audit, intake, notifications, outcomes, sessions  # noqa: F401
 
 
 def all_contracts() -> list[EventContract]:
@@ -61,7 +63,7 @@ def contract_for(type_: str, version: int) -> EventContract:
 
 def topic_for_type(type_: str) -> str:
     """Events go to their publisher's topic: the first segment of the dotted type names it."""
-    return events_topic(type_.split(".", 1)[0])
+    return publisher_topic(type_.split(".", 1)[0])
 
 
 def validate_outgoing(type_: str, version: int, data: dict[str, Any]) -> dict[str, Any]:

@@ -139,6 +139,10 @@ def make_stack(kafka_bootstrap: str, mongo_uri: str, metrics_dir: Path, base_por
         "ALERTMANAGER_GROUP_WAIT": "1s",
         "ALERTMANAGER_GROUP_INTERVAL": "2s",
         "KAFKA_METRICS_SECONDS": "2",
+        # No API rate limits: every request comes from 127.0.0.1, and the contract fuzzer alone sends
+        # thousands a minute. The limits have tests of their own (tests/unit/shared/test_shared_rate_limit.py).
+        "API_RATE_PER_USER": "0",
+        "API_RATE_PER_ADDRESS": "0",
     }
     env |= {f"{name.upper()}_PORT": str(port) for name, port in ports.items()}
     return Stack(ports=ports, env=env, log_path=LOG_DIR / f"stack-{base_port}.log")

@@ -53,7 +53,7 @@ def test_example_envelopes_are_valid_events(doc):
     for block, contract in zip(blocks, all_contracts(), strict=True):
         event = parse_envelope(block.encode())
         assert (event.type, event.version) == (contract.type, contract.version)
-        assert event.subject == contract.example["client_id"]
+        assert event.subject == contract.example[contract.subject]
         assert event.source == contract.type.split(".")[0]
         assert validate_outgoing(event.type, event.version, event.data) == contract.example
 

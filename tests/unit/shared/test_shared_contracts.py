@@ -6,7 +6,7 @@ import pytest
 from marshmallow import ValidationError
 
 from shared.contracts import UnknownEvent, all_contracts, contract_for, read_incoming, validate_outgoing
-from shared.topics import TOPICS, dlq_topic
+from shared.topics import TOPICS, dlq_topic, publisher_topic
 
 CONTRACTS = all_contracts()
 IDS = [f"{c.type}-v{c.version}" for c in CONTRACTS]
@@ -78,7 +78,7 @@ def test_contract_for_an_unknown_type_or_version_raises(type_, version):
 @pytest.mark.parametrize("contract", CONTRACTS, ids=IDS)
 def test_every_topic_and_its_dead_letter_topic_are_declared(contract):
     declared = {spec.name for spec in TOPICS}
-    assert contract.topic == f"{contract.type.split('.')[0]}.events"
+    assert contract.topic == publisher_topic(contract.type.split(".")[0])
     assert contract.topic in declared
     assert dlq_topic(contract.topic) in declared
 
