@@ -33,7 +33,7 @@ ASK_LABELS = {
     "given_name": "Given name",
     "family_name": "Family name",
     "date_of_birth": "Date of birth",
-    "chosen": "Which client",
+    "chosen": "Choose the client",
     "reason": "Reason",
 }
 REVIEWERS = (SUPERVISOR, ADMIN)
