@@ -208,6 +208,15 @@ def search_clients(
 
 
 # -- emergency ("break glass") access (services/intake/domain/emergency_access.py) ---------------
+def find_for_emergency(
+    given_name: str, family_name: str, date_of_birth: date, repos: Repositories, limit: int = 0
+) -> tuple[list[Client], int]:
+    """The clients registered under exactly this name and date of birth, whoever asks (as intake
+    staff find a returning referral): a clinician breaking glass names the person to choose whom
+    the grant is for. Nothing is opened by it; pages show no more of them than what was typed."""
+    return repos.clients.with_identity([(given_name, family_name)], date_of_birth, Scope(everyone=True), 0, limit)
+
+
 def break_glass(
     client_id: str, reason: str, by: str, now: datetime, minutes: int, uow: UnitOfWork, repos: Repositories
 ) -> tuple[AccessGrant, bool]:

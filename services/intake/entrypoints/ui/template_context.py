@@ -14,10 +14,10 @@ from services.intake.entrypoints.ui import forms
 from services.intake.entrypoints.ui.blueprint import ui
 from services.intake.entrypoints.ui.wording import word
 from shared.instruments import INSTRUMENTS, Instrument
-from shared.roles import REGISTRARS, RISK_CLEARERS
+from shared.roles import CLINICIAN, REGISTRARS, RISK_CLEARERS
 from shared.service import dependencies
 from shared.staff_ui.questionnaire import screening_labels
-from shared.staff_ui.wording import fmt_date, fmt_dt
+from shared.staff_ui.wording import fmt_date, fmt_dt, fmt_time
 
 
 @ui.context_processor
@@ -26,12 +26,14 @@ def helpers() -> dict[str, Any]:
     role = principal.role if principal else None
     return {
         "fmt_dt": partial(fmt_dt, zone=dependencies().time_zone),
+        "fmt_time": partial(fmt_time, zone=dependencies().time_zone),
         "zone_name": str(dependencies().time_zone),
         "fmt_date": fmt_date,
         "f": forms,
         "word": word,
         "can_register": role in REGISTRARS,
         "can_clear": role in RISK_CLEARERS,
+        "can_break_glass": role == CLINICIAN,  # emergency access to a client outside the caseload
         "instruments": INSTRUMENTS,
         "area_options": area_options,
         "missing_label": missing_label,

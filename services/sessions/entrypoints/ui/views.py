@@ -20,16 +20,22 @@ from services.sessions.domain.clinician import Clinician
 from services.sessions.domain.episode import Episode
 from services.sessions.domain.outcome_watch import OutcomeWatch
 from services.sessions.domain.session import Session
+from services.sessions.entrypoints.ui.emergency import emergency_grant
 from shared.audit_api import audit_clients
 from shared.auth import current_principal
 from shared.charts.trajectory import trajectory_table_rows
+from shared.emergency_access import EmergencyGrant
+from shared.emergency_requests import emergency_pass
 from shared.envelope import utcnow
 from shared.service import dependencies
 
 
 def viewer() -> Viewer:
+    """The signed-in person as the access rules see them: on a read, with the emergency grants they
+    hold (as the API's viewer), so a page served under one names it in its audit record."""
     principal = current_principal()
-    return handlers.viewer_for(principal.sub, principal.role, dependencies().repos)
+    repos = dependencies().repos
+    return handlers.viewer_for(principal.sub, principal.role, repos, emergency_pass(repos.emergency))
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,7 @@ class Chart:
     table: list[tuple[str, ...]]
     zone: ZoneInfo
     outcomes: OutcomeWatch
+    emergency: EmergencyGrant | None = None  # read only under it, with its banner
 
     @property
     def booked(self) -> int:
@@ -162,6 +169,7 @@ def chart(episode_id: str) -> Chart:
         table=trajectory_table_rows(series),
         zone=ZoneInfo(clinician.time_zone) if clinician else ZoneInfo("UTC"),
         outcomes=repos.outcomes.get(episode.id, episode.client_id),
+        emergency=emergency_grant(episode.client_id, episode.clinician_id),
     )
 
 

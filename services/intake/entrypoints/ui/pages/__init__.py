@@ -6,6 +6,7 @@ from services.intake.entrypoints.ui.pages import (  # noqa: F401
     client_edit,
     client_record,
     consents,
+    emergency_access,
     registration,
     risk_flags,
     screenings,

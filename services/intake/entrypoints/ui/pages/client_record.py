@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from services.intake import handlers
 from services.intake.domain.work_queue import BASELINE_SCREENINGS, due_screenings
 from services.intake.entrypoints.ui.blueprint import page, ui
+from services.intake.entrypoints.ui.emergency import emergency_grant
 from services.intake.entrypoints.ui.forms.errors import ordered, refusal_errors
 from shared.envelope import utcnow
 from shared.errors import Invalid
@@ -39,6 +40,7 @@ def render_client(client_id: str, status: int = 200, **forms_state: Any) -> tupl
         baseline=BASELINE_SCREENINGS.get(client.registration.program, ()),
         part2_allowed=client.registration.program in PART2_PROGRAMS,
         today=utcnow().date(),
+        emergency=emergency_grant(client_id),  # read only under it, with its banner
         state=forms_state,
     )
 

@@ -10,6 +10,7 @@ from services.intake import handlers
 from services.intake.entrypoints import commands
 from services.intake.entrypoints.schemas import ScreeningRequestSchema
 from services.intake.entrypoints.ui.blueprint import page, ui
+from services.intake.entrypoints.ui.emergency import emergency_grant
 from services.intake.entrypoints.ui.forms.errors import REFUSALS, ordered, refusal_errors
 from shared.errors import NotFound as DomainNotFound
 from shared.instruments import INSTRUMENTS, InvalidAnswers
@@ -58,4 +59,5 @@ def screening(client_id: str, screening_id: str) -> Any:
         screening=found,
         raised=raised,
         instrument=INSTRUMENTS.get(found.instrument),
+        emergency=emergency_grant(client_id),
     )

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 
-from services.sessions import scheduling
+from services.sessions import handlers, scheduling
 from services.sessions.entrypoints.ui import forms, views
 from services.sessions.entrypoints.ui.blueprint import page, ui
 from shared.envelope import utcnow
-from shared.errors import Conflict, Invalid
+from shared.errors import Conflict, Invalid, NotFound
 from shared.service import dependencies
 from shared.staff_ui.errors import Errors, ordered
 from shared.staff_ui.forms import form_values
@@ -19,6 +19,17 @@ from shared.staff_ui.forms import form_values
 @ui.get("/episodes/<episode_id>")
 def chart(episode_id: str) -> Any:
     return chart_page(episode_id)
+
+
+@ui.get("/clients/<client_id>")
+def client_chart(client_id: str) -> Any:
+    """The chart of the client's latest course the signed-in person may see: how a clinician reading
+    under an emergency grant, who knows the client by id (from intake), opens it."""
+    episodes = handlers.episodes_for_client(client_id, views.viewer(), dependencies().repos)
+    if not episodes:
+        raise NotFound("client")
+    latest = max(episodes, key=lambda episode: episode.opened_at)
+    return redirect(url_for("ui.chart", episode_id=latest.id))
 
 
 def chart_page(

@@ -10,6 +10,7 @@ from services.sessions import scheduling
 from services.sessions.domain.session import Session
 from services.sessions.entrypoints.ui import forms, views
 from services.sessions.entrypoints.ui.blueprint import page, ui
+from services.sessions.entrypoints.ui.emergency import emergency_grant
 from shared.envelope import utcnow
 from shared.errors import Conflict, Invalid
 from shared.instruments import get_instrument
@@ -47,6 +48,7 @@ def session_page(
         name=views.names([found.client_id])[found.client_id],
         zone=zone,
         started=found.start <= utcnow(),
+        emergency=emergency_grant(found.client_id, found.clinician_id),  # read only under it
         errors=errors or {},
         values=values if values is not None else {"date": local.date().isoformat(), "time": local.strftime("%H:%M")},
         conflicts=conflicts or [],
