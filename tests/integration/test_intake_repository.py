@@ -8,7 +8,7 @@ import pytest
 
 from services.intake import handlers
 from services.intake.adapters import COLLECTIONS
-from services.intake.adapters.access import AccessRepository
+from services.intake.adapters.access import AccessRepository, GrantRepository
 from services.intake.adapters.clients import ClientRepository, RequestKeys, ScreeningRepository
 from services.intake.domain.access import Scope, Viewer
 from shared.errors import Conflict
@@ -26,6 +26,7 @@ def repos(db):
         screenings=ScreeningRepository(stores),
         requests=RequestKeys(stores),
         access=AccessRepository(stores),
+        grants=GrantRepository(stores),
     )
 
 
