@@ -267,6 +267,22 @@ def admission_errors(page: Page, base: str, data: Seeded) -> None:
     expect(page.locator(".error-summary")).to_contain_text("There is a problem")
 
 
+def emergency_errors(page: Page, base: str, data: Seeded) -> None:
+    page.goto(f"{base}/ui/emergency-access")
+    page.get_by_role("button", name="Open the record under emergency access").click()
+    expect(page.locator(".error-summary")).to_contain_text("There is a problem")
+
+
+def emergency_granted(page: Page, base: str, data: Seeded) -> None:
+    """A clinician breaks glass for a client of nobody's caseload: the record opens read only, with the banner."""
+    page.goto(f"{base}/ui/emergency-access")
+    page.get_by_label("Client id").fill(data.admitted)
+    page.get_by_label("Why you need the record now").fill("Client in crisis at the front desk; clinician away.")
+    page.get_by_role("button", name="Open the record under emergency access").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Sam Axe"))
+    expect(page.get_by_role("heading", name=re.compile(r"^Emergency access until"))).to_be_visible()
+
+
 CLIENT = "/ui/clients/{flagged}"
 VISITS = [
     Visit("sign-in", goto("/ui/login", "Sign in"), role="guest"),
@@ -302,6 +318,10 @@ VISITS = [
     Visit("admission-blocked", goto(CLIENT + "/admission", "Admit to an IPT track")),
     Visit("admission-with-override", goto("/ui/clients/{ready}/admission", "Admit to an IPT track")),
     Visit("admission-errors", admission_errors),
+    Visit("emergency-access", goto("/ui/emergency-access", "Emergency access"), role="clinician"),
+    Visit("emergency-access-errors", emergency_errors, role="clinician"),
+    Visit("emergency-access-granted", emergency_granted, role="clinician"),
+    Visit("emergency-access-review", goto("/ui/emergency-access/review", "Emergency access review"), role="supervisor"),
     Visit("error-page-not-found", goto("/ui/no-such-page", "Not found", status=404)),
     Visit("error-page-unknown-client", goto("/ui/clients/00000000-0000-4000-8000-000000000000", "Not found", 404)),
 ]
