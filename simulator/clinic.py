@@ -214,6 +214,8 @@ class Clinic:
                     in_flight[0] += 1
                 assert isinstance(running.step, Call)  # noqa: S101 - pauses never wait in `ready`
                 pool.submit(send, running, running.step, intended)
+        for _unfinished in ready:  # the deadline came first; every call sent has been answered
+            self.recorder.journey("stopped_at_deadline")
 
     @staticmethod
     def _first_ready(ready: deque[tuple[float, _Running]], at: float) -> _Running | None:

@@ -27,11 +27,14 @@ def names(clinic: Clinic, fake: FakeClinic) -> list[str]:
 
 
 def test_the_same_seed_sends_the_same_requests_in_the_same_order():
-    first, _ = played(4, 6)
-    again, _ = played(4, 6)
-    other, _ = played(5, 6)
-    assert first.calls == again.calls
-    assert first.calls != other.calls
+    def requests(fake: FakeClinic) -> list[tuple[str, str, str, tuple[str, str]]]:
+        # A token says when it was issued: compare who it speaks for.
+        speaker = lambda auth: (lambda who: (who.role, who.sub))(decode_token(SECRET, auth.removeprefix("Bearer ")))  # noqa: E731
+        return [(method, url, body, speaker(auth)) for method, url, body, auth in fake.calls]
+
+    first, again, other = (requests(played(seed, 6)[0]) for seed in (4, 4, 5))
+    assert first == again
+    assert first != other
 
 
 def test_a_client_goes_from_referral_to_discharge_in_order():
@@ -139,3 +142,12 @@ def test_open_loop_latency_counts_from_when_the_call_was_due():
     clinic._send(register, intended=clock.now() - 2)  # due two seconds ago: queued behind slower calls
     clinic._send(register)
     assert sorted(clinic.recorder.latencies["register"]) == pytest.approx([0.1, 2.1])
+
+
+def test_open_loop_stops_at_the_deadline_and_counts_the_clients_left_unfinished():
+    clinic = Clinic(6, FakeClinic(), ENDPOINTS, Tokens(SECRET), clock=FakeClock(), started=STARTED)
+    summary = clinic.run(50, rate=10, duration=3)
+    set_up = summary.calls["add_clinician"]["count"] + summary.calls["add_staff_email"]["count"]
+    assert summary.total_calls - set_up == 30  # one call due every 0.1 s for 3 s
+    assert sum(summary.journeys.values()) == summary.calls["register"]["count"]
+    assert summary.journeys["stopped_at_deadline"] >= 1 and "discharged" not in summary.journeys
