@@ -210,6 +210,7 @@ class Clinic:
                     if running is None:
                         if not arrivals_left[0] and not ready and in_flight[0] == 0:
                             break  # every client has finished
+                        self.recorder.unused_slot()
                         continue  # nobody is ready for this slot: it goes unused
                     in_flight[0] += 1
                 assert isinstance(running.step, Call)  # noqa: S101 - pauses never wait in `ready`

@@ -30,6 +30,7 @@ class Recorder:
     outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)
     errors: Counter[tuple[str, int]] = field(default_factory=Counter)
     journeys: Counter[str] = field(default_factory=Counter)
+    unused_slots: int = 0  # open loop: calls due when no client was ready to make one
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def call(self, name: str, status: int, outcome: str, seconds: float) -> None:
@@ -38,6 +39,10 @@ class Recorder:
             self.outcomes[(name, outcome)] += 1
             if outcome == ERROR:
                 self.errors[(name, status)] += 1
+
+    def unused_slot(self) -> None:
+        with self._lock:
+            self.unused_slots += 1
 
     def journey(self, how: str) -> None:
         with self._lock:
@@ -59,6 +64,7 @@ class Recorder:
                 calls=calls,
                 errors=errors,
                 journeys=dict(sorted(self.journeys.items())),
+                unused_slots=self.unused_slots,
             )
 
 
@@ -69,6 +75,7 @@ class Summary:
     calls: dict[str, dict[str, Any]]
     errors: list[dict[str, Any]]
     journeys: dict[str, int]
+    unused_slots: int = 0
 
     @property
     def total_calls(self) -> int:
@@ -85,6 +92,7 @@ class Summary:
             "total_calls": self.total_calls,
             "error_count": self.error_count,
             "journeys": self.journeys,
+            "unused_slots": self.unused_slots,
             "calls": self.calls,
             "errors": self.errors,
         }
@@ -97,6 +105,7 @@ class Summary:
         lines = [
             f"{self.total_calls} calls in {self.elapsed_seconds:.1f} s ({rate:.1f}/s), {self.error_count} errors",
             "clients: " + ", ".join(f"{how} {n}" for how, n in self.journeys.items()),
+            *([f"open loop: {self.unused_slots} calls due when no client was ready"] if self.unused_slots else []),
             "",
             f"{'call':<22}{'count':>7}{'ok':>7}{'refused':>9}{'error':>7}"
             + "".join(f"{f'p{p} ms':>10}" for p in PERCENTILES)

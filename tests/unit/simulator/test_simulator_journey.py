@@ -128,7 +128,7 @@ def test_open_loop_calls_are_due_at_fixed_intervals_and_make_the_same_calls():
 
     clinic._send = noting
     summary = clinic.run(4, rate=50)
-    assert summary.error_count == 0
+    assert summary.error_count == 0 and summary.unused_slots > 0  # the polls' pauses leave slots unused
     assert Counter((m, u, b) for m, u, b, _a in fake.calls) == Counter((m, u, b) for m, u, b, _a in closed.calls)
     start = intended[0]
     slots = [round((t - start) * 50, 6) for t in intended]
