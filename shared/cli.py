@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     from shared.cli_users import register as register_user_commands
 
     register_user_commands(commands)
+    from simulator.cli import register as register_simulate_command
+
+    register_simulate_command(commands)
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     return run(args)
