@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 from shared.auth import issue_token
 from shared.config import DEFAULT_PORTS, SERVICES, Settings, jwt_secret, kafka_bootstrap_servers
@@ -43,6 +44,17 @@ def main(argv: list[str] | None = None) -> int:
 
     check_ports = commands.add_parser("check-ports", help="fail, naming each one, if a port `make run` needs is taken")
     check_ports.set_defaults(run=_check_ports)
+
+    supervise = commands.add_parser(
+        "supervise", help="run a Procfile's processes, restarting whichever dies (what `make run` uses)"
+    )
+    supervise.add_argument("names", nargs="*", help="only these processes (default: all)")
+    supervise.add_argument("-f", "--procfile", type=Path, default=Path("deploy/local/Procfile"))
+    supervise.add_argument("--scale", action="append", default=[], metavar="KIND=N",
+                           help="N of each process named KIND or ending in _KIND, e.g. worker=2")  # fmt: skip
+    supervise.add_argument("--grace", type=float, default=10.0, help="seconds from SIGTERM to SIGKILL (default 10)")
+    supervise.add_argument("--pid-dir", type=Path, help="write each process's group id here as <name>.pid")
+    supervise.set_defaults(run=_supervise)
 
     from shared.cli_users import register as register_user_commands
 
@@ -85,6 +97,16 @@ def _dlq(args: argparse.Namespace) -> int:
         # Metadata only: message bodies hold client data and do not belong in a terminal log.
         print(json.dumps({"offset": message.offset, **message.headers}))
     return 0
+
+
+def _supervise(args: argparse.Namespace) -> int:
+    from shared import supervisor
+
+    try:
+        return supervisor.main(args.procfile, args.names, args.scale, args.grace, args.pid_dir)
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
 
 
 def _check_ports(args: argparse.Namespace) -> int:

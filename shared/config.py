@@ -214,3 +214,9 @@ def centre_time_zone(env: Mapping[str, str]) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ValueError(f"CENTRE_TIME_ZONE {name!r} is not an IANA time zone (e.g. Europe/London)") from error
+
+
+def worker_instance(env: Mapping[str, str] | None = None) -> int:
+    """Which of a service's workers this is (WORKER_INSTANCE, set by `ipt supervise --scale`): 1 alone."""
+    value = (os.environ if env is None else env).get("WORKER_INSTANCE", "1")
+    return int(value) if value.isdigit() and int(value) > 0 else 1

@@ -13,7 +13,7 @@ from prometheus_client import start_http_server
 from pymongo.database import Database
 
 from shared.activity import declare_activity_series
-from shared.config import Settings
+from shared.config import Settings, worker_instance
 from shared.consumer import ConsumerRunner, Handler, ensure_processed_indexes
 from shared.contracts import all_contracts, topic_for_type
 from shared.db import database
@@ -27,6 +27,8 @@ from shared.topics import declared_topics
 
 log = logging.getLogger(__name__)
 WORKER_METRICS_OFFSET = 100
+# A service's second and later workers serve their metrics this many ports further on each.
+WORKER_INSTANCE_STRIDE = 10
 T = TypeVar("T")
 
 
@@ -68,6 +70,10 @@ def retry_until(stop: threading.Event, what: str, action: Callable[[], T]) -> T 
         return None
 
 
+def worker_metrics_port(service_port: int, instance: int) -> int:
+    return service_port + WORKER_METRICS_OFFSET + WORKER_INSTANCE_STRIDE * (instance - 1)
+
+
 def install_stop_signals(stop: threading.Event) -> None:
     # The handler only sets a flag: the loops finish the message in hand, commit, and exit.
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -81,7 +87,7 @@ def run_worker(spec: WorkerSpec, settings: Settings | None = None, stop: threadi
     if threading.current_thread() is threading.main_thread():
         install_stop_signals(stop)
     spec.declare_metrics()
-    start_http_server(settings.port + WORKER_METRICS_OFFSET)
+    start_http_server(worker_metrics_port(settings.port, worker_instance()))
     db = database(settings.mongo_uri, settings.database)
     if retry_until(stop, "mongodb", lambda: _prepare_database(db, spec)) is None:
         return
