@@ -35,11 +35,12 @@ export MONGO_URI ?= mongodb://127.0.0.1:$(MONGO_PORT)/
 export METRICS_DIR ?= $(CURDIR)/$(LOCAL)/run/metrics
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install lock lint format kafka-jars run test test-unit test-integration test-e2e test-browser bench docs reset clean
+.PHONY: help install lock lint format kafka-jars run test test-unit test-integration test-e2e test-browser bench chaos docs reset clean
 
 help:
 	@echo "make run    start the whole platform locally (Ctrl-C stops it)"
 	@echo "make test   run the whole test suite (starts its own Kafka and database)"
+	@echo "make chaos  kill the broker, workers, web processes and the database under load; count what was lost"
 	@echo "make reset  delete local data (Kafka logs and the database)"
 	@echo "make lint   ruff and mypy (part of make test); make format fixes what it can"
 
@@ -71,10 +72,16 @@ $(STAMP_JARS): deploy/kafka/pom.xml
 	  -DincludeScope=runtime -DoutputDirectory=$(CURDIR)/$(LOCAL)/kafka/libs
 	touch $@
 
+# WORKERS=2: two of each service's worker (intake_worker_1, intake_worker_2, …) sharing its consumer group.
+WORKERS ?= 1
 run: install
 	bash deploy/local/monitoring-deps.sh
 	ipt check-ports
-	honcho start -f deploy/local/Procfile -d .
+	ipt supervise -f deploy/local/Procfile --scale worker=$(WORKERS)
+
+# Faults injected while the simulator runs (see README "Reliability"): writes chaos/report.json and .md.
+chaos: install
+	python -m tests.chaos
 
 test: install lint
 	bash deploy/local/monitoring-deps.sh

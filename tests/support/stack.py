@@ -1,7 +1,10 @@
 """The four services, the local e-mail and SMS stand-ins, Prometheus and Alertmanager, started by
 honcho from the same Procfile as `make run`, against test infra. Notifications and monitoring run
 with short timings here (delivery rounds, retries, urgent escalation, scrapes, alert rules), so tests
-see in seconds what takes minutes in production."""
+see in seconds what takes minutes in production.
+
+`private_stack` is a stack with its own broker and database as well, all under `ipt supervise`
+(which restarts what dies) with two workers per service: what the fault runs (tests/chaos) kill."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import requests
 
 from shared.auth import issue_token
 from shared.config import PROJECT_ROOT, SERVICES
-from tests.support.infra import LOG_DIR, GaveUp, base_env, free_port, port_open, wait_for
+from tests.support.infra import LOG_DIR, GaveUp, base_env, free_port, free_port_block, port_open, wait_for
 
 SERVICE_PROCESSES = ["mail", "sms", "prometheus", "alertmanager"] + [
     f"{name}_{kind}" for name in SERVICES for kind in ("web", "worker")
@@ -32,6 +35,10 @@ class Stack:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen | None = field(default=None, repr=False)
+    processes: list[str] = field(default_factory=lambda: list(SERVICE_PROCESSES))
+    # 0: run by honcho (one death stops all); 1 or more: by `ipt supervise` with this many workers each.
+    workers: int = 0
+    pid_dir: Path | None = None  # where the supervisor writes each process's group id
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -67,8 +74,13 @@ class Stack:
     def start(self, timeout: float = 120.0) -> None:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "wb")  # noqa: SIM115 - handed to honcho
+        if self.workers:
+            command = ["ipt", "supervise", "-f", "deploy/local/Procfile", "--scale", f"worker={self.workers}"]
+            command += ["--pid-dir", str(self.pid_dir)] if self.pid_dir else []
+        else:
+            command = ["honcho", "start", "-f", "deploy/local/Procfile", "-d", "."]
         self.process = subprocess.Popen(
-            ["honcho", "start", "-f", "deploy/local/Procfile", "-d", ".", *SERVICE_PROCESSES],
+            [*command, *self.processes],
             cwd=PROJECT_ROOT,
             env=self.env,
             stdout=log,
@@ -79,10 +91,11 @@ class Stack:
 
     def _all_ready(self) -> bool:
         if self.process is not None and self.process.poll() is not None:
-            raise GaveUp(f"honcho exited; see {self.log_path}")
+            raise GaveUp(f"the stack's supervisor exited; see {self.log_path}")
         if not (port_open(int(self.env["SMTP_PORT"])) and port_open(int(self.env["SMS_PORT"]))):
             return False
-        for monitor in (self.prometheus_url, self.alertmanager_url):
+        monitors = (self.prometheus_url, self.alertmanager_url) if "prometheus" in self.processes else ()
+        for monitor in monitors:
             try:
                 if requests.get(f"{monitor}/-/ready", timeout=3).status_code != 200:
                     return False
@@ -99,7 +112,11 @@ class Stack:
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
+        # The supervisor takes SIGTERM alone and stops each group itself; honcho's group gets it whole.
+        if self.workers:
+            self.process.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(60)
         except subprocess.TimeoutExpired:
@@ -146,3 +163,36 @@ def make_stack(kafka_bootstrap: str, mongo_uri: str, metrics_dir: Path, base_por
     }
     env |= {f"{name.upper()}_PORT": str(port) for name, port in ports.items()}
     return Stack(ports=ports, env=env, log_path=LOG_DIR / f"stack-{base_port}.log")
+
+
+# A service's web on base + 1…4, its workers' metrics on 100 and (the second worker) 110 further on.
+WEB_AND_WORKER_PORTS = tuple(offset + n for n in (1, 2, 3, 4) for offset in (0, 100, 110))
+
+
+def private_stack(root: Path, workers: int = 2) -> Stack:
+    """Kafka, the database, the mail and SMS stand-ins, and every service's web and `workers`
+    workers, on free ports with their data under `root`, all run by `ipt supervise`."""
+    kafka_port, controller_port, mongo_port = free_port(), free_port(), free_port()
+    stack = make_stack(
+        f"127.0.0.1:{kafka_port}",
+        f"mongodb://127.0.0.1:{mongo_port}/",
+        root / "metrics",
+        free_port_block(WEB_AND_WORKER_PORTS),
+    )
+    for folder in ("mail", "sms"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    stack.env |= {
+        "KAFKA_PORT": str(kafka_port),
+        "KAFKA_CONTROLLER_PORT": str(controller_port),
+        "KAFKA_DATA_DIR": str(root / "kafka"),
+        "MONGO_PORT": str(mongo_port),
+        "MONGO_DATA_DIR": str(root / "mongo"),
+        "MAIL_DIR": str(root / "mail"),
+        "SMS_DIR": str(root / "sms"),
+    }
+    stack.processes = ["kafka", "mongo", "mail", "sms"] + [
+        f"{name}_{kind}" for name in SERVICES for kind in ("web", "worker")
+    ]
+    stack.workers, stack.pid_dir = workers, root / "pids"
+    stack.log_path = root / "stack.log"
+    return stack
