@@ -162,7 +162,8 @@ class LeaseKeeper:
             self._known = known
         now_held = is_held_by(known, self.lease.holder, looked_at)
         if now_held != was_held:
-            log.info("relay lease " + ("taken" if now_held else "lost"), extra={"lease": self.lease.name})
+            what = "taken" if now_held else "lost"
+            log.info(f"relay lease {what}", extra={"lease": self.lease.name, "holder": self.holder})
         return next_look(known, self.lease.holder, looked_at, self.lease.terms)
 
     def run(self, stop: threading.Event) -> None:
