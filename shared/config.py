@@ -59,7 +59,7 @@ class Settings:
             api_rate_per_user=whole_number(env, "API_RATE_PER_USER", 600),
             api_rate_per_address=whole_number(env, "API_RATE_PER_ADDRESS", 1200),
             trusted_proxy_hops=whole_number(env, "TRUSTED_PROXY_HOPS", 0),
-            outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", "0.2")),
+            outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", "1.0")),
             max_request_bytes=int(env.get("MAX_REQUEST_BYTES", str(256 * 1024))),
             # A prefix lets two stacks (say, a test run and a dev stack) share one Kafka cluster.
             consumer_group=f"{env.get('KAFKA_GROUP_PREFIX', '')}{service}",

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -21,7 +24,7 @@ from shared.kafka import ensure_topics, make_consumer, make_producer
 from shared.kafka_watch import KafkaWatch
 from shared.logs import configure_logging
 from shared.metrics import declare_event_series
-from shared.outbox import OutboxRelay, ensure_outbox_indexes
+from shared.outbox import OutboxRelay, ensure_outbox_indexes, relay_lease
 from shared.retry import Backoff, Stopped, retry
 from shared.topics import declared_topics
 
@@ -148,14 +151,23 @@ def _prepare_database(db: Database[Any], spec: WorkerSpec) -> bool:
 
 
 def _start_relay(db: Database[Any], settings: Settings, stop: threading.Event) -> threading.Thread:
+    # Every worker runs a relay; the lease lets one of them publish at a time (others stand by).
     relay = OutboxRelay(
-        db, lambda: make_producer(settings.kafka_bootstrap_servers, f"{settings.service}-relay"), settings.service
+        db,
+        lambda: make_producer(settings.kafka_bootstrap_servers, f"{settings.service}-relay"),
+        settings.service,
+        lease=relay_lease(db, _relay_holder(settings.service)),
     )
     thread = threading.Thread(
         target=relay.run, args=(stop, settings.outbox_poll_seconds), name="outbox-relay", daemon=True
     )
     thread.start()
     return thread
+
+
+def _relay_holder(service: str) -> str:
+    """Names this process in the lease document, for the runbook's "who holds it"."""
+    return f"{service}@{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 def _start_periodic(task: PeriodicTask, stop: threading.Event) -> threading.Thread:
