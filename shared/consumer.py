@@ -261,6 +261,9 @@ class ConsumerRunner:
             event = parse_envelope(record.value)
         except MalformedEnvelope as error:
             raise PoisonMessage(str(error)) from error
+        if _header(record, "ce_type") != event.type or _header(record, "ce_id") != event.id:
+            # The relay always sends them; tools route and deduplicate by them without the body.
+            raise PoisonMessage("the ce_type and ce_id headers are missing or differ from the envelope")
         if event.type not in self.handlers or not self._meant_for_us(record):
             # Types this group does not handle are not its business, whatever their version.
             return None, {}

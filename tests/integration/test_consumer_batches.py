@@ -5,47 +5,19 @@ from __future__ import annotations
 
 import threading
 import uuid
-from dataclasses import dataclass
 
 import pytest
 
 from shared.consumer import ConsumerRunner, RetryPolicy, ensure_processed_indexes
-from shared.documents import DocumentKind
-from shared.envelope import Envelope
 from shared.kafka import make_consumer, make_producer
 from shared.mongo_store import MongoDocuments
 from shared.topics import dlq_topic
 from tests.support.events import registered_event
 from tests.support.infra import wait_for
 from tests.support.kafka_tools import read_all, send_events, send_raw
+from tests.support.tallies import TALLIES, Tally, tally_handler
 
 EVENT = "intake.client.registered"
-
-
-@dataclass
-class Tally:
-    """How many events of one client a handler has seen, read back before each one."""
-
-    id: str
-    seen: int
-    order: list[str]
-
-
-TALLIES = DocumentKind("tallies", Tally)
-
-
-def tally_handler(db):
-    """Reads the client's tally and writes it back one higher: later events in a batch must see
-    what earlier ones wrote, or the count comes out short."""
-    tallies = MongoDocuments(db, TALLIES)
-
-    def handle(event: Envelope, data: dict, uow) -> None:
-        tally = tallies.get(data["client_id"]) or Tally(data["client_id"], 0, [])
-        tallies.put(Tally(tally.id, tally.seen + 1, [*tally.order, event.id]), uow)
-        uow.stage(lambda s: db.effects.insert_one({"event_id": event.id}, session=s))
-        uow.commit()
-
-    return handle
 
 
 class CountingCommits:
