@@ -144,10 +144,12 @@ class ConsumerRunner:
     def _handle_batch(self, records: list[ConsumerRecord]) -> list[Handled] | None:
         """Handles every record in one transaction; None (and nothing written) if any fails."""
         try:
+            # A poison record raises here, before any transaction: the one-by-one path parks it.
+            decoded = [(record, *self._decode(record)) for record in records]
             with self.db.client.start_session() as session, session.start_transaction():
                 shared = SharedTransaction(session)
                 with reading_in(shared):
-                    return [self._handle_in(record, shared) for record in records]
+                    return self._handle_decoded(decoded, shared)
         except Exception as error:  # noqa: BLE001 - the batch is retried one event at a time
             log.info(
                 "batch aborted, handling its events one by one",
@@ -155,18 +157,39 @@ class ConsumerRunner:
             )
             return None
 
-    def _handle_in(self, record: ConsumerRecord, shared: SharedTransaction) -> Handled:
-        # A poison message raises here: the batch aborts and the one-by-one path parks it.
-        event, data = self._decode(record)
-        if event is None:
-            return Handled(record, skipped="not_subscribed")
-        # In the transaction: a duplicate earlier in this same batch is seen too.
-        if self.db[PROCESSED].find_one({"_id": self._marker(event)}, {"_id": 1}, session=shared.session):
-            return Handled(record, event, skipped="duplicate")
+    def _handle_decoded(
+        self, decoded: list[tuple[ConsumerRecord, Envelope | None, dict[str, Any]]], shared: SharedTransaction
+    ) -> list[Handled]:
+        markers = [self._marker(event) for _, event, _ in decoded if event is not None]
+        # Read in the transaction: a marker another delivery commits meanwhile conflicts with ours.
+        found = self.db[PROCESSED].find({"_id": {"$in": markers}}, {"_id": 1}, session=shared.session)
+        done = {marker["_id"] for marker in found}
+        handled: list[Handled] = []
+        new_markers: list[dict[str, Any]] = []
+        for record, event, data in decoded:
+            if event is None:
+                handled.append(Handled(record, skipped="not_subscribed"))
+            elif self._marker(event) in done:  # handled before, or earlier in this very batch
+                handled.append(Handled(record, event, skipped="duplicate"))
+            else:
+                handled.append(self._handle_in(record, event, data, shared))
+                done.add(self._marker(event))
+                new_markers.append(self._marker_record(event))
+        if new_markers:
+            # All markers in one write, in the same transaction as every effect they vouch for.
+            self.db[PROCESSED].insert_many(new_markers, session=shared.session)
+        return handled
+
+    def _handle_in(
+        self, record: ConsumerRecord, event: Envelope, data: dict[str, Any], shared: SharedTransaction
+    ) -> Handled:
         token = context.set_correlation_id(event.correlation_id)
         started = time.perf_counter()
         try:
-            self._handle_event(event, data, MongoUnitOfWork(self.db, self.service, cause=event, shared=shared))
+            uow = MongoUnitOfWork(self.db, self.service, cause=event, shared=shared)
+            self.handlers[event.type](event, data, uow)
+            if not uow.committed:
+                uow.commit()
         finally:
             context.reset_correlation_id(token)
         if shared.spoiled:
@@ -297,14 +320,17 @@ class ConsumerRunner:
             HANDLER_LATENCY.labels(self.service, self.group, event.type).observe(time.perf_counter() - started)
             context.reset_correlation_id(token)
 
-    def _handle_event(self, event: Envelope, data: dict[str, Any], uow: MongoUnitOfWork) -> None:
-        marker = {
+    def _marker_record(self, event: Envelope) -> dict[str, Any]:
+        return {
             "_id": self._marker(event),
             "group": self.group,
             "event_id": event.id,
             "type": event.type,
             "processed_at": utcnow(),
         }
+
+    def _handle_event(self, event: Envelope, data: dict[str, Any], uow: MongoUnitOfWork) -> None:
+        marker = self._marker_record(event)
 
         def mark_processed(session: Any) -> None:
             self.db[PROCESSED].insert_one(dict(marker), session=session)

@@ -40,6 +40,7 @@ def run(events: int = EVENTS) -> list[dict[str, Any]]:
     kafka = kafka_process(root / "kafka", kafka_port, free_port())
     mongo = mongo_process(root / "mongo", mongo_port)
     bootstrap = f"127.0.0.1:{kafka_port}"
+    kafka.start_timeout = mongo.start_timeout = 300  # a loaded machine starts the JVM slowly
     try:
         mongo.start()
         kafka.start()
