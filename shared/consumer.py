@@ -209,6 +209,12 @@ class ConsumerRunner:
         before the broker took it: the batch is then redelivered and its markers skip it."""
         offsets = _next_offsets(records)
         try:
+            # Tried once even when asked to stop: the batch in hand is finished, offsets included.
+            self._commit_offsets(offsets)
+            return True
+        except Exception as error:  # noqa: BLE001 - the broker is away: retried until it is back
+            log.warning("offset commit failed", extra={"group": self.group, "error": error.__class__.__name__})
+        try:
             retry(lambda: self._commit_offsets(offsets), backoff=self.retry.backoff, stop=stop)
             return True
         except Stopped:
