@@ -15,6 +15,13 @@ log = logging.getLogger(__name__)
 
 TRANSIENT_KAFKA_ERRORS: tuple[type[BaseException], ...] = (KafkaError,)
 
+# Events a consumer polls and handles in one database transaction (CONSUMER_BATCH_SIZE).
+DEFAULT_BATCH_SIZE = 100
+
+
+def consumer_batch_size() -> int:
+    return max(1, int(os.environ.get("CONSUMER_BATCH_SIZE", str(DEFAULT_BATCH_SIZE))))
+
 
 class SendFuture(Protocol):
     """What `KafkaProducer.send` returns, as far as the platform uses it: `get` waits for the
@@ -22,6 +29,14 @@ class SendFuture(Protocol):
     `FutureRecordMetadata.get` unannotated.)"""
 
     def get(self, timeout: float | None = None) -> object: ...
+
+
+# Reconnect quickly once the broker is back: the client's default backoff doubles up to 30 s,
+# so after an outage of a minute a client sat out up to 30 s more with the broker answering.
+# Retrying a local or in-cluster broker once a second costs nothing.
+RECONNECT_BACKOFF_MS = 100
+RECONNECT_BACKOFF_MAX_MS = 1000
+RETRY_BACKOFF_MS = 200
 
 
 def make_producer(bootstrap_servers: str, client_id: str) -> KafkaProducer:
@@ -37,10 +52,19 @@ def make_producer(bootstrap_servers: str, client_id: str) -> KafkaProducer:
         request_timeout_ms=10000,
         delivery_timeout_ms=30000,
         allow_auto_create_topics=False,
+        reconnect_backoff_ms=RECONNECT_BACKOFF_MS,
+        reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
+        retry_backoff_ms=RETRY_BACKOFF_MS,
     )
 
 
-def make_consumer(bootstrap_servers: str, group_id: str, topics: list[str], client_id: str) -> KafkaConsumer:
+def make_consumer(
+    bootstrap_servers: str,
+    group_id: str,
+    topics: list[str],
+    client_id: str,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> KafkaConsumer:
     # The three unsafe defaults are overridden: no auto-commit, read from the start, no topic creation.
     consumer = KafkaConsumer(
         bootstrap_servers=bootstrap_servers.split(","),
@@ -49,17 +73,34 @@ def make_consumer(bootstrap_servers: str, group_id: str, topics: list[str], clie
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         allow_auto_create_topics=False,
-        max_poll_records=100,
+        max_poll_records=batch_size,
+        # A dead member's partitions move on after 10 s; a live one heartbeats every 3 s.
         session_timeout_ms=10000,
         heartbeat_interval_ms=3000,
+        # A member stuck longer than this (a batch never takes near it) leaves the group.
+        max_poll_interval_ms=60000,
+        # A request to a broker that vanished is given up quickly and sent again elsewhere.
+        request_timeout_ms=10000,
+        metadata_max_age_ms=60000,
+        reconnect_backoff_ms=RECONNECT_BACKOFF_MS,
+        reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
+        retry_backoff_ms=RETRY_BACKOFF_MS,
     )
+    # No rebalance listener is needed: a batch's offsets are committed as soon as its transaction
+    # is, before the next poll, and partitions are only revoked inside poll; a batch whose commit
+    # loses to a rebalance is redelivered, and its processed markers make that change nothing.
     consumer.subscribe(topics)
     return consumer
 
 
 def make_admin(bootstrap_servers: str, client_id: str = "ipt-admin", timeout_ms: int = 10000) -> KafkaAdminClient:
     return KafkaAdminClient(
-        bootstrap_servers=bootstrap_servers.split(","), client_id=client_id, request_timeout_ms=timeout_ms
+        bootstrap_servers=bootstrap_servers.split(","),
+        client_id=client_id,
+        request_timeout_ms=timeout_ms,
+        reconnect_backoff_ms=RECONNECT_BACKOFF_MS,
+        reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
+        retry_backoff_ms=RETRY_BACKOFF_MS,
     )
 
 

@@ -7,7 +7,10 @@ multi-document transaction. Driver errors are translated into the domain's own (
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pymongo.client_session import ClientSession
@@ -22,6 +25,39 @@ from shared.outbox import OUTBOX, outbox_record
 from shared.uow import CollectingUnitOfWork, StagedWrite, UnitOfWork
 
 T = TypeVar("T")
+
+
+@dataclass
+class SharedTransaction:
+    """One open transaction several units of work write into (a consumer's batch of events)."""
+
+    session: ClientSession
+    # Outbox records are numbered across the whole transaction: records written in the same
+    # millisecond by different units of work still leave in the order they were written.
+    outbox_written: int = 0
+    # Set when a write failed: a handler may catch the error (a lost race it retries), but the
+    # transaction may already be aborted or hold half a unit of work, so the batch must not commit.
+    spoiled: bool = False
+
+
+# The shared transaction of this thread, while a batch's handlers run: their reads see what the
+# batch wrote so far (an event later in the batch finds what an earlier one created).
+_shared: ContextVar[SharedTransaction | None] = ContextVar("shared_transaction", default=None)
+
+
+@contextmanager
+def reading_in(shared: SharedTransaction) -> Iterator[None]:
+    """Reads by every `MongoDocuments` in this thread run in the shared transaction."""
+    token = _shared.set(shared)
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _session() -> ClientSession | None:
+    shared = _shared.get()
+    return shared.session if shared is not None else None
 
 
 class MongoDocuments(Generic[T]):
@@ -72,11 +108,11 @@ class MongoDocuments(Generic[T]):
         track(item, uow)
 
     def get(self, item_id: str) -> T | None:
-        document = self.collection.find_one({"_id": item_id})
+        document = self.collection.find_one({"_id": item_id}, session=_session())
         return self.kind.from_document(document) if document else None
 
     def find(self, query: Query, sort: Sort | None = None, limit: int = 0, skip: int = 0) -> list[T]:
-        cursor = self.collection.find(dict(query))
+        cursor = self.collection.find(dict(query), session=_session())
         if sort:
             cursor = cursor.sort(list(sort))
         return [self.kind.from_document(document) for document in cursor.skip(skip).limit(limit)]
@@ -87,10 +123,10 @@ class MongoDocuments(Generic[T]):
 
     def values(self, query: Query, names: Sequence[str]) -> list[dict[str, Any]]:
         projection = {name: 1 for name in names} | ({} if "_id" in names else {"_id": 0})
-        return list(self.collection.find(dict(query), projection))
+        return list(self.collection.find(dict(query), projection, session=_session()))
 
     def count(self, query: Query) -> int:
-        return self.collection.count_documents(dict(query))
+        return self.collection.count_documents(dict(query), session=_session())
 
 
 def ensure_indexes(db: Database[Any], kinds: Sequence[DocumentKind[Any]]) -> None:
@@ -108,14 +144,21 @@ class MongoUnitOfWork(CollectingUnitOfWork):
 
     `with_transaction` may run them again after a transient error, so nothing in a staged
     write may depend on having run before.
+
+    Given a `shared` transaction (a consumer batch's), commit writes into it at once and leaves
+    committing it to whoever opened it.
     """
 
-    def __init__(self, db: Database[Any], source: str, cause: Envelope | None = None) -> None:
+    def __init__(
+        self, db: Database[Any], source: str, cause: Envelope | None = None, shared: SharedTransaction | None = None
+    ) -> None:
         super().__init__(source, cause)
         self.db = db
+        self.shared = shared
 
     def _run(self, writes: list[StagedWrite], events: list[Envelope]) -> None:
-        records = [outbox_record(event, seq) for seq, event in enumerate(events)]
+        first = self.shared.outbox_written if self.shared is not None else 0
+        records = [outbox_record(event, first + seq) for seq, event in enumerate(events)]
 
         def apply(session: ClientSession) -> None:
             for write in writes:
@@ -123,6 +166,15 @@ class MongoUnitOfWork(CollectingUnitOfWork):
             if records:
                 self.db[OUTBOX].insert_many([dict(record) for record in records], session=session)
 
+        if self.shared is not None:
+            # Any error aborts the whole batch; its opener handles the events one by one instead.
+            try:
+                apply(self.shared.session)
+            except BaseException:
+                self.shared.spoiled = True
+                raise
+            self.shared.outbox_written += len(records)
+            return
         try:
             with self.db.client.start_session() as session:
                 session.with_transaction(apply)

@@ -20,7 +20,7 @@ from shared.config import Settings, worker_instance
 from shared.consumer import ConsumerRunner, Handler, ensure_processed_indexes
 from shared.contracts import all_contracts, topic_for_type
 from shared.db import database
-from shared.kafka import ensure_topics, make_consumer, make_producer
+from shared.kafka import consumer_batch_size, ensure_topics, make_consumer, make_producer
 from shared.kafka_watch import KafkaWatch
 from shared.logs import configure_logging
 from shared.metrics import declare_event_series
@@ -190,10 +190,13 @@ def _consume(
         stop.wait()
         return
     topics = _topics(handlers)
+    batch_size = consumer_batch_size()
     consumer = retry_until(
         stop,
         "kafka-consumer",
-        lambda: make_consumer(settings.kafka_bootstrap_servers, settings.consumer_group, topics, f"{service}-consumer"),
+        lambda: make_consumer(
+            settings.kafka_bootstrap_servers, settings.consumer_group, topics, f"{service}-consumer", batch_size
+        ),
     )
     if consumer is None:
         return
@@ -204,5 +207,6 @@ def _consume(
         consumer=consumer,
         handlers=handlers,
         producer_factory=lambda: make_producer(settings.kafka_bootstrap_servers, f"{service}-dlq"),
+        batch_size=batch_size,
     )
     runner.run(stop)

@@ -35,7 +35,7 @@ def run_consumer(infra, db, private_topic_name):
     ensure_processed_indexes(db)
     started: list[tuple[threading.Thread, threading.Event]] = []
 
-    def start(handler) -> None:
+    def start(handler, batch_size: int = 100) -> None:
         group = f"test-{uuid.uuid4().hex[:8]}"
         consumer = make_consumer(infra.kafka_bootstrap, group, [private_topic_name], group)
         runner = ConsumerRunner(
@@ -46,6 +46,7 @@ def run_consumer(infra, db, private_topic_name):
             producer_factory=lambda: make_producer(infra.kafka_bootstrap, "dlq"),
             handlers={EVENT: handler},
             retry=RetryPolicy(handler_attempts=3, initial_backoff=0.05),
+            batch_size=batch_size,
         )
         stop = threading.Event()
         thread = threading.Thread(target=runner.run, args=(stop, 200), daemon=True)
@@ -124,7 +125,8 @@ def test_a_handler_that_keeps_failing_is_parked_after_its_attempts(infra, db, pr
 
     send(infra, private_topic_name, broken)
     send(infra, private_topic_name, later)
-    run_consumer(buggy_for_one)
+    # One event at a time, so the count is the one-by-one path's alone (a batch tries once more).
+    run_consumer(buggy_for_one, batch_size=1)
     wait_for(lambda: effects_of(db, later) == 1, 30, "the event after the broken one")
     assert calls[broken.id] == 3
     parked = read_all(infra.kafka_bootstrap, dlq_topic(private_topic_name), 1)
