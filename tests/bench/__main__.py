@@ -39,7 +39,7 @@ class Plan:
 
 
 FULL = Plan(
-    events=5000,
+    events=3000,
     wrk_rounds=3,
     wrk_seconds=15,
     flags_per_second=2,
@@ -129,7 +129,7 @@ def _ceilings(into: list[ceilings.Ceilings], bootstrap: str, db: Any, events: in
 
 
 def _plugins(run: Run, bootstrap: str, client: Any, mongo_uri: str, plan: Plan) -> list[Figure]:
-    found, reported = pipeline.plugin_results(bootstrap, client["bench_probes"], mongo_uri, plan is QUICK)
+    found, reported = pipeline.plugin_results(bootstrap, client["bench_probes"], mongo_uri, plan.events)
     run.probes |= reported
     return found
 
@@ -137,9 +137,9 @@ def _plugins(run: Run, bootstrap: str, client: Any, mongo_uri: str, plan: Plan) 
 def _write(run: Run, details: dict[str, Any], plan: Plan) -> int:
     details = details | {"plan": "quick (BENCH_QUICK=1)" if plan is QUICK else "full"}
     OUTPUT.mkdir(exist_ok=True)
-    document = results_json(details, run.figures, run.problems) | {"probes": run.probes}
+    document = results_json(details, run.figures, run.problems, run.probes)
     (OUTPUT / "results.json").write_text(json.dumps(document, indent=2, default=str) + "\n")
-    table = results_markdown(details, run.figures, run.problems)
+    table = results_markdown(details, run.figures, run.problems, run.probes)
     (OUTPUT / "results.md").write_text(table)
     print(table)
     print(f"Written: {OUTPUT / 'results.json'} and {OUTPUT / 'results.md'}")

@@ -115,12 +115,33 @@ def machine_lines(machine: dict[str, Any]) -> str:
     return "\n".join(f"- {key.replace('_', ' ')}: {value}" for key, value in machine.items())
 
 
-def results_markdown(machine: dict[str, Any], figures: list[Figure], problems: list[str]) -> str:
+def probe_lines(probes: dict[str, Any]) -> list[str]:
+    """What the consumer's and the relay's own probes reported, one line per measurement."""
+    lines = []
+    for module, reported in probes.items():
+        entries = reported if isinstance(reported, list) else [reported]
+        for entry in entries:
+            if isinstance(entry, dict):
+                name = entry.get("benchmark", "")
+                values = ", ".join(f"{key} {value}" for key, value in entry.items() if key != "benchmark")
+                lines.append(f"- {module}: {name}: {values}" if name else f"- {module}: {values}")
+            else:
+                lines.append(f"- {module}: {entry}")
+    return lines
+
+
+def results_markdown(
+    machine: dict[str, Any], figures: list[Figure], problems: list[str], probes: dict[str, Any] | None = None
+) -> str:
     parts = ["# Benchmark results", "", machine_lines(machine), "", markdown_table(figures)]
+    if probes:
+        parts += ["", "Reported by the consumer's and the relay's own probes:", "", *probe_lines(probes)]
     if problems:
         parts += ["", "Probes that did not complete:", "", *(f"- {problem}" for problem in problems)]
     return "\n".join(parts) + "\n"
 
 
-def results_json(machine: dict[str, Any], figures: list[Figure], problems: list[str]) -> dict[str, Any]:
-    return {"machine": machine, "figures": [f.as_json() for f in figures], "problems": problems}
+def results_json(
+    machine: dict[str, Any], figures: list[Figure], problems: list[str], probes: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return {"machine": machine, "figures": [f.as_json() for f in figures], "problems": problems, "probes": probes or {}}

@@ -109,11 +109,11 @@ def relay_figures(bootstrap: str, db: Any, ceilings: Ceilings, events: int) -> l
     ]
 
 
-def plugin_results(bootstrap: str, db: Any, mongo_uri: str, quick: bool) -> tuple[list[Figure], dict[str, Any]]:
+def plugin_results(bootstrap: str, db: Any, mongo_uri: str, events: int) -> tuple[list[Figure], dict[str, Any]]:
     """Runs each probe module that exists. A probe may return Figures (taken as they are) or anything
     JSON-like (kept in results.json under `probes`). It is called through its first function named
     `figures`, `measure`, `probe` or `run`, given those of these arguments its signature names:
-    bootstrap / bootstrap_servers, db / database, mongo_uri, quick."""
+    bootstrap / bootstrap_servers, db / database, mongo_uri, events / records (how many to send)."""
     figures: list[Figure] = []
     reported: dict[str, Any] = {}
     offered = {
@@ -122,7 +122,8 @@ def plugin_results(bootstrap: str, db: Any, mongo_uri: str, quick: bool) -> tupl
         "db": db,
         "database": db,
         "mongo_uri": mongo_uri,
-        "quick": quick,
+        "events": events,
+        "records": events,
     }
     for name in PLUGINS:
         try:

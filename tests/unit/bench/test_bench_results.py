@@ -73,3 +73,14 @@ def test_the_markdown_names_the_machine_and_the_probes_that_did_not_complete():
     assert "- git commit: abc123" in text
     assert "| consumer events/s | 600 events/s | 1,000 events/s (raw consumption) | 0.60× | ≥ 0.5× | met |" in text
     assert text.rstrip().endswith("- relay: boom")
+
+
+def test_what_the_other_probes_report_is_listed_under_the_table():
+    probes = {
+        "tests.bench.relay": [{"benchmark": "relay.publish", "records": 5000, "per_second": 900}],
+        "tests.bench.consumer": "not run: no figures/measure/probe/run function",
+    }
+    text = results_markdown({"cpu": "Example CPU"}, [CONSUMER], [], probes)
+    assert "- tests.bench.relay: relay.publish: records 5000, per_second 900" in text
+    assert "- tests.bench.consumer: not run: no figures/measure/probe/run function" in text
+    assert results_json({}, [], [], probes)["probes"] == probes
