@@ -38,15 +38,18 @@ def own_background_load(stack: Stack, stop: threading.Event) -> dict[str, Any]:
     intake = f"{stack.url('intake')}/api/v1"
     headers = stack.headers("intake")
     outcomes = {"ok": 0, "failed": 0}
+    counting = threading.Lock()
 
     def journey(number: int) -> None:
         try:
             with requests.Session() as session:
                 client = clinic.register(session, intake, headers, "load", number)
                 clinic.screen(session, intake, headers, client, clinic.PLAIN_SCREENING)
-            outcomes["ok"] += 1
+            outcome = "ok"
         except requests.RequestException:
-            outcomes["failed"] += 1
+            outcome = "failed"
+        with counting:
+            outcomes[outcome] += 1
 
     times = intended_times(time.time(), BACKGROUND_JOURNEYS_PER_SECOND, 3600)
     with open_loop_pool() as pool:
@@ -82,9 +85,9 @@ def figures(stack: Stack, flags_per_second: float, seconds: float, load: Backgro
     on_call = _prepare_on_call(stack)
     intake = f"{stack.url('intake')}/api/v1"
     headers = stack.headers("intake")
-    times = intended_times(time.time() + 5, flags_per_second, seconds)
-    with requests.Session() as session:
-        clients = [clinic.register(session, intake, headers, "flag", n) for n in range(len(times))]
+    flags = len(intended_times(0, flags_per_second, seconds))
+    with requests.Session() as session:  # a client of its own for each flag, registered beforehand
+        clients = [clinic.register(session, intake, headers, "flag", n) for n in range(flags)]
 
     def raise_flag(index: int) -> str:
         with requests.Session() as session:
