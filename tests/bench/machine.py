@@ -69,5 +69,11 @@ def details(db: Any) -> dict[str, Any]:
         "database": _database_version(db),
         "pymongo": metadata.version("pymongo"),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average_at_start": load_average(),
         "git_commit": _git_commit(),
     }
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: other work on the machine shows in every figure."""
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())

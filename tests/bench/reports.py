@@ -40,12 +40,12 @@ REPEATS = 5
 EVENTS = 20
 
 
-def figures(client: Any, sizes: tuple[int, ...] = SIZES) -> list[Figure]:
+def figures(client: Any, sizes: tuple[int, ...] = SIZES, repeats: int = REPEATS) -> list[Figure]:
     """The report over the last 12 months and over the whole history, at each size, in a database of
     its own on the bench's server; the other groupings and the cost per event are in the details."""
     found = []
     for size in sizes:
-        results = _measure(client[f"bench_reports_{size}"], size)
+        results = _measure(client[f"bench_reports_{size}"], size, repeats)
         by_name = {result["benchmark"]: result for result in results}
         details = {"administrations": size, "results": results}
         for period, label in (("last_12_months", "12 months"), ("all_history", "all history")):
@@ -63,7 +63,7 @@ def figures(client: Any, sizes: tuple[int, ...] = SIZES) -> list[Figure]:
     return found
 
 
-def _measure(db, administrations: int) -> list[dict]:
+def _measure(db, administrations: int, repeats: int = REPEATS) -> list[dict]:
     ensure_indexes(db, COLLECTIONS)
     started = time.perf_counter()
     courses = _load(db, administrations // PER_COURSE)
@@ -76,7 +76,7 @@ def _measure(db, administrations: int) -> list[dict]:
     for name, period in (("last_12_months", last_year), ("all_history", everything)):
         for by in (PROGRAM, CLINICIAN, MONTH):
             timings = []
-            for _ in range(REPEATS):
+            for _ in range(repeats):
                 started = time.perf_counter()
                 result = program_report(period, by, manager, deps.repos)
                 timings.append((time.perf_counter() - started) * 1000)
