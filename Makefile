@@ -124,7 +124,11 @@ test-browser: install
 	bash deploy/local/browser-deps.sh
 	pytest tests/browser
 
+# Benchmarks against their ceilings, measured in one run on a broker, database and stack of their own:
+# bench/results.json and bench/results.md (the table, printed at the end). BENCH_QUICK=1: a short smoke run.
 bench: install
+	bash deploy/local/monitoring-deps.sh
+	bash deploy/local/bench-deps.sh
 	python -m tests.bench
 
 docs: install

@@ -1,93 +1,46 @@
-"""The event pipeline on a real broker and database: commit → outbox relay → consumer.
+"""The event pipeline against its ceilings: the consumer's events/s beside raw kafka-python
+consumption and raw per-event transactions, the relay's publishes/s beside raw produce, all on the
+same broker and database, with outbox records of a real event.
 
-Measures transactional commits per second, relay publish rate, consumer handling rate and
-the latency from commit to handled, on a Kafka broker and SecantusDB started for the run.
+The probes written with the consumer and the relay (`tests.bench.consumer`, `tests.bench.relay`)
+plug in when they are present: `plugin_results` calls them and keeps what they report beside these
+figures.
 """
 
 from __future__ import annotations
 
-import resource
-import statistics
-import tempfile
+import importlib
+import inspect
 import threading
 import time
 import uuid
-from pathlib import Path
+from typing import Any
 
 from shared.consumer import ConsumerRunner, ensure_processed_indexes
-from shared.db import mongo_client
-from shared.envelope import utcnow
-from shared.kafka import ensure_topics, kafka_reachable, make_consumer, make_producer
-from shared.mongo_store import MongoUnitOfWork
+from shared.kafka import make_consumer, make_producer
 from shared.outbox import OUTBOX, OutboxRelay, ensure_outbox_indexes
-from shared.topics import TopicSpec, dlq_topic
-from tests.support.events import registered_event
-from tests.support.infra import free_port, kafka_process, mongo_process, wait_for
+from tests.bench.ceilings import Ceilings, private_topic, raw_produce, sample_records
+from tests.bench.figures import Figure, Target
 
-EVENTS = 2000
-
-
-def run(events: int = EVENTS) -> list[dict]:
-    root = Path(tempfile.mkdtemp(prefix="ipt-bench-"))
-    kafka_port, mongo_port = free_port(), free_port()
-    kafka = kafka_process(root / "kafka", kafka_port, free_port())
-    mongo = mongo_process(root / "mongo", mongo_port)
-    bootstrap = f"127.0.0.1:{kafka_port}"
-    try:
-        mongo.start()
-        kafka.start()
-        wait_for(lambda: kafka_reachable(bootstrap) or True, 60, "kafka")
-        db = mongo_client(f"mongodb://127.0.0.1:{mongo_port}/")["bench"]
-        return _measure(db, bootstrap, events)
-    finally:
-        kafka.stop()
-        mongo.stop()
+CONSUMER_TARGET = Target(min_ratio=0.5)
+PLUGINS = ("tests.bench.consumer", "tests.bench.relay")
 
 
-def _measure(db, bootstrap: str, events: int) -> list[dict]:
-    topic = f"bench.{uuid.uuid4().hex[:8]}"
-    ensure_topics(bootstrap, (TopicSpec(topic, 3), TopicSpec(dlq_topic(topic), 1)))
-    ensure_outbox_indexes(db)
+def consumer_figures(bootstrap: str, db: Any, ceilings: Ceilings, events: int) -> list[Figure]:
+    """The service consumer (processed marker, handler, commit) on `events` events already on a topic."""
     ensure_processed_indexes(db)
+    topic = private_topic(bootstrap, "consumer")
+    raw_produce(bootstrap, sample_records(events, topic))
+    handled_at: list[float] = []
+    done = threading.Event()
 
-    started = time.perf_counter()
-    for _ in range(events):
-        uow = MongoUnitOfWork(db, "bench")
-        sample = registered_event()
-        uow.stage(lambda s, doc={"_id": sample.subject}: db.clients.insert_one(doc, session=s))
-        uow.publish(sample.type, 1, sample.subject, sample.data)
+    def handle(event: Any, data: Any, uow: Any) -> None:
         uow.commit()
-    commit_seconds = time.perf_counter() - started
-    db[OUTBOX].update_many({}, {"$set": {"topic": topic}})
+        handled_at.append(time.perf_counter())
+        if len(handled_at) >= events:
+            done.set()
 
-    handled_at: dict[str, float] = {}
-    runner_stop, runner = _start_consumer(db, bootstrap, topic, handled_at)
-    relay = OutboxRelay(db, lambda: make_producer(bootstrap, "bench-relay"), "bench")
-    started = time.perf_counter()
-    while relay.publish_pending():
-        pass
-    relay_seconds = time.perf_counter() - started
-    wait_for(lambda: len(handled_at) >= events, 300, "the consumer to handle every event", interval=0.1)
-    consume_seconds = max(handled_at.values()) - started
-    runner_stop.set()
-    runner.join(30)
-    relay.reset_producer()
-    latencies = _latencies(db, bootstrap, topic, handled_at)
-    return [
-        {"benchmark": "pipeline.commit", "events": events, "per_second": round(events / commit_seconds)},
-        {"benchmark": "pipeline.relay_publish", "events": events, "per_second": round(events / relay_seconds)},
-        {"benchmark": "pipeline.consume", "events": events, "per_second": round(events / consume_seconds)},
-        *latencies,
-        {"benchmark": "process.max_rss_mb", "value": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)},
-    ]
-
-
-def _start_consumer(db, bootstrap: str, topic: str, handled_at: dict[str, float]):
-    def handle(event, data, uow) -> None:
-        uow.commit()
-        handled_at[event.id] = time.perf_counter()
-
-    group = f"bench-{uuid.uuid4().hex[:6]}"
+    group = f"bench-consumer-{uuid.uuid4().hex[:6]}"
     runner = ConsumerRunner(
         service="bench",
         group=group,
@@ -99,36 +52,94 @@ def _start_consumer(db, bootstrap: str, topic: str, handled_at: dict[str, float]
     stop = threading.Event()
     thread = threading.Thread(target=runner.run, args=(stop, 100), daemon=True)
     thread.start()
-    return stop, thread
-
-
-def _latencies(db, bootstrap: str, topic: str, handled_at: dict[str, float], samples: int = 100) -> list[dict]:
-    """Commit-to-handled latency with the relay and consumer running live, one event at a time."""
-    handled_at.clear()
-    stop, thread = _start_consumer(db, bootstrap, topic, handled_at)
-    relay = OutboxRelay(db, lambda: make_producer(bootstrap, "bench-relay-live"), "bench")
-    relay_thread = threading.Thread(target=relay.run, args=(stop, 0.05), daemon=True)
-    relay_thread.start()
-    latencies = []
-    for _ in range(samples):
-        uow = MongoUnitOfWork(db, "bench")
-        sample = registered_event()
-        event = uow.publish(sample.type, 1, sample.subject, sample.data)
-        committed = time.perf_counter()
-        uow.commit()
-        db[OUTBOX].update_one({"_id": event.id}, {"$set": {"topic": topic}})
-        wait_for(lambda event_id=event.id: event_id in handled_at, 30, "the event to be handled", interval=0.005)
-        latencies.append((handled_at[event.id] - committed) * 1000)
+    done.wait(600)
     stop.set()
     thread.join(30)
-    relay_thread.join(30)
-    quantiles = statistics.quantiles(latencies, n=20)
+    if not done.is_set():
+        raise RuntimeError(f"the consumer handled {len(handled_at)} of {events} events")
+    # From the first event handled to the last: joining the group is not handling.
+    rate = (len(handled_at) - 1) / (handled_at[-1] - handled_at[0])
+    details = {"events": events, "record_bytes": ceilings.record_bytes}
     return [
-        {
-            "benchmark": "pipeline.commit_to_handled_ms",
-            "samples": samples,
-            "p50": round(statistics.median(latencies), 1),
-            "p95": round(quantiles[18], 1),
-            "at": utcnow().isoformat(),
-        }
+        Figure(
+            "consumer events/s",
+            rate,
+            "events/s",
+            "raw kafka-python consumption",
+            ceilings.consume_per_second,
+            CONSUMER_TARGET,
+            details=details,
+        ),
+        Figure(
+            "consumer events/s",
+            rate,
+            "events/s",
+            "raw per-event MongoDB transactions",
+            ceilings.transaction_per_second,
+            details=details,
+        ),
     ]
+
+
+def relay_figures(bootstrap: str, db: Any, ceilings: Ceilings, events: int) -> list[Figure]:
+    """The outbox relay draining `events` pending records (the same records raw produce sent)."""
+    ensure_outbox_indexes(db)
+    topic = private_topic(bootstrap, "relay")
+    relay = OutboxRelay(db, lambda: make_producer(bootstrap, "bench-relay"), "bench")
+    try:
+        db[OUTBOX].insert_many(sample_records(1, topic))
+        relay.publish_pending()  # connects the producer: not timed
+        db[OUTBOX].insert_many(sample_records(events, topic))
+        started = time.perf_counter()
+        published = 0
+        while sent := relay.publish_pending():
+            published += sent
+        rate = published / (time.perf_counter() - started)
+    finally:
+        relay.reset_producer()
+    return [
+        Figure(
+            "relay publishes/s",
+            rate,
+            "events/s",
+            "raw kafka-python produce",
+            ceilings.produce_per_second,
+            details={"events": published, "record_bytes": ceilings.record_bytes},
+        )
+    ]
+
+
+def plugin_results(bootstrap: str, db: Any, mongo_uri: str, events: int) -> tuple[list[Figure], dict[str, Any]]:
+    """Runs each probe module that exists. A probe may return Figures (taken as they are) or anything
+    JSON-like (kept in results.json under `probes`). It is called through its first function named
+    `figures`, `measure`, `probe` or `run`, given those of these arguments its signature names:
+    bootstrap / bootstrap_servers, db / database, mongo_uri, events / records (how many to send)."""
+    figures: list[Figure] = []
+    reported: dict[str, Any] = {}
+    offered = {
+        "bootstrap": bootstrap,
+        "bootstrap_servers": bootstrap,
+        "db": db,
+        "database": db,
+        "mongo_uri": mongo_uri,
+        "events": events,
+        "records": events,
+    }
+    for name in PLUGINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name != name:
+                reported[name] = f"not run: {missing}"
+            continue
+        probe = next((getattr(module, f) for f in ("figures", "measure", "probe", "run") if hasattr(module, f)), None)
+        if probe is None:
+            reported[name] = "not run: no figures/measure/probe/run function"
+            continue
+        arguments = {k: v for k, v in offered.items() if k in inspect.signature(probe).parameters}
+        result = probe(**arguments)
+        if isinstance(result, list) and result and all(isinstance(item, Figure) for item in result):
+            figures.extend(result)
+        else:
+            reported[name] = result
+    return figures, reported

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from shared.instruments import get_instrument
+from tests.bench.figures import Figure
 
 FORMS = {
     "phq9": [1, 2, 0, 3, 1, 0, 2, 1, 1],
@@ -12,6 +13,13 @@ FORMS = {
     "pcl5": [2] * 20,
     "cssrs_screen": [True, True, True, False, False, True],
 }
+
+
+def figures(repeats: int = 20_000) -> list[Figure]:
+    return [
+        Figure(f"scoring {result['benchmark'].split('.')[1]} (no I/O)", result["per_second"], "forms/s")
+        for result in run(repeats)
+    ]
 
 
 def run(repeats: int = 20_000) -> list[dict]:
