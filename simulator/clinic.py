@@ -98,6 +98,7 @@ class Clinic:
         self.started = (started or datetime.now(UTC)).replace(second=0, microsecond=0)
         self.sessions_per_course = sessions_per_course
         self.recorder = Recorder()
+        self._stop = threading.Event()
 
     def plan(self, clients: int) -> ClinicPlan:
         # The run's minute tells its clinicians from an earlier run's, whose diaries would clash.
@@ -105,10 +106,16 @@ class Clinic:
         return plan_clinic(self.seed, clients, self.started.date(), run, self.sessions_per_course)
 
     def run(
-        self, clients: int, rate: float | None = None, duration: float | None = None, concurrency: int = 4
+        self,
+        clients: int,
+        rate: float | None = None,
+        duration: float | None = None,
+        concurrency: int = 4,
+        stop: threading.Event | None = None,
     ) -> Summary:
         """`rate` calls a second open loop, or (None) as fast as `concurrency` clients at a time allow;
-        `duration` seconds at most."""
+        `duration` seconds at most, or until `stop` is set (a background load for benchmarks)."""
+        self._stop = stop or threading.Event()
         plan = self.plan(clients)
         began = self.clock.now()
         self._set_up(plan)
@@ -143,14 +150,14 @@ class Clinic:
 
         def next_journey() -> tuple[int, Journey] | None:
             with lock:
-                if deadline is not None and self.clock.now() >= deadline:
+                if self._over(deadline):
                     return None
                 return next(journeys, None)
 
         def worker() -> None:
             while (taken := next_journey()) is not None:
                 running = _Running(taken[0], taken[1], self.recorder)
-                while running.step is not None and (deadline is None or self.clock.now() < deadline):
+                while running.step is not None and not self._over(deadline):
                     running.advance(self._take(running.step))
                 if running.step is not None:
                     self.recorder.journey("stopped_at_deadline")
@@ -163,6 +170,9 @@ class Clinic:
             thread.start()
         for thread in threads:
             thread.join()
+
+    def _over(self, deadline: float | None) -> bool:
+        return self._stop.is_set() or (deadline is not None and self.clock.now() >= deadline)
 
     def _take(self, step: Step) -> Response | None:
         if isinstance(step, Pause):
@@ -195,7 +205,7 @@ class Clinic:
         with ThreadPoolExecutor(max_workers=max(4, min(64, int(rate * 2)))) as pool:
             for k in itertools.count():
                 intended = start + k / rate
-                if deadline is not None and intended >= deadline:
+                if (deadline is not None and intended >= deadline) or self._stop.is_set():
                     break
                 self.clock.sleep(intended - self.clock.now())
                 with lock:

@@ -4,8 +4,9 @@ load runs. Each latency runs from the screening's intended send time (so a stall
 the alert's `raised_at` and the e-mail's `sent_at`, both stamped by notifications on the same clock.
 
 The background load is a hook: `BENCH_BACKGROUND=package.module:function` names a function
-`(stack, stop) -> dict` that loads the stack until `stop` is set and returns a summary (the clinic
-simulator plugs in here); without it, an open-loop stream of registrations and screenings.
+`(stack, stop) -> dict` that loads the stack until `stop` is set and returns a summary: by default the
+clinic simulator (tests/bench/simulated_clinic.py); `simple`, an open-loop stream of registrations and
+screenings.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def own_background_load(stack: Stack, stop: threading.Event) -> dict[str, Any]:
 
 
 def background_load() -> BackgroundLoad:
-    named = os.environ.get("BENCH_BACKGROUND", "")
-    if not named:
+    named = os.environ.get("BENCH_BACKGROUND", "tests.bench.simulated_clinic:load")
+    if named == "simple":
         return own_background_load
     module, _, function = named.partition(":")
     load: BackgroundLoad = getattr(importlib.import_module(module), function)
