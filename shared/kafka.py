@@ -58,8 +58,12 @@ def make_consumer(bootstrap_servers: str, group_id: str, topics: list[str], clie
 
 
 def make_admin(bootstrap_servers: str, client_id: str = "ipt-admin", timeout_ms: int = 10000) -> KafkaAdminClient:
+    # Without a bootstrap bound the client waits 30 s for an absent broker, whatever the request timeout.
     return KafkaAdminClient(
-        bootstrap_servers=bootstrap_servers.split(","), client_id=client_id, request_timeout_ms=timeout_ms
+        bootstrap_servers=bootstrap_servers.split(","),
+        client_id=client_id,
+        request_timeout_ms=timeout_ms,
+        bootstrap_timeout_ms=timeout_ms,
     )
 
 
