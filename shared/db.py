@@ -37,8 +37,7 @@ class Timeouts:
 WORKER_TIMEOUTS = Timeouts(server_selection_ms=5000, connect_ms=5000, socket_ms=None)
 # Someone is waiting on a web request: a database that is not found within a second is down for them
 # (503 at once). An answer may take longer (a program report over years of courses reads thousands
-# of summaries), so the socket waits as long as a request's own budget (shared/web.py), which
-# bounds the whole of its database work.
+# of summaries); a request that writes has a budget for the whole of its database work (shared/web.py).
 REQUEST_TIMEOUTS = Timeouts(server_selection_ms=1000, connect_ms=1000, socket_ms=10000)
 
 _clients: dict[tuple[int, str, Timeouts], MongoClient[dict[str, Any]]] = {}

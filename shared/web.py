@@ -42,10 +42,12 @@ READINESS_CACHE_SECONDS = 2.0
 # Each dependency's check is given this long (they run side by side), so /readyz answers within it.
 READINESS_WAIT_SECONDS = 1.5
 
-# How long a request's database work may take in all (shared/db.py `request_budget`): reads are
-# sized for the largest program reports; a write is a few small statements in one transaction, and
-# a transaction whose server is gone would otherwise be retried by the driver for two minutes.
-READ_BUDGET_SECONDS = 10.0
+# How long the database work of a request that changes something may take in all (shared/db.py
+# `request_budget`): a few small statements in one transaction, which the driver would otherwise
+# retry for two minutes once its server is gone. The access record of any request has the same
+# budget of its own. Reads have none: they give up when the server is not found (shared/db.py
+# REQUEST_TIMEOUTS), and a budget would replace that second by the whole budget, which reads sized
+# for the largest reports would make long.
 WRITE_BUDGET_SECONDS = 2.0
 
 ROUTE_ROLES_KEY = "ROUTE_ROLES"
@@ -76,7 +78,6 @@ def create_base_app(
     )
     app.extensions[CIRCUIT_KEY] = DatabaseCircuit()
     app.extensions[READINESS_KEY] = Readiness(readiness)
-    app.wsgi_app = RequestBudget(app.wsgi_app)  # type: ignore[method-assign]
     if settings.trusted_proxy_hops:
         # The caller's address is the one the trusted proxies name, not the last proxy's own.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops)  # type: ignore[method-assign]
@@ -150,18 +151,6 @@ class UnavailableEverywhere(BasePlugin):
             return
         for operation in (operations or {}).values():
             operation.setdefault("responses", {}).setdefault("503", UNAVAILABLE_RESPONSE)
-
-
-class RequestBudget:
-    """WSGI middleware: all the database work of one request within its budget (shared/db.py)."""
-
-    def __init__(self, app: Callable[..., Any]) -> None:
-        self.app = app
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        seconds = READ_BUDGET_SECONDS if environ.get("REQUEST_METHOD") in READS else WRITE_BUDGET_SECONDS
-        with request_budget(seconds):
-            return self.app(environ, start_response)
 
 
 def declare_route_metrics(app: Flask, service: str) -> None:
@@ -297,6 +286,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
     @app.before_request
     def start_request() -> Response | None:
         g.started = time.perf_counter()
+        _start_write_budget()
         incoming = request.headers.get(CORRELATION_HEADER, "")
         g.correlation_token = context.set_correlation_id(_safe_correlation(incoming))
         # Every /api route needs a valid token and a role it allows, checked before the
@@ -323,6 +313,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
 
     @app.after_request
     def finish_request(response: Response) -> Response:
+        _end_write_budget()  # the access record has a budget of its own
         response.headers[CORRELATION_HEADER] = context.current_correlation_id()
         if request.path.startswith("/api/"):
             # Answers hold health information: no cache keeps a copy.
@@ -340,9 +331,26 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
 
     @app.teardown_request
     def end_request(_error: BaseException | None) -> None:
+        _end_write_budget()
         token = g.pop("correlation_token", None)
         if token is not None:
             context.reset_correlation_id(token)
+
+
+_BUDGET_KEY = "ipt.write_budget"
+
+
+def _start_write_budget() -> None:
+    if request.method not in READS:
+        budget = request_budget(WRITE_BUDGET_SECONDS)
+        budget.__enter__()
+        g.setdefault(_BUDGET_KEY, budget)
+
+
+def _end_write_budget() -> None:
+    budget = g.pop(_BUDGET_KEY, None)
+    if budget is not None:
+        budget.__exit__(None, None, None)
 
 
 # Every answer of every service, pages of the staff UI included (which set stricter ones first):
@@ -421,7 +429,8 @@ def _audit_record_access(app: Flask, response: Response) -> Response:
     circuit: DatabaseCircuit = app.extensions[CIRCUIT_KEY]
     try:
         circuit.check()  # the database is known to be down: do not wait on it again
-        app.extensions[AUDIT_KEY].append(record)
+        with request_budget(WRITE_BUDGET_SECONDS):
+            app.extensions[AUDIT_KEY].append(record)
     except Exception as error:  # noqa: BLE001 - any failure to record is handled the same way
         if is_unavailable(error):
             circuit.trip()
