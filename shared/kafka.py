@@ -94,6 +94,7 @@ def make_consumer(
 
 
 def make_admin(bootstrap_servers: str, client_id: str = "ipt-admin", timeout_ms: int = 10000) -> KafkaAdminClient:
+    # Without a bootstrap bound the client waits 30 s for an absent broker, whatever the request timeout.
     return KafkaAdminClient(
         bootstrap_servers=bootstrap_servers.split(","),
         client_id=client_id,
@@ -101,6 +102,7 @@ def make_admin(bootstrap_servers: str, client_id: str = "ipt-admin", timeout_ms:
         reconnect_backoff_ms=RECONNECT_BACKOFF_MS,
         reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
         retry_backoff_ms=RETRY_BACKOFF_MS,
+        bootstrap_timeout_ms=timeout_ms,
     )
 
 

@@ -13,7 +13,7 @@ from shared.audit import AuditPublication, AuditTrail, OutboxWrite
 from shared.audit_api import AUDIT_KEY
 from shared.auth import RouteRoles
 from shared.config import Settings
-from shared.db import database, ping
+from shared.db import REQUEST_TIMEOUTS, database, ping, use_request_timeouts
 from shared.envelope import Envelope
 from shared.kafka import kafka_reachable
 from shared.logs import configure_logging
@@ -24,6 +24,7 @@ from shared.uow import StagedWrite
 from shared.web import create_base_app, declare_route_metrics
 
 DEPENDENCIES_KEY = "ipt.dependencies"
+READINESS_CHECK_SECONDS = 1.0
 
 
 def build_service_app(
@@ -34,13 +35,14 @@ def build_service_app(
     The database client is made on the first probe, so an app built on fakes never opens one.
     """
     configure_logging(settings.service, settings.log_level)
+    use_request_timeouts()
     app = create_base_app(
         settings,
         title=title,
         blueprints=blueprints,
         route_roles=route_roles,
         readiness={
-            "mongodb": lambda: ping(service_database(settings)),
+            "mongodb": lambda: ping(service_database(settings), READINESS_CHECK_SECONDS),
             "kafka": lambda: kafka_reachable(settings.kafka_bootstrap_servers),
         },
     )
@@ -80,7 +82,8 @@ def finish_service_app(app: Flask, settings: Settings) -> Flask:
 
 
 def service_database(settings: Settings) -> Database[Any]:
-    return database(settings.mongo_uri, settings.database)
+    """The web process's handle on its service's database: requests give up on it quickly."""
+    return database(settings.mongo_uri, settings.database, REQUEST_TIMEOUTS)
 
 
 def dependencies() -> Any:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, Response, g, jsonify, request, send_from_directory
+from apispec import BasePlugin
+from flask import Blueprint as FlaskBlueprint
+from flask import Flask, Response, current_app, g, jsonify, make_response, request, send_from_directory
+from flask.typing import ResponseReturnValue
 from flask_smorest import Api, Blueprint, abort
 from flask_smorest.pagination import PaginationMetadataSchema
 from marshmallow import Schema, fields
@@ -19,7 +23,9 @@ from shared import context
 from shared.audit import new_record
 from shared.audit_api import AUDIT_CLIENTS_KEY, AUDIT_KEY, AUDIT_RESULT_KEY
 from shared.auth import TOKENS_KEY, Principal, RouteRoles, TokenVerifier, authenticate_request, unlisted_routes
+from shared.availability import DatabaseCircuit, DatabaseUnavailable
 from shared.config import Settings
+from shared.db import UNAVAILABLE_DB_ERRORS, is_unavailable, request_budget
 from shared.emergency_access import EMERGENCY_GRANT_KEY
 from shared.errors import Conflict, Invalid, NotAllowed, NotFound
 from shared.metrics import HTTP_ERRORS, HTTP_LATENCY, HTTP_REQUESTS, declare_http_series, render_latest
@@ -33,10 +39,24 @@ audit = logging.getLogger("audit")
 ReadinessCheck = Callable[[], None]
 CORRELATION_HEADER = "X-Correlation-ID"
 READINESS_CACHE_SECONDS = 2.0
+# Each dependency's check is given this long (they run side by side), so /readyz answers within it.
+READINESS_WAIT_SECONDS = 1.5
 
+# How long the database work of a request that changes something may take in all (shared/db.py
+# `request_budget`): a few small statements in one transaction, which the driver would otherwise
+# retry for two minutes once its server is gone. The access record of any request has the same
+# budget of its own. Reads have none: they give up when the server is not found (shared/db.py
+# REQUEST_TIMEOUTS), and a budget would replace that second by the whole budget, which reads sized
+# for the largest reports would make long.
+WRITE_BUDGET_SECONDS = 2.0
 
 ROUTE_ROLES_KEY = "ROUTE_ROLES"
 LIMITS_KEY = "ipt.rate_limits"
+CIRCUIT_KEY = "ipt.database_circuit"
+READINESS_KEY = "ipt.readiness"
+# The answer of every /api operation while the database cannot be reached (documented on each).
+UNAVAILABLE_RESPONSE = "SERVICE_UNAVAILABLE_RETRY_AFTER"
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (DatabaseUnavailable, *UNAVAILABLE_DB_ERRORS)
 
 
 def create_base_app(
@@ -56,11 +76,20 @@ def create_base_app(
     app.extensions[LIMITS_KEY] = ApiLimits(
         per_user=RateLimiter(settings.api_rate_per_user), per_address=RateLimiter(settings.api_rate_per_address)
     )
+    app.extensions[CIRCUIT_KEY] = DatabaseCircuit()
+    app.extensions[READINESS_KEY] = Readiness(readiness)
     if settings.trusted_proxy_hops:
         # The caller's address is the one the trusted proxies name, not the last proxy's own.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops)  # type: ignore[method-assign]
-    api = ServiceApi(app, spec_kwargs={"info": {"description": f"{title} of the IPT platform."}})
+    api = ServiceApi(
+        app,
+        spec_kwargs={
+            "info": {"description": f"{title} of the IPT platform."},
+            "extra_plugins": [UnavailableEverywhere()],
+        },
+    )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    api.spec.components.response(UNAVAILABLE_RESPONSE, UNAVAILABLE_DOC)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     # A route nobody listed would be closed to everyone; one listed wrongly open to the wrong
@@ -100,6 +129,30 @@ class ServiceApi(Api):  # type: ignore[misc]  # flask-smorest ships no type info
         )
 
 
+UNAVAILABLE_DOC = {
+    "description": "The service cannot reach its database just now: try again after the seconds Retry-After names",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+    "content": {"application/json": {"schema": "Error"}},
+}
+
+
+class UnavailableEverywhere(BasePlugin):
+    """Documents the 503 with Retry-After on every /api operation: any of them may meet the
+    database down (or its access record not stored, or an outside issuer's keys out of reach)."""
+
+    def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None, **_: Any) -> None:
+        if not path or not path.startswith("/api/"):
+            return
+        for operation in (operations or {}).values():
+            operation.setdefault("responses", {}).setdefault("503", UNAVAILABLE_RESPONSE)
+
+
 def declare_route_metrics(app: Flask, service: str) -> None:
     """Every route's series at zero from the start, so an idle service still shows them."""
     declare_http_series(
@@ -133,22 +186,17 @@ def _api_config(settings: Settings, title: str) -> dict[str, Any]:
 
 
 def _register_operational_routes(app: Flask, settings: Settings, readiness: dict[str, ReadinessCheck]) -> None:
-    cache: dict[str, Any] = {"at": 0.0, "failures": {}}
-
     @app.get("/healthz")
     def healthz() -> Response:
         return jsonify(status="ok", service=settings.service)
 
     @app.get("/readyz")
     def readyz() -> tuple[Response, int]:
-        # Probes arrive every few seconds from several places; checking Kafka costs a round trip.
-        if time.monotonic() - cache["at"] > READINESS_CACHE_SECONDS:
-            cache["failures"] = _failed_checks(readiness)
-            cache["at"] = time.monotonic()
-        failures = cache["failures"]
-        if failures:
-            return jsonify(status="unavailable", service=settings.service, failing=failures), 503
-        return jsonify(status="ready", service=settings.service, checks=sorted(readiness)), 200
+        checks = app.extensions[READINESS_KEY].states()
+        failing = {name: state.removeprefix(DOWN) for name, state in checks.items() if state != READY}
+        if failing:
+            return jsonify(status="unavailable", service=settings.service, checks=checks, failing=failing), 503
+        return jsonify(status="ready", service=settings.service, checks=checks), 200
 
     @app.get("/metrics")
     def metrics() -> Response:
@@ -162,14 +210,73 @@ def _register_operational_routes(app: Flask, settings: Settings, readiness: dict
         return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename, max_age=3600)
 
 
-def _failed_checks(readiness: dict[str, ReadinessCheck]) -> dict[str, str]:
-    failures: dict[str, str] = {}
-    for name, check in readiness.items():
+READY = "ok"
+DOWN = "down: "
+
+
+class Readiness:
+    """The dependencies' checks, run side by side, each given `wait` seconds; their states are kept
+    `keep` seconds, as probes arrive every few seconds from several places.
+
+    A check still running from an earlier probe is waited for, never started twice, so a dependency
+    that hangs costs one thread, not one per probe. States say `ok` or `down: <why>`: the error's
+    type, or that no answer came in time (never its message, which may name hosts and settings).
+    """
+
+    def __init__(
+        self,
+        checks: dict[str, ReadinessCheck],
+        wait: float = READINESS_WAIT_SECONDS,
+        keep: float = READINESS_CACHE_SECONDS,
+    ) -> None:
+        self.checks = checks
+        self.wait = wait
+        self.keep = keep
+        self._lock = threading.Lock()
+        self._running: dict[str, _CheckRun] = {}
+        self._states: dict[str, str] = {}
+        self._at = float("-inf")
+
+    def states(self) -> dict[str, str]:
+        with self._lock:
+            if time.monotonic() - self._at > self.keep:
+                self._states = self._check_all()
+                self._at = time.monotonic()
+            return dict(self._states)
+
+    def _check_all(self) -> dict[str, str]:
+        for name, check in self.checks.items():
+            if name not in self._running or self._running[name].finished:
+                self._running[name] = _CheckRun(check)
+        deadline = time.monotonic() + self.wait
+        return {name: self._running[name].state(deadline - time.monotonic(), self.wait) for name in sorted(self.checks)}
+
+
+class _CheckRun:
+    """One run of a check on its own thread (a daemon: it never holds up the process's exit)."""
+
+    def __init__(self, check: ReadinessCheck) -> None:
+        self._done = threading.Event()
+        self._state = ""
+        threading.Thread(target=self._run, args=(check,), name="readiness-check", daemon=True).start()
+
+    def _run(self, check: ReadinessCheck) -> None:
         try:
             check()
+            self._state = READY
         except Exception as error:  # noqa: BLE001 - any failure makes the dependency unready
-            failures[name] = error.__class__.__name__
-    return failures
+            self._state = f"{DOWN}{error.__class__.__name__}"
+        finally:
+            self._done.set()
+
+    @property
+    def finished(self) -> bool:
+        return self._done.is_set()
+
+    def state(self, wait: float, allowed: float) -> str:
+        if self._done.wait(max(0.0, wait)):
+            return self._state
+        return f"{DOWN}no answer within {allowed:g} s"
 
 
 UNMEASURED = {"/metrics", "/healthz", "/readyz"}
@@ -179,6 +286,7 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
     @app.before_request
     def start_request() -> Response | None:
         g.started = time.perf_counter()
+        _start_write_budget()
         incoming = request.headers.get(CORRELATION_HEADER, "")
         g.correlation_token = context.set_correlation_id(_safe_correlation(incoming))
         # Every /api route needs a valid token and a role it allows, checked before the
@@ -196,10 +304,16 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
             allowed = _required_roles(app)
             if principal.role not in allowed:
                 abort(403, message=f"Role '{principal.role}' may not use this endpoint.")
-        return _refuse_unreadable_body()
+        _refuse_query_that_is_not_text()
+        refused = _refuse_unreadable_body()
+        if refused is None and _needs_database():
+            # While the database is known to be down, answer at once rather than wait on the driver.
+            app.extensions[CIRCUIT_KEY].check()
+        return refused
 
     @app.after_request
     def finish_request(response: Response) -> Response:
+        _end_write_budget()  # the access record has a budget of its own
         response.headers[CORRELATION_HEADER] = context.current_correlation_id()
         if request.path.startswith("/api/"):
             # Answers hold health information: no cache keeps a copy.
@@ -217,9 +331,26 @@ def _register_request_hooks(app: Flask, settings: Settings) -> None:
 
     @app.teardown_request
     def end_request(_error: BaseException | None) -> None:
+        _end_write_budget()
         token = g.pop("correlation_token", None)
         if token is not None:
             context.reset_correlation_id(token)
+
+
+_BUDGET_KEY = "ipt.write_budget"
+
+
+def _start_write_budget() -> None:
+    if request.method not in READS:
+        budget = request_budget(WRITE_BUDGET_SECONDS)
+        budget.__enter__()
+        g.setdefault(_BUDGET_KEY, budget)
+
+
+def _end_write_budget() -> None:
+    budget = g.pop(_BUDGET_KEY, None)
+    if budget is not None:
+        budget.__exit__(None, None, None)
 
 
 # Every answer of every service, pages of the staff UI included (which set stricter ones first):
@@ -295,13 +426,43 @@ def _audit_record_access(app: Flask, response: Response) -> Response:
             "emergency_grant": record.emergency_grant,
         },
     )
+    circuit: DatabaseCircuit = app.extensions[CIRCUIT_KEY]
     try:
-        app.extensions[AUDIT_KEY].append(record)
+        circuit.check()  # the database is known to be down: do not wait on it again
+        with request_budget(WRITE_BUDGET_SECONDS):
+            app.extensions[AUDIT_KEY].append(record)
     except Exception as error:  # noqa: BLE001 - any failure to record is handled the same way
+        if is_unavailable(error):
+            circuit.trip()
         log.error("audit record not stored", extra={"error": error.__class__.__name__, "record_id": record.id})
         if request.method in READS and status < 400 and record.clients:
             return _unrecorded()
     return response
+
+
+# Answered without the database: health, readiness, metrics, the API documentation, static files.
+_NO_DATABASE_ENDPOINTS = frozenset({"swagger_assets"})
+
+
+def _needs_database() -> bool:
+    rule, endpoint = request.url_rule, request.endpoint or ""
+    if rule is None:
+        return False  # routing answers 404 or 405
+    if rule.rule in UNMEASURED or endpoint in _NO_DATABASE_ENDPOINTS:
+        return False
+    return not (endpoint.startswith("api-docs.") or endpoint.rpartition(".")[2] == "static")
+
+
+def _refuse_query_that_is_not_text() -> None:
+    """Query parameters holding what is not text are refused (422 naming each), as JSON fields and
+    form fields are (shared/request_text.py): no view, search or log sees them."""
+    bad = {
+        "<key>" if has_non_text(name) else name: [NOT_TEXT_MESSAGE]
+        for name, values in request.args.lists()
+        if has_non_text(name) or any(has_non_text(value) for value in values)
+    }
+    if bad:
+        abort(422, message="The request was well-formed but was unable to be followed.", messages={"query": bad})
 
 
 def _refuse_unreadable_body() -> Response | None:
@@ -341,11 +502,15 @@ def _too_many(wait: int) -> Response:
     response = jsonify(
         code=429,
         status="Too Many Requests",
-        message=f"Too many requests; try again in {wait} second{'s' if wait != 1 else ''}.",
+        message=f"Too many requests; try again in {_seconds(wait)}.",
     )
     response.status_code = 429
     response.headers["Retry-After"] = str(wait)
     return response
+
+
+def _seconds(count: int) -> str:
+    return f"{count} second{'s' if count != 1 else ''}"
 
 
 def _unrecorded() -> Response:
@@ -356,6 +521,47 @@ def _unrecorded() -> Response:
         correlation_id=context.current_correlation_id(),
     )
     response.status_code = 503
+    response.headers["Retry-After"] = str(current_app.extensions[CIRCUIT_KEY].retry_after())
+    return response
+
+
+def database_unavailable(error: BaseException) -> int:
+    """Notes that the database failed this request (opening the circuit) and returns the seconds
+    the caller should wait before trying again."""
+    circuit: DatabaseCircuit = current_app.extensions[CIRCUIT_KEY]
+    if isinstance(error, DatabaseUnavailable):
+        return error.retry_after  # refused by the open circuit: nothing new learnt
+    # The type only: a driver's message names hosts and settings, and the path may hold a token.
+    log.warning("database unavailable", extra={"error": error.__class__.__name__, "endpoint": request.endpoint})
+    circuit.trip()
+    return circuit.retry_after()
+
+
+def on_database_unavailable(blueprint: FlaskBlueprint, answer: Callable[[int], ResponseReturnValue]) -> None:
+    """For a blueprint whose pages catch every error themselves (staff pages, the self-report page):
+    a database outage is still a 503 with Retry-After that opens the circuit, drawn by `answer`
+    from the seconds to wait."""
+
+    def unavailable(error: Exception) -> Response:
+        wait = database_unavailable(error)
+        response = make_response(answer(wait))
+        response.status_code = 503
+        response.headers["Retry-After"] = str(wait)
+        return response
+
+    for kind in DATABASE_UNAVAILABLE:
+        blueprint.register_error_handler(kind, unavailable)
+
+
+def _unavailable_json(wait: int) -> Response:
+    response = jsonify(
+        code=503,
+        status="Service Unavailable",
+        message=f"The service cannot reach its database just now; try again in {_seconds(wait)}.",
+        correlation_id=context.current_correlation_id(),
+    )
+    response.status_code = 503
+    response.headers["Retry-After"] = str(wait)
     return response
 
 
@@ -490,6 +696,13 @@ def _register_error_handlers(app: Flask) -> None:
         return jsonify(
             code=422, status="Unprocessable Entity", message=error.summary, errors={"json": error.errors}
         ), 422
+
+    # The database down or too slow: not the caller's fault, and likely over in a moment.
+    def unavailable(error: Exception) -> Response:
+        return _unavailable_json(database_unavailable(error))
+
+    for kind in DATABASE_UNAVAILABLE:
+        app.register_error_handler(kind, unavailable)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response, int]:

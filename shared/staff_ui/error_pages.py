@@ -11,6 +11,7 @@ from shared import context
 from shared.errors import Conflict
 from shared.errors import NotFound as DomainNotFound
 from shared.staff_ui.rendering import error_page
+from shared.web import on_database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,7 @@ def install_error_pages(ui: Blueprint) -> None:
     ui.register_error_handler(DomainNotFound, not_found)
     ui.register_error_handler(Conflict, conflict)
     ui.register_error_handler(HTTPException, http_error)
+    on_database_unavailable(ui, unavailable)
     ui.register_error_handler(Exception, unexpected)
     # Routing tries every page of the service before this catch-all (a path converter ranks last).
     ui.add_url_rule("/<path:_anything>", "unknown", unknown, methods=["GET", "POST"])
@@ -36,6 +38,15 @@ def conflict(error: Conflict) -> tuple[str, int]:
 
 def http_error(error: HTTPException) -> tuple[str, int]:
     return error_page(error.code or 500, error.name, error.description or "")
+
+
+def unavailable(wait: int) -> tuple[str, int]:
+    return error_page(
+        503,
+        "Records cannot be reached just now",
+        "The records are out of reach for a moment, so this page could not be shown and a form sent "
+        f"now may not have been saved. Try again in {wait} second{'s' if wait != 1 else ''}.",
+    )
 
 
 def unexpected(_error: Exception) -> tuple[str, int]:

@@ -36,6 +36,7 @@ from shared.staff_ui.errors import Errors, ordered
 from shared.staff_ui.forms import error_id, field_id, form_values, hint_id
 from shared.staff_ui.security import secure_headers
 from shared.staff_ui.wording import fmt_dt
+from shared.web import on_database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -274,6 +275,15 @@ def _in_plain_words(message: str) -> str:
 def _http_error(error: HTTPException) -> Any:
     title = error.name
     return render_template("self_report/notice.html", title=title, message=error.description or ""), error.code or 500
+
+
+def _unavailable(_wait: int) -> Any:
+    # Unlike staff, a client is not told seconds: the page answers 503 with Retry-After all the same.
+    message = "This page cannot be opened, nor answers sent, just now. Please try again in a few minutes."
+    return render_template("self_report/notice.html", title="Please try again shortly", message=message), 503
+
+
+on_database_unavailable(page, _unavailable)
 
 
 @page.errorhandler(Exception)

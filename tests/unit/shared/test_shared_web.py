@@ -44,14 +44,14 @@ def test_readyz_is_200_when_every_check_passes(settings_for):
     )
     response = app.test_client().get("/readyz")
     assert response.status_code == 200
-    assert response.get_json()["checks"] == ["kafka", "mongodb"]
+    assert response.get_json()["checks"] == {"kafka": "ok", "mongodb": "ok"}
 
 
 def test_service_app_readiness_checks_mongodb_and_kafka(intake_app, monkeypatch):
     import shared.service
 
     # The checks look these up when they run, so patching the module is enough.
-    monkeypatch.setattr(shared.service, "ping", lambda db: unavailable())
+    monkeypatch.setattr(shared.service, "ping", lambda db, seconds: unavailable())
     monkeypatch.setattr(shared.service, "kafka_reachable", lambda servers: None)
     response = intake_app.test_client().get("/readyz")
     assert response.status_code == 503
