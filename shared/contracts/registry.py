@@ -6,9 +6,10 @@ import builtins
 from dataclasses import dataclass
 from typing import Any, cast
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
 from marshmallow.types import UnknownOption
 
+from shared.request_text import NOT_TEXT_MESSAGE, has_non_text
 from shared.topics import publisher_topic
 
 
@@ -74,8 +75,24 @@ def validate_outgoing(type_: str, version: int, data: dict[str, Any]) -> dict[st
 
 
 def read_incoming(type_: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
-    """Tolerant: fields added by newer producers are ignored; missing required ones still fail."""
-    return cast(dict[str, Any], _schema(type_, version, EXCLUDE).load(data))
+    """Tolerant: fields added by newer producers are ignored; missing required ones still fail, and
+    so does text holding control, direction-override or unpaired-surrogate characters, which no
+    service of ours sends (its API refuses them), so such an event is parked, not stored."""
+    loaded = cast(dict[str, Any], _schema(type_, version, EXCLUDE).load(data))
+    bad = sorted(_non_text_fields(loaded))
+    if bad:
+        raise ValidationError({name: [NOT_TEXT_MESSAGE] for name in bad})
+    return loaded
+
+
+def _non_text_fields(value: Any, path: str = "") -> builtins.list[str]:
+    if isinstance(value, str):
+        return [path or "<data>"] if has_non_text(value) else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _non_text_fields(item, f"{path}.{key}".lstrip("."))]
+    if isinstance(value, (list, tuple)):
+        return [found for index, item in enumerate(value) for found in _non_text_fields(item, f"{path}[{index}]")]
+    return []
 
 
 def _schema(type_: str, version: int, unknown: UnknownOption) -> Schema:

@@ -87,3 +87,21 @@ def test_every_topic_and_its_dead_letter_topic_are_declared(contract):
 def test_every_contract_is_described_and_keyed_by_client(contract):
     assert contract.description.strip()
     assert "client_id" in contract.schema().fields
+
+
+@pytest.mark.parametrize("contract", all_contracts(), ids=lambda c: f"{c.type}.v{c.version}")
+def test_every_example_is_read_as_incoming(contract):
+    assert read_incoming(contract.type, contract.version, dict(contract.example))
+
+
+@pytest.mark.parametrize("text", ["A\x00b", "A\u202eb", "A\ud800b", "A\x1bb"])
+def test_incoming_text_holding_what_is_not_text_is_refused_naming_the_field(text):
+    contract = contract_for("intake.client.registered", 1)
+    data = dict(contract.example) | {"given_name": text}
+    with pytest.raises(ValidationError) as refused:
+        read_incoming(contract.type, contract.version, data)
+    assert "given_name" in refused.value.messages
+    nested = dict(contract.example) | {"contact": dict(contract.example["contact"]) | {"phone": f"+1555{text}0100"}}
+    with pytest.raises(ValidationError) as refused:
+        read_incoming(contract.type, contract.version, nested)
+    assert "contact.phone" in refused.value.messages
