@@ -98,7 +98,14 @@ def figures(stack: Stack, flags_per_second: float, seconds: float, load: Backgro
     stop = threading.Event()
     background: dict[str, Any] = {}
     chosen = load or background_load()
-    loader = threading.Thread(target=lambda: background.update(chosen(stack, stop)), daemon=True)
+
+    def load_in_background() -> None:
+        try:
+            background.update(chosen(stack, stop))
+        except Exception as error:  # noqa: BLE001 - the figures stand; the summary says the load failed
+            background["failed"] = f"{error.__class__.__name__}: {error}"
+
+    loader = threading.Thread(target=load_in_background, daemon=True)
     loader.start()
     try:
         times = intended_times(time.time() + 3, flags_per_second, seconds)  # after the load has settled in

@@ -1,3 +1,4 @@
+import threading
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -151,3 +152,19 @@ def test_open_loop_stops_at_the_deadline_and_counts_the_clients_left_unfinished(
     assert summary.total_calls - set_up == 30  # one call due every 0.1 s for 3 s
     assert sum(summary.journeys.values()) == summary.calls["register"]["count"]
     assert summary.journeys["stopped_at_deadline"] >= 1 and "discharged" not in summary.journeys
+
+
+def test_a_stop_ends_an_open_loop_run_that_has_no_deadline():
+    stop = threading.Event()
+
+    class Stopping(FakeClinic):
+        def send(self, *args, **kwargs):
+            if len(self.calls) >= 45:
+                stop.set()
+            return super().send(*args, **kwargs)
+
+    fake = Stopping()
+    clinic = Clinic(6, fake, ENDPOINTS, Tokens(SECRET), clock=FakeClock(), started=STARTED)
+    summary = clinic.run(40, rate=10, stop=stop)
+    assert 45 <= summary.total_calls <= 60 and summary.error_count == 0
+    assert summary.journeys["stopped_at_deadline"] >= 1
