@@ -68,7 +68,8 @@ def test_a_stop_kills_a_group_that_ignores_sigterm_after_the_grace_period(tmp_pa
     thread.join(15)
     assert status == [128 + signal.SIGINT]
     assert "SIGKILL" in out.getvalue()
-    assert not alive(child)
+    # A signal is delivered, not obeyed on the spot: on a busy machine the child takes a moment to go.
+    wait_for(lambda: not alive(child), 5, "the stubborn child to be killed")
 
 
 def test_a_process_that_keeps_dying_makes_the_supervisor_give_up_with_status_1():
