@@ -9,9 +9,12 @@ from typing import Protocol
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
 
+from shared.kafka_join_fix import finish_interrupted_joins
 from shared.topics import TOPICS, TopicSpec
 
 log = logging.getLogger(__name__)
+
+finish_interrupted_joins()  # before any consumer joins a group: see shared/kafka_join_fix.py
 
 TRANSIENT_KAFKA_ERRORS: tuple[type[BaseException], ...] = (KafkaError,)
 
