@@ -76,7 +76,7 @@ $(STAMP_JARS): deploy/kafka/pom.xml
 WORKERS ?= 1
 run: install
 	bash deploy/local/monitoring-deps.sh
-	ipt check-ports
+	WORKERS=$(WORKERS) ipt check-ports
 	ipt supervise -f deploy/local/Procfile --scale worker=$(WORKERS)
 
 # Faults injected while the simulator runs (see README "Reliability"): writes chaos/report.json and .md.

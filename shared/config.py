@@ -220,3 +220,14 @@ def worker_instance(env: Mapping[str, str] | None = None) -> int:
     """Which of a service's workers this is (WORKER_INSTANCE, set by `ipt supervise --scale`): 1 alone."""
     value = (os.environ if env is None else env).get("WORKER_INSTANCE", "1")
     return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+def worker_count(env: Mapping[str, str] | None = None) -> int:
+    """How many workers each service runs (WORKERS, as in `make run WORKERS=2`): 1 unless set.
+
+    `ipt supervise --scale worker=N` sets it for every process it starts, so Prometheus scrapes
+    each worker's metrics port and `ipt check-ports` checks them."""
+    value = (os.environ if env is None else env).get("WORKERS", "1")
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"WORKERS must be a whole number of 1 or more, not {value!r}")
+    return int(value)

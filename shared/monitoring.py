@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from shared.config import DEFAULT_PORTS, PROJECT_ROOT, SERVICES
-from shared.worker import WORKER_METRICS_OFFSET
+from shared.config import DEFAULT_PORTS, PROJECT_ROOT, SERVICES, worker_count
+from shared.worker import worker_metrics_port
 
 PROMETHEUS_PORT, ALERTMANAGER_PORT = 9090, 9094  # Alertmanager's own 9093 is Kafka's controller here
 RULES_FILE = PROJECT_ROOT / "deploy" / "prometheus" / "alerts.yml"
@@ -49,11 +49,12 @@ def alertmanager_url(env: Mapping[str, str]) -> str:
 
 def scrape_targets(env: Mapping[str, str]) -> dict[str, list[str]]:
     """Every web and worker process of every service, by job (web: gunicorn, all its workers in one
-    multiprocess exposition; worker: the consumer, relay and timers)."""
+    multiprocess exposition; worker: the consumer, relay and timers, each of the WORKERS of them)."""
     web = [port(env, f"{service.upper()}_PORT", DEFAULT_PORTS[service]) for service in SERVICES]
+    instances = range(1, worker_count(env) + 1)
     return {
         "ipt-web": [f"127.0.0.1:{p}" for p in web],
-        "ipt-worker": [f"127.0.0.1:{p + WORKER_METRICS_OFFSET}" for p in web],
+        "ipt-worker": [f"127.0.0.1:{worker_metrics_port(p, n)}" for p in web for n in instances],
     }
 
 

@@ -11,9 +11,9 @@ import os
 import socket
 from collections.abc import Mapping
 
-from shared.config import DEFAULT_PORTS, SERVICES
+from shared.config import DEFAULT_PORTS, SERVICES, worker_count
 from shared.monitoring import ALERTMANAGER_PORT, PROMETHEUS_PORT
-from shared.worker import WORKER_METRICS_OFFSET
+from shared.worker import WORKER_METRICS_OFFSET, worker_metrics_port
 
 MAX_PORT = 65535
 # The infrastructure `make run` starts (deploy/local/kafka.sh and mongo.sh, the local stand-ins
@@ -43,16 +43,21 @@ def required_ports(env: Mapping[str, str]) -> dict[str, int]:
     a value that is not a number raises ValueError naming the variable.
     """
     ports = {name: _port(env, variable, default) for name, (variable, default) in INFRASTRUCTURE_PORTS.items()}
+    workers = worker_count(env)
     for service in SERVICES:
         variable = port_variable(service)
         web = _port(env, variable, DEFAULT_PORTS[service])
-        if web + WORKER_METRICS_OFFSET > MAX_PORT:
+        highest = worker_metrics_port(web, workers)
+        if highest > MAX_PORT:
+            room = highest - web
             raise ValueError(
-                f"{variable}={web} leaves no room for its worker's metrics port ({variable} + "
-                f"{WORKER_METRICS_OFFSET}); use a port up to {MAX_PORT - WORKER_METRICS_OFFSET}"
+                f"{variable}={web} leaves no room for its workers' metrics ports (up to {variable} + "
+                f"{room}); use a port up to {MAX_PORT - room}"
             )
         ports[f"{service} web"] = web
         ports[f"{service} worker metrics"] = web + WORKER_METRICS_OFFSET
+        for instance in range(2, workers + 1):
+            ports[f"{service} worker {instance} metrics"] = worker_metrics_port(web, instance)
     return ports
 
 

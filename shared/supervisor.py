@@ -275,5 +275,12 @@ class Supervisor:
 
 
 def main(procfile: Path, names: Sequence[str], scale: Sequence[str], grace: float, pid_dir: Path | None) -> int:
-    specs = expand(parse_procfile(procfile.read_text()), parse_scale(scale), names)
-    return Supervisor(specs, grace=grace, pid_dir=pid_dir).run()
+    scales = parse_scale(scale)
+    specs = expand(parse_procfile(procfile.read_text()), scales, names)
+    return Supervisor(specs, env=supervised_env(os.environ, scales), grace=grace, pid_dir=pid_dir).run()
+
+
+def supervised_env(base: Mapping[str, str], scale: Mapping[str, int]) -> dict[str, str]:
+    """The processes' environment: whoever watches the workers (Prometheus) learns how many each
+    service runs from WORKERS, as `make run WORKERS=N` gives it."""
+    return {**base, "WORKERS": str(scale.get("worker", 1))}

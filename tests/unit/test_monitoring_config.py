@@ -34,6 +34,14 @@ def test_every_web_and_worker_process_of_the_procfile_is_scraped():
     assert {"prometheus", "alertmanager"} <= set(processes)
 
 
+def test_each_of_several_workers_is_scraped_on_its_own_metrics_port():
+    scraped = targets(monitoring.prometheus_config({"WORKERS": "2"}))
+    for service in SERVICES:
+        first = DEFAULT_PORTS[service] + 100
+        assert {f"127.0.0.1:{first}", f"127.0.0.1:{first + 10}"} <= scraped["ipt-worker"]
+    assert len(scraped["ipt-worker"]) == 2 * len(SERVICES)
+
+
 def test_the_configuration_follows_the_environment():
     env = {
         "INTAKE_PORT": "21001",

@@ -109,6 +109,30 @@ def test_required_ports_follow_the_environment():
     assert ports["mongo"] == 27017
 
 
+def test_with_two_workers_the_second_workers_metrics_ports_are_checked_too():
+    ports = preflight.required_ports({"WORKERS": "2"})
+    assert ports["intake worker metrics"] == 8001 + WORKER_METRICS_OFFSET
+    assert ports["intake worker 2 metrics"] == 8001 + WORKER_METRICS_OFFSET + 10
+    assert len([name for name in ports if "worker" in name]) == 2 * len(SERVICES)
+    assert preflight.variable_for("notifications worker 2 metrics") == "NOTIFICATIONS_PORT"
+    # The defaults leave room for two workers without one port given to two processes.
+    assert preflight.clashes(ports) == []
+
+
+def test_a_second_workers_port_given_to_another_process_is_a_clash():
+    ports = preflight.required_ports({"WORKERS": "2", "SESSIONS_PORT": str(8001 + WORKER_METRICS_OFFSET + 10)})
+    assert (8111, ["intake worker 2 metrics", "sessions web"]) in [
+        (port, sorted(names)) for port, names in preflight.clashes(ports)
+    ]
+
+
+def test_workers_must_be_a_count():
+    with pytest.raises(ValueError, match="WORKERS"):
+        preflight.required_ports({"WORKERS": "two"})
+    with pytest.raises(ValueError, match="NOTIFICATIONS_PORT=65420"):
+        preflight.required_ports({"WORKERS": "4", "NOTIFICATIONS_PORT": "65420"})
+
+
 def test_a_port_that_is_not_a_number_names_its_variable():
     with pytest.raises(ValueError, match="SESSIONS_PORT"):
         preflight.required_ports({"SESSIONS_PORT": "80o2"})

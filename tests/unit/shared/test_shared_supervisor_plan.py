@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.config import PROJECT_ROOT, worker_instance
-from shared.supervisor import RestartPolicy, expand, parse_procfile, parse_scale
+from shared.supervisor import RestartPolicy, expand, parse_procfile, parse_scale, supervised_env
 from shared.worker import worker_metrics_port
 
 PROCFILE = """\
@@ -83,3 +83,8 @@ def test_each_worker_of_a_service_serves_metrics_on_its_own_port():
     assert worker_instance({}) == 1 and worker_instance({"WORKER_INSTANCE": "2"}) == 2
     assert worker_instance({"WORKER_INSTANCE": "x"}) == 1
     assert [worker_metrics_port(8001, n) for n in (1, 2)] == [8101, 8111]
+
+
+def test_every_process_learns_how_many_workers_each_service_runs():
+    assert supervised_env({"PATH": "/bin"}, parse_scale(["worker=2"])) == {"PATH": "/bin", "WORKERS": "2"}
+    assert supervised_env({"WORKERS": "3"}, {})["WORKERS"] == "1"  # what runs, not what was asked elsewhere
