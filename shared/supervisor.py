@@ -4,8 +4,10 @@ Each process runs in its own process group (so a stop or a kill reaches its chil
 output prefixed with the time and its name. A process that exits is restarted after a backoff of
 0.5 s, 1 s, 2 s … up to 10 s; the backoff starts again once a run has lasted a minute. Processes
 named on a `# once:` comment line of the Procfile are one-shot by design (the ready banner) and are
-never restarted. SIGINT or SIGTERM stops everything: SIGTERM to each group, SIGKILL to those still
-there after the grace period.
+never restarted. Servers named on a `# listen:` line (`name=host:$PORT`) get a listening socket the
+supervisor opens once and holds (shared/held_sockets.py), in IPT_BIND, so a killed server's port keeps
+taking connections until its replacement answers them. SIGINT or SIGTERM stops everything: SIGTERM
+to each group, SIGKILL to those still there after the grace period.
 
 Exit status: 128 + the signal's number when asked to stop; 1 when a process flaps (it died
 `FLAP_LIMIT` times in a row, each run shorter than a minute); 0 when only one-shot processes were
@@ -18,6 +20,7 @@ import contextlib
 import os
 import re
 import signal
+import socket
 
 # Not a finding (bandit B404): running the Procfile's commands is this module's purpose.
 import subprocess  # nosec B404
@@ -28,6 +31,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+
+from shared import held_sockets
 
 FIRST_DELAY = 0.5
 MAX_DELAY = 10.0
@@ -40,6 +45,7 @@ TICK_SECONDS = 0.1
 
 _LINE = re.compile(r"^([A-Za-z0-9_-]+):\s*(.+)$")
 _ONCE = re.compile(r"^#\s*once:\s*(.+)$")
+_LISTEN = re.compile(r"^#\s*listen:\s*(.+)$")
 
 
 @dataclass(frozen=True)
@@ -48,16 +54,21 @@ class ProcessSpec:
     command: str
     once: bool = False  # one-shot by design: never restarted
     env: Mapping[str, str] = field(default_factory=dict)  # added to the supervisor's environment
+    listen: str | None = None  # host:port (variables allowed) of a socket the supervisor holds for it
 
 
 def parse_procfile(text: str) -> list[ProcessSpec]:
-    """`name: command` lines, in order; `# once: a b` marks processes that run once."""
+    """`name: command` lines, in order; `# once: a b` marks processes that run once and
+    `# listen: a=host:$PORT` servers whose listening socket the supervisor holds."""
     once: set[str] = set()
+    listen: dict[str, str] = {}
     entries: list[tuple[str, str]] = []
     for raw in text.splitlines():
         line = raw.strip()
         if marked := _ONCE.match(line):
             once.update(marked.group(1).split())
+        elif listening := _LISTEN.match(line):
+            listen.update(_listen_entry(item) for item in listening.group(1).split())
         elif line and not line.startswith("#") and (entry := _LINE.match(line)):
             entries.append((entry.group(1), entry.group(2).strip()))
     names = [name for name, _ in entries]
@@ -65,7 +76,16 @@ def parse_procfile(text: str) -> list[ProcessSpec]:
         raise ValueError("a process name appears twice in the Procfile")
     if unknown := once - set(names):
         raise ValueError(f"marked once but not in the Procfile: {', '.join(sorted(unknown))}")
-    return [ProcessSpec(name, command, once=name in once) for name, command in entries]
+    if unknown := set(listen) - set(names):
+        raise ValueError(f"given a socket but not in the Procfile: {', '.join(sorted(unknown))}")
+    return [ProcessSpec(name, command, once=name in once, listen=listen.get(name)) for name, command in entries]
+
+
+def _listen_entry(item: str) -> tuple[str, str]:
+    name, _, address = item.partition("=")
+    if not name or ":" not in address:
+        raise ValueError(f"a `# listen:` entry is name=host:port, not {item!r}")
+    return name, address
 
 
 def parse_scale(options: Iterable[str]) -> dict[str, int]:
@@ -93,7 +113,9 @@ def expand(specs: Sequence[ProcessSpec], scale: Mapping[str, int], only: Sequenc
             expanded.append(spec)
             continue
         expanded += [
-            ProcessSpec(f"{spec.name}_{n}", spec.command, spec.once, {**spec.env, "WORKER_INSTANCE": str(n)})
+            ProcessSpec(
+                f"{spec.name}_{n}", spec.command, spec.once, {**spec.env, "WORKER_INSTANCE": str(n)}, spec.listen
+            )
             for n in range(1, count + 1)
         ]
     return expanded
@@ -137,6 +159,7 @@ class _Managed:
     started_at: float = 0.0
     restart_at: float | None = None  # when a dead process is due to start again
     finished: bool = False  # a one-shot process that has run
+    listener: socket.socket | None = None  # held for the whole run (`# listen:`)
 
 
 class Supervisor:
@@ -165,10 +188,17 @@ class Supervisor:
     def run(self) -> int:
         """Starts everything and keeps it running; the exit status (see the module's docstring)."""
         self._install_signals()
+        try:
+            self._open_listeners()
+        except (OSError, ValueError) as error:
+            self.say("supervisor", f"{error}: nothing started")
+            self._close_listeners()
+            return 1
         for managed in self.managed:
             self._start(managed)
         status = self._watch()
         self._stop_all()
+        self._close_listeners()
         return status
 
     def request_stop(self, signum: int = signal.SIGTERM) -> None:
@@ -217,14 +247,32 @@ class Supervisor:
         return False
 
     # -- processes ---------------------------------------------------------------------------
+    def _open_listeners(self) -> None:
+        for managed in self.managed:
+            if managed.spec.listen is not None:
+                address = held_sockets.expand(managed.spec.listen, {**self.env, **managed.spec.env})
+                managed.listener = held_sockets.open_listener(address)
+
+    def _close_listeners(self) -> None:
+        for managed in self.managed:
+            if managed.listener is not None:
+                managed.listener.close()
+                managed.listener = None
+
     def _start(self, managed: _Managed) -> None:
         managed.restart_at = None
+        env = {**self.env, **managed.spec.env}
+        held: tuple[int, ...] = ()
+        if managed.listener is not None:
+            env[held_sockets.BIND_VARIABLE] = held_sockets.bind_option(managed.listener)
+            held = (managed.listener.fileno(),)
         # Not a finding (bandit B602/B603): the command line is the project's own Procfile.
         process = subprocess.Popen(  # noqa: S602 # nosec B602
             managed.spec.command,
             shell=True,
             cwd=self.cwd,
-            env={**self.env, **managed.spec.env},
+            env=env,
+            pass_fds=held,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

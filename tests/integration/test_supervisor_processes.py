@@ -9,9 +9,10 @@ import os
 import signal
 import threading
 import time
+import urllib.request
 
 from shared.supervisor import ProcessSpec, RestartPolicy, Supervisor
-from tests.support.infra import wait_for
+from tests.support.infra import free_port, wait_for
 
 
 def alive(pid: int) -> bool:
@@ -80,3 +81,48 @@ def test_a_process_that_keeps_dying_makes_the_supervisor_give_up_with_status_1()
     thread.join(20)
     assert status == [1]
     assert "died with code 3 3 times in a row: giving up" in out.getvalue()
+
+
+TINY_APP = """\
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+"""
+
+
+def test_a_killed_servers_port_keeps_taking_connections_until_its_replacement_answers(tmp_path):
+    port = free_port()
+    (tmp_path / "tiny.py").write_text(TINY_APP)
+    command = f"exec gunicorn --chdir {tmp_path} --workers 1 --bind ${{IPT_BIND:-127.0.0.1:{port}}} tiny:app"
+    spec = ProcessSpec("web", command, listen=f"127.0.0.1:{port}")
+    supervisor = Supervisor([spec], out=io.StringIO(), grace=2, pid_dir=tmp_path / "pids")
+    thread, status = start(supervisor)
+    url = f"http://127.0.0.1:{port}/"
+    wait_for(lambda: urllib.request.urlopen(url, timeout=5).read() == b"ok", 30, "the server")  # noqa: S310
+    answers, errors, stop = [], [], threading.Event()
+
+    def client() -> None:
+        while not stop.is_set():
+            try:
+                answers.append(urllib.request.urlopen(url, timeout=30).read())  # noqa: S310
+            except OSError as error:  # a refused or reset connection: what the held socket prevents
+                errors.append(repr(error))
+            time.sleep(0.02)
+
+    calling = threading.Thread(target=client, daemon=True)
+    calling.start()
+    try:
+        for _ in range(2):
+            old = pid_of(tmp_path / "pids", "web")
+            os.killpg(old, signal.SIGKILL)  # the server and its workers, as a crash would
+            wait_for(lambda: pid_of(tmp_path / "pids", "web") != old, 20, "the supervisor to restart it")  # noqa: B023
+            served = len(answers)
+            wait_for(lambda: len(answers) > served + 3, 30, "answers from the new server")  # noqa: B023
+    finally:
+        stop.set()
+        calling.join(40)
+        supervisor.request_stop(signal.SIGTERM)
+        thread.join(15)
+    assert errors == []
+    assert set(answers) == {b"ok"}
+    assert status == [128 + signal.SIGTERM]

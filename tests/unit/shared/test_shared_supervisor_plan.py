@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.config import PROJECT_ROOT, worker_instance
+from shared.config import PROJECT_ROOT, SERVICES, worker_instance
 from shared.supervisor import RestartPolicy, expand, parse_procfile, parse_scale, supervised_env
 from shared.worker import worker_metrics_port
 
@@ -88,3 +88,25 @@ def test_each_worker_of_a_service_serves_metrics_on_its_own_port():
 def test_every_process_learns_how_many_workers_each_service_runs():
     assert supervised_env({"PATH": "/bin"}, parse_scale(["worker=2"])) == {"PATH": "/bin", "WORKERS": "2"}
     assert supervised_env({"WORKERS": "3"}, {})["WORKERS"] == "1"  # what runs, not what was asked elsewhere
+
+
+def test_a_listen_line_gives_servers_a_held_socket_address():
+    specs = parse_procfile("# listen: web=127.0.0.1:$WEB_PORT\nweb: gunicorn --bind ${IPT_BIND:-x}\nworker: run\n")
+    assert {s.name: s.listen for s in specs} == {"web": "127.0.0.1:$WEB_PORT", "worker": None}
+
+
+@pytest.mark.parametrize("line", ["# listen: webb=127.0.0.1:1", "# listen: web", "# listen: =127.0.0.1:1"])
+def test_a_listen_entry_for_no_process_or_without_an_address_is_refused(line):
+    with pytest.raises(ValueError):
+        parse_procfile(f"{line}\nweb: gunicorn\n")
+
+
+def test_the_projects_procfile_holds_every_web_port_and_binds_what_it_is_given():
+    specs = {s.name: s for s in parse_procfile((PROJECT_ROOT / "deploy" / "local" / "Procfile").read_text())}
+    held = {name for name, spec in specs.items() if spec.listen}
+    assert held == {f"{service}_web" for service in SERVICES}
+    for name in held:
+        variable = f"${name.removesuffix('_web').upper()}_PORT"
+        assert specs[name].listen == f"127.0.0.1:{variable}"
+        # Run without the supervisor (honcho, by hand), the server binds the port itself.
+        assert f"--bind ${{IPT_BIND:-127.0.0.1:{variable}}}" in specs[name].command
