@@ -57,6 +57,17 @@ Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
+class _Attempt:
+    """A sign-in step under way: who (normalised), the failure counters it touches, and the account
+    (None when there is no usable one: unknown or disabled, which answer alike)."""
+
+    name: str
+    counters: dict[str, str]
+    now: datetime
+    doc: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
 class SignIn:
     """What came of a sign-in attempt: the principal, or none and how many seconds the next attempt
     must wait (0: it may come at once); `heard` is false when the attempt came too early and its
@@ -198,26 +209,30 @@ class _Accounts:
         """One attempt to sign in from `address`: refused unheard while an earlier failure's delay
         runs; a failure counts against the account, the address and the pair of them. With a second
         factor on, a right password answers `second_factor=True` and signs nobody in yet."""
-        name = normalise_username(username)
-        counters = throttle.keys(name, address)
-        now = self._clock()
-        wait = self._wait(counters, now)
-        if wait:
-            return SignIn(None, wait, heard=False)
-        doc = self._load(name) if USERNAME.match(name) else None
-        candidate = password if isinstance(password, str) and len(password) <= MAX_PASSWORD_LENGTH else ""
-        matches = check_password_hash(doc["password_hash"] if doc else self._dummy_hash, candidate)
-        if doc is None or doc.get("disabled") or not matches or not candidate:
-            return self._failed(counters, now)
-        if has_two_factor(doc):
+        attempt = self._begin(username, address)
+        if isinstance(attempt, SignIn):
+            return attempt
+        matches = self._password_matches(attempt.doc, password)
+        if attempt.doc is None or not matches:
+            return self._failed(attempt.counters, attempt.now)
+        if has_two_factor(attempt.doc):
             # Earlier failures are not forgotten yet: else a right password between each guessed
             # code would wipe the code guesses' delays.
-            return SignIn(None, second_factor=True, role=doc["role"])
-        return self._signed_in(name, doc, counters, now)
+            return SignIn(None, second_factor=True, role=attempt.doc["role"])
+        return self._signed_in(attempt.name, attempt.doc, attempt.counters, attempt.now)
 
     def sign_in_with_code(self, username: str, code: str, address: str | None = None) -> SignIn:
         """The second step of signing in, once `sign_in` answered `second_factor`: a current code from
         the account's authenticator, not used before. Delays and failures as for passwords."""
+        attempt = self._begin(username, address)
+        if isinstance(attempt, SignIn):
+            return attempt
+        if attempt.doc is None or not self._use_code(attempt.name, attempt.doc, code, attempt.now):
+            return self._failed(attempt.counters, attempt.now)
+        return self._signed_in(attempt.name, attempt.doc, attempt.counters, attempt.now)
+
+    def _begin(self, username: str, address: str | None) -> _Attempt | SignIn:
+        """The attempt's account and counters, or a refusal unheard while an earlier failure's delay runs."""
         name = normalise_username(username)
         counters = throttle.keys(name, address)
         now = self._clock()
@@ -225,9 +240,14 @@ class _Accounts:
         if wait:
             return SignIn(None, wait, heard=False)
         doc = self._load(name) if USERNAME.match(name) else None
-        if doc is None or doc.get("disabled") or not self._use_code(name, doc, code, now):
-            return self._failed(counters, now)
-        return self._signed_in(name, doc, counters, now)
+        return _Attempt(name, counters, now, None if doc is None or doc.get("disabled") else doc)
+
+    def _password_matches(self, doc: Mapping[str, Any] | None, password: str) -> bool:
+        """Hashes once whether or not the account exists (a dummy hash stands in), so the time an
+        answer takes does not tell which usernames exist."""
+        candidate = password if isinstance(password, str) and len(password) <= MAX_PASSWORD_LENGTH else ""
+        matches = check_password_hash(doc["password_hash"] if doc else self._dummy_hash, candidate)
+        return bool(candidate) and matches
 
     def _wait(self, counters: dict[str, str], now: datetime) -> int:
         known = self._failures(list(counters.values()))
@@ -294,25 +314,14 @@ class _Accounts:
     def turn_off_two_factor(self, username: str, password: str, code: str, address: str | None = None) -> SignIn:
         """The owner turns the factor off with the password and a current code; a failure counts
         against the same delays as a failed sign-in (so a walked-away-from session is no guessing aid)."""
-        name = normalise_username(username)
-        counters = throttle.keys(name, address)
-        now = self._clock()
-        wait = self._wait(counters, now)
-        if wait:
-            return SignIn(None, wait, heard=False)
-        doc = self._load(name) if USERNAME.match(name) else None
-        candidate = password if isinstance(password, str) and len(password) <= MAX_PASSWORD_LENGTH else ""
-        matches = check_password_hash(doc["password_hash"] if doc else self._dummy_hash, candidate)
-        if (
-            doc is None
-            or doc.get("disabled")
-            or not matches
-            or not candidate
-            or not self._use_code(name, doc, code, now)
-        ):
-            return self._failed(counters, now)
-        self._set(name, dict(TWO_FACTOR_OFF))
-        return SignIn(Principal(sub=name, role=doc["role"]))
+        attempt = self._begin(username, address)
+        if isinstance(attempt, SignIn):
+            return attempt
+        matches = self._password_matches(attempt.doc, password)
+        if attempt.doc is None or not matches or not self._use_code(attempt.name, attempt.doc, code, attempt.now):
+            return self._failed(attempt.counters, attempt.now)
+        self._set(attempt.name, dict(TWO_FACTOR_OFF))
+        return SignIn(Principal(sub=attempt.name, role=attempt.doc["role"]))
 
     def reset_two_factor(self, username: str) -> bool:
         """An administrator turns the factor off (a lost phone); returns whether it was on. The owner

@@ -27,6 +27,7 @@ class Fault:
     killed_at: float = 0.0  # wall-clock seconds
     restarted_at: float | None = None  # when the supervisor (or the gunicorn master) started it again
     recovered_at: float | None = None  # the first successful request or event after that
+    reachable_at: float | None = None  # a restarted broker first answered (its own start is over)
     detail: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -34,6 +35,13 @@ class Fault:
         if self.recovered_at is None:
             return None
         return round(self.recovered_at - (self.restarted_at or self.killed_at), 2)
+
+    @property
+    def resumed_after_reachable_seconds(self) -> float | None:
+        """From the broker answering again to the next event handled: the consumers' own part."""
+        if self.recovered_at is None or self.reachable_at is None:
+            return None
+        return round(max(self.recovered_at - self.reachable_at, 0.0), 2)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -44,6 +52,10 @@ class Fault:
             if self.restarted_at is None
             else round(self.restarted_at - self.killed_at, 2),
             "recovery_seconds": self.recovery_seconds,
+            "reachable_after_restart_seconds": None
+            if self.reachable_at is None or self.restarted_at is None
+            else round(self.reachable_at - self.restarted_at, 2),
+            "resumed_after_reachable_seconds": self.resumed_after_reachable_seconds,
             **self.detail,
         }
 

@@ -13,6 +13,9 @@ from tests.chaos.run import Outcome
 def as_dict(outcome: Outcome) -> dict[str, Any]:
     summary = outcome.summary
     recoveries = [f.recovery_seconds for f in outcome.faults if f.recovery_seconds is not None]
+    resumes = [
+        f.resumed_after_reachable_seconds for f in outcome.faults if f.resumed_after_reachable_seconds is not None
+    ]
     return {
         "plan": {
             "duration_seconds": outcome.plan.duration,
@@ -34,6 +37,7 @@ def as_dict(outcome: Outcome) -> dict[str, Any]:
         "events": outcome.ledger.as_dict(),
         "faults": [fault.as_dict() for fault in outcome.faults],
         "max_recovery_seconds": max(recoveries) if recoveries else None,
+        "max_resume_after_broker_answered_seconds": max(resumes) if resumes else None,
         "unrecovered_faults": sum(1 for f in outcome.faults if f.recovery_seconds is None),
         "notes": outcome.notes,
     }
@@ -71,21 +75,29 @@ def markdown(report: dict[str, Any]) -> str:
         f"| e-mails (sent twice) | {events['emails']} ({events['emails_sent_twice']}) |",
         f"| client-visible errors | {_errors(report['client_errors'])} |",
         f"| longest recovery | {report['max_recovery_seconds']} s |",
+        f"| consumers resumed after the broker answered again, at most | "
+        f"{_blank(report.get('max_resume_after_broker_answered_seconds'))} s |",
         f"| settled after the load in | {report['settle_seconds']} s |",
         "",
         "Duplicate effects by kind (documents beyond the first with the same natural key): "
         + ", ".join(f"{k} {v}" for k, v in events["duplicate_effects"].items())
         + f"; episodes whose attended count disagrees with their sessions {events['attended_count_mismatches']}.",
         "",
-        "| fault | process | restarted after (s) | recovered (s after restart) |",
-        "|---|---|---|---|",
+        "| fault | process | restarted after (s) | recovered (s after restart) | broker answering after restart (s) "
+        "| consumers resumed (s after the broker answered) |",
+        "|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| {f['kind']} | {f['target']} | {f['restart_after_seconds']} | {f['recovery_seconds']} |"
+        f"| {f['kind']} | {f['target']} | {f['restart_after_seconds']} | {f['recovery_seconds']} "
+        f"| {_blank(f.get('reachable_after_restart_seconds'))} | {_blank(f.get('resumed_after_reachable_seconds'))} |"
         for f in report["faults"]
     ]
     lines += ["", *(f"- {note}" for note in report["notes"])]
     return "\n".join(lines) + "\n"
+
+
+def _blank(value: object) -> str:
+    return "" if value is None else str(value)
 
 
 def _errors(errors: dict[str, int]) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from pymongo import MongoClient
 
 from shared.config import SERVICES
+from shared.kafka import kafka_reachable
 from simulator import Clinic, Endpoints, Response, Summary, Tokens, UrllibTransport
 from tests.chaos import faults, ledger
 from tests.support.stack import Stack, private_stack
@@ -199,6 +200,9 @@ def _inject(kind: str, target: str, stack: Stack, dbs: dict[str, Any]) -> faults
         handled = [faults.event_handled_after(db, since) for db in dbs.values()]
         fault.recovered_at = faults.first_success(lambda: all(r() for r in ready) and any(h() for h in handled))
     elif kind == "broker":
+        # The JVM's start is the broker's own; consumers are judged from when it answers again.
+        bootstrap = stack.env["KAFKA_BOOTSTRAP_SERVERS"]
+        fault.reachable_at = faults.first_success(lambda: kafka_reachable(bootstrap) or True)
         handled = [faults.event_handled_after(db, since) for db in dbs.values()]
         fault.recovered_at = faults.first_success(lambda: any(h() for h in handled))
     else:

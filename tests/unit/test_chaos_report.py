@@ -11,7 +11,7 @@ from tests.chaos.run import FULL_FAULTS, Outcome, Plan
 
 
 def outcome(failures: list[dict], ledger: Ledger) -> Outcome:
-    fault = Fault("broker", "kafka", killed_at=100.0, restarted_at=100.5, recovered_at=104.0)
+    fault = Fault("broker", "kafka", killed_at=100.0, restarted_at=100.5, recovered_at=104.0, reachable_at=102.5)
     unmended = Fault("database", "mongo", killed_at=200.0, restarted_at=201.0)
     summary = Recorder().summary(60.0, {})
     plan = Plan(60, 5, 10, 4, FULL_FAULTS)
@@ -47,4 +47,5 @@ def test_lost_and_duplicated_effects_are_summed_and_shown():
     assert [f["recovery_seconds"] for f in result["faults"]] == [3.5, None]
     text = report.markdown(result)
     assert "| **lost** | **3** |" in text and "| **duplicate effects** | **2** |" in text
-    assert "| broker | kafka | 0.5 | 3.5 |" in text
+    assert "| broker | kafka | 0.5 | 3.5 | 2.0 | 1.5 |" in text
+    assert result["max_resume_after_broker_answered_seconds"] == 1.5

@@ -15,7 +15,8 @@ from shared.config import Settings
 from shared.memory import InMemoryDocuments
 from shared.users import InMemoryUserStore
 from shared.web import CIRCUIT_KEY
-from tests.unit.intake_ui.test_intake_ui_pages import PASSWORD, SECRET, sign_in
+from tests.unit.intake_ui.conftest import SECRET
+from tests.unit.intake_ui.test_intake_ui_pages import PASSWORD, sign_in
 from tests.unit.outcomes.test_outcomes_self_report_page import offered
 
 DETAIL = "db-7.internal:27017"

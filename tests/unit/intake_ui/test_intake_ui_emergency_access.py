@@ -20,7 +20,8 @@ from shared.envelope import utcnow
 from shared.users import InMemoryUserStore
 from tests.support.events import assign_in_intake
 from tests.unit.domain.conftest import NOW, registration
-from tests.unit.intake_ui.test_intake_ui_pages import PASSWORD, SECRET, csrf_from, text_of
+from tests.unit.intake_ui.conftest import SECRET
+from tests.unit.intake_ui.test_intake_ui_pages import PASSWORD, csrf_from, text_of
 
 ACCOUNTS = {"nurse": "intake", "dr-a": "clinician", "dr-b": "clinician", "lead": "supervisor", "root": "admin"}
 REASON = "Client phoned the crisis line at 2am; their clinician is away"

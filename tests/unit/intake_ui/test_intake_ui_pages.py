@@ -8,18 +8,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from services.intake import bootstrap
-from services.intake.entrypoints.ui import USERS_KEY
 from shared.auth import ROLES
-from shared.config import Settings
 from shared.users import InMemoryUserStore
 from tests.support.events import assign_in_intake
 from tests.unit.intake_ui.conftest import Clock
 
-SECRET = "unit-test-secret-that-is-long-enough-for-hs256"
 PASSWORD = "correct horse battery staple"
 REGISTRATION = {
     "given_name": "Alex",
@@ -40,24 +35,6 @@ def users(clock: Clock) -> InMemoryUserStore:
     for role in ROLES:
         store.add(f"{role}-user", role, PASSWORD)
     return store
-
-
-@pytest.fixture
-def deps():
-    return bootstrap.fake_dependencies()
-
-
-@pytest.fixture
-def app(users: InMemoryUserStore, deps) -> Flask:
-    settings = Settings.from_env("intake", env={"IPT_JWT_SECRET": SECRET, "LOG_LEVEL": "WARNING"})
-    app = bootstrap.create_app(settings, deps=deps)
-    app.extensions[USERS_KEY] = users
-    return app
-
-
-@pytest.fixture
-def web(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def csrf_from(page: str) -> str:

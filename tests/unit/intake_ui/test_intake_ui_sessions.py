@@ -19,8 +19,8 @@ from services.intake import bootstrap
 from services.intake.entrypoints.ui import INTAKE_UI, USERS_KEY
 from shared.config import Settings
 from shared.users import InMemoryUserStore
-from tests.unit.intake_ui.conftest import Clock
-from tests.unit.intake_ui.test_intake_ui_pages import PASSWORD, SECRET, csrf_from, post, register, sign_in
+from tests.unit.intake_ui.conftest import SECRET, Clock
+from tests.unit.intake_ui.test_intake_ui_pages import PASSWORD, csrf_from, post, register, sign_in
 
 CLIENT_NAME = "Alex Example"  # the name register() gives the client
 
@@ -31,19 +31,6 @@ def users(clock: Clock) -> InMemoryUserStore:
     store.add("intake-user", "intake", PASSWORD)
     store.add("clinician-user", "clinician", PASSWORD)
     return store
-
-
-@pytest.fixture
-def app(users: InMemoryUserStore) -> Flask:
-    settings = Settings.from_env("intake", env={"IPT_JWT_SECRET": SECRET, "LOG_LEVEL": "WARNING"})
-    app = bootstrap.create_app(settings, deps=bootstrap.fake_dependencies())
-    app.extensions[USERS_KEY] = users
-    return app
-
-
-@pytest.fixture
-def web(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def session_cookie(web: FlaskClient) -> str:

@@ -14,15 +14,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from services.intake import bootstrap
-from services.intake.entrypoints.ui import INTAKE_UI, USERS_KEY
+from services.intake.entrypoints.ui import INTAKE_UI
 from shared import cli_users, totp
-from shared.config import Settings
 from shared.staff_ui.security import CONTENT_SECURITY_POLICY
 from shared.staff_ui.settings import TWO_FACTOR_ROLES_SETTING, parse_two_factor_roles
 from shared.users import InMemoryUserStore
 from tests.unit.intake_ui.conftest import Clock
-from tests.unit.intake_ui.test_intake_ui_pages import PASSWORD, SECRET, csrf_from
+from tests.unit.intake_ui.test_intake_ui_pages import PASSWORD, csrf_from
 
 HOME = "/ui/"
 CODE_PAGE = "/ui/login/code"
@@ -35,19 +33,6 @@ def users(clock: Clock) -> InMemoryUserStore:
     store.add("intake-user", "intake", PASSWORD)
     store.add("supervisor-user", "supervisor", PASSWORD)
     return store
-
-
-@pytest.fixture
-def app(users: InMemoryUserStore) -> Flask:
-    settings = Settings.from_env("intake", env={"IPT_JWT_SECRET": SECRET, "LOG_LEVEL": "WARNING"})
-    app = bootstrap.create_app(settings, deps=bootstrap.fake_dependencies())
-    app.extensions[USERS_KEY] = users
-    return app
-
-
-@pytest.fixture
-def web(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def text_of(page: str) -> str:

@@ -4,22 +4,16 @@ substance-use and co-occurring program data."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from flask.testing import FlaskClient
 from pydantic import ValidationError
 
 from services.outcomes import bootstrap
-from shared.auth import issue_token
-from shared.config import Settings
-from shared.contracts import contract_for, read_incoming
-from shared.envelope import Envelope
+from tests.support import outcomes_fakes as fakes
+from tests.support.outcomes_fakes import deliver
 
-SECRET = "unit-test-secret-that-is-long-enough-for-hs256"
 CLINICIAN = "dr-fhir"
-NOW = datetime.now(UTC).replace(microsecond=0)
 PART2_CODES = {
     ("http://terminology.hl7.org/CodeSystem/v3-Confidentiality", "R"),
     ("http://terminology.hl7.org/CodeSystem/v3-ActCode", "SUD"),
@@ -29,7 +23,7 @@ PHQ9_ANSWERS = [2, 2, 1, 1, 1, 1, 1, 1, 0]  # 10
 
 
 def headers(role: str, sub: str = CLINICIAN) -> dict[str, str]:
-    return {"Authorization": f"Bearer {issue_token(SECRET, sub, role)}"}
+    return fakes.headers(role, sub)
 
 
 MINE = headers("clinician")
@@ -42,26 +36,11 @@ def deps() -> bootstrap.Dependencies:
 
 @pytest.fixture
 def api(deps) -> FlaskClient:
-    settings = Settings.from_env("outcomes", env={"IPT_JWT_SECRET": SECRET, "LOG_LEVEL": "WARNING"})
-    return bootstrap.create_app(settings, deps=deps).test_client()
-
-
-def deliver(deps, type_: str, client_id: str, **changes) -> None:
-    data = dict(contract_for(type_, 1).example, client_id=client_id, **changes)
-    event = Envelope(type=type_, version=1, source="test", subject=client_id, data=data, time=NOW)
-    bootstrap.event_handlers(deps)[type_](event, read_incoming(type_, 1, data), deps.uow(cause=event))
+    return fakes.app(deps)
 
 
 def client_in(deps, program: str, client_id: str) -> str:
-    """A client of `program` in treatment with CLINICIAN, screened at intake (PHQ-9 14, scores only)."""
-    opened = (NOW - timedelta(days=20)).isoformat()
-    deliver(deps, "intake.client.registered", client_id, program=program, registered_at=opened)
-    episode = {"episode_id": f"{client_id}-episode", "program": program}
-    deliver(deps, "sessions.episode.opened", client_id, **episode, opened_at=opened)
-    deliver(deps, "sessions.episode.assigned", client_id, **episode, clinician_id=CLINICIAN)
-    screening = {"screening_id": f"{client_id}-screening", "instrument": "phq9", "total": 14, "flags": []}
-    deliver(deps, "intake.screening.completed", client_id, **screening, administered_at=opened)
-    return client_id
+    return fakes.client_in(deps, program, client_id, CLINICIAN)
 
 
 def export(api, client_id: str, hdrs=MINE, **query: str) -> dict:
