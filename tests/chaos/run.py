@@ -45,6 +45,12 @@ SETTLE_TIMEOUT = 900.0
 QUIET_SECONDS = 10.0  # no new e-mail for this long, nothing waiting: the system has settled
 
 
+# Requests whose web process was killed under them: the connection drops, and that is all a client
+# can be told. They are listed apart and do not fail the run; any other dropped call does.
+IN_FLIGHT = "dropped in flight by a killed web process"
+DROPPED_CONNECTION_ERRORS = frozenset({"RemoteDisconnected", "ConnectionResetError", "BrokenPipeError"})
+
+
 @dataclass(frozen=True)
 class Plan:
     duration: float  # seconds of load
@@ -109,13 +115,27 @@ class Outcome:
                 seen["503 (clean)"] += 1
             elif failure["status"]:
                 seen[str(failure["status"])] += 1
+            elif self._in_flight_at_a_kill(failure):
+                seen[f"{IN_FLIGHT} ({failure['error']})"] += 1
             else:
                 seen[f"no answer ({failure['error']})"] += 1
         return dict(seen)
 
     @property
     def bad_errors(self) -> int:
-        return sum(n for kind, n in self.client_errors.items() if not kind.startswith("503"))
+        return sum(n for kind, n in self.client_errors.items() if not kind.startswith(("503", IN_FLIGHT)))
+
+    def _in_flight_at_a_kill(self, failure: dict[str, Any]) -> bool:
+        """A connection dropped by the web process killed (-9) while it served the request: no one
+        can answer that request. Refused connections and timeouts never count as such."""
+        if failure["error"] not in DROPPED_CONNECTION_ERRORS:
+            return False
+        return any(
+            fault.kind in ("web_master", "web_worker")
+            and fault.target.startswith(f"{failure['service']}_")
+            and fault.killed_at - 0.1 <= failure["at"] <= (fault.restarted_at or fault.killed_at) + 1.0
+            for fault in self.faults
+        )
 
 
 def run(plan: Plan, root: Path, log: Any = print) -> Outcome:

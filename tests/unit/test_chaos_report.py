@@ -49,3 +49,22 @@ def test_lost_and_duplicated_effects_are_summed_and_shown():
     assert "| **lost** | **3** |" in text and "| **duplicate effects** | **2** |" in text
     assert "| broker | kafka | 0.5 | 3.5 | 2.0 | 1.5 |" in text
     assert result["max_resume_after_broker_answered_seconds"] == 1.5
+
+
+def test_a_call_dropped_by_the_web_process_killed_under_it_is_told_apart_and_nothing_else_is():
+    kill = Fault("web_master", "sessions_web", killed_at=300.0, restarted_at=300.6, recovered_at=304.0)
+    failures = [
+        {"at": 300.02, "service": "sessions", "status": 0, "error": "RemoteDisconnected"},  # in flight
+        {"at": 300.05, "service": "sessions", "status": 0, "error": "ConnectionRefusedError"},  # port closed
+        {"at": 300.05, "service": "intake", "status": 0, "error": "RemoteDisconnected"},  # another service
+        {"at": 350.00, "service": "sessions", "status": 0, "error": "RemoteDisconnected"},  # long after
+    ]
+    result = Outcome(
+        Plan(60, 5, 10, 4, FULL_FAULTS), Recorder().summary(60.0, {}), Ledger(), [kill], failures, {}, 60.0, 1.0
+    )
+    assert result.client_errors == {
+        "dropped in flight by a killed web process (RemoteDisconnected)": 1,
+        "no answer (ConnectionRefusedError)": 1,
+        "no answer (RemoteDisconnected)": 2,
+    }
+    assert result.bad_errors == 3
