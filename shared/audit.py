@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.contracts import contract_for, validate_outgoing
+from shared.contracts import field_names, validate_outgoing
 from shared.contracts.audit import ACCESS_RECORDED
 from shared.documents import DESCENDING, DocumentKind, Documents, Index, Query, StoreFactory
 from shared.envelope import Envelope
@@ -147,8 +147,7 @@ def audit_event(record: AuditRecord) -> Envelope:
     its id. A field added to the record is published once the contract names it."""
     fields = asdict(record)
     fields["record_id"] = fields.pop("id")
-    schema = contract_for(ACCESS_RECORDED, AUDIT_EVENT_VERSION).schema()
-    data = {name: fields[name] for name in schema.fields}
+    data = {name: fields[name] for name in field_names(ACCESS_RECORDED, AUDIT_EVENT_VERSION)}
     data["at"] = record.at.isoformat()
     return Envelope(
         type=ACCESS_RECORDED,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import functools
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -95,10 +96,18 @@ def _non_text_fields(value: Any, path: str = "") -> builtins.list[str]:
     return []
 
 
+@functools.cache
 def _schema(type_: str, version: int, unknown: UnknownOption) -> Schema:
+    """One schema per contract and rule, made once: building a marshmallow schema costs more than
+    loading an event with it, and a loaded schema keeps no state between loads and dumps."""
     schema = contract_for(type_, version).schema(unknown=unknown)
     _apply_unknown(schema, unknown)
     return schema
+
+
+def field_names(type_: str, version: int) -> builtins.list[str]:
+    """The names of the contract's `data` fields."""
+    return builtins.list(_schema(type_, version, RAISE).fields)
 
 
 def _apply_unknown(schema: Schema, unknown: UnknownOption) -> None:
