@@ -19,7 +19,7 @@ from typing import Any
 from shared.config import PROJECT_ROOT
 from shared.db import mongo_client
 from shared.kafka import ensure_topics, kafka_reachable
-from tests.bench import ceilings, latency, machine, pipeline, reports, scoring, screening
+from tests.bench import ceilings, latency, machine, pipeline, reports, round_trips, scoring, screening
 from tests.bench.figures import Figure, results_json, results_markdown
 from tests.support.infra import free_port, free_port_block, kafka_process, mongo_process, wait_for
 from tests.support.stack import make_stack
@@ -115,6 +115,7 @@ def main() -> int:
             run.probe("alert latency", lambda: latency.figures(stack, plan.flags_per_second, plan.flag_seconds))
         finally:
             stack.stop()
+        run.probe("screening round trips", lambda: round_trips.figures(mongo_uri))
         run.probe("program reports", lambda: reports.figures(client, plan.report_sizes, plan.report_repeats))
         run.probe("scoring", lambda: scoring.figures(plan.scoring_repeats))
     finally:
