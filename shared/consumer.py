@@ -42,6 +42,7 @@ from shared.mongo_store import MongoUnitOfWork, SharedTransaction, reading_in
 from shared.retry import Backoff, Stopped, retry
 from shared.topics import dlq_topic
 from shared.uow import UnitOfWork
+from shared.watchdog import Progress
 
 if TYPE_CHECKING:
     from kafka.consumer.fetcher import ConsumerRecord
@@ -111,6 +112,9 @@ class ConsumerRunner:
         self.retry = retry or RetryPolicy()
         self.batch_size = batch_size  # 1: every event in a transaction of its own
         self._producer: KafkaProducer | None = None
+        # Each returned poll and each retry while a dependency is away: a worker's watchdog ends a
+        # process whose consumer falls silent (shared/watchdog.py).
+        self.progress = Progress()
 
     # -- loop -------------------------------------------------------------------------------
     def run(self, stop: threading.Event, poll_ms: int = 500) -> None:
@@ -118,6 +122,7 @@ class ConsumerRunner:
         try:
             while not stop.is_set():
                 polled = self.consumer.poll(timeout_ms=poll_ms, max_records=self.batch_size)
+                self.progress.beat()
                 records = [record for records in polled.values() for record in records]
                 if not records:
                     continue
@@ -215,7 +220,7 @@ class ConsumerRunner:
         except Exception as error:  # noqa: BLE001 - the broker is away: retried until it is back
             log.warning("offset commit failed", extra={"group": self.group, "error": error.__class__.__name__})
         try:
-            retry(lambda: self._commit_offsets(offsets), backoff=self.retry.backoff, stop=stop)
+            retry(lambda: self._commit_offsets(offsets), backoff=self.retry.backoff, stop=stop, on_failure=self._beat)
             return True
         except Stopped:
             return False
@@ -242,6 +247,7 @@ class ConsumerRunner:
             return not stop.is_set()
 
     def _should_retry(self, record: ConsumerRecord, error: BaseException, attempt: int) -> bool:
+        self.progress.beat()
         transient = is_passing_fault(error)
         log.warning(
             "event handling failed",
@@ -268,7 +274,10 @@ class ConsumerRunner:
 
         # The broker may be away: keep the message and retry until it is parked or we stop.
         with contextlib.suppress(Stopped):
-            retry(park, backoff=self.retry.backoff, stop=stop)
+            retry(park, backoff=self.retry.backoff, stop=stop, on_failure=self._beat)
+
+    def _beat(self, _error: BaseException, _attempt: int, _delay: float) -> None:
+        self.progress.beat()
 
     # -- one message ------------------------------------------------------------------------
     def _handle_or_park(self, record: ConsumerRecord) -> None:

@@ -33,8 +33,10 @@ class Timeouts:
     socket_ms: int | None
 
 
-# Workers wait and retry on their own (shared/retry.py): a few seconds per attempt costs nobody.
-WORKER_TIMEOUTS = Timeouts(server_selection_ms=5000, connect_ms=5000, socket_ms=None)
+# Workers wait and retry on their own (shared/retry.py): a few seconds per attempt costs nobody. An
+# answer is waited for a minute at most: a server killed and restarted under a request (a change
+# stream's getMore among them) may never answer it, and a thread waiting for ever stops its work.
+WORKER_TIMEOUTS = Timeouts(server_selection_ms=5000, connect_ms=5000, socket_ms=60000)
 # Someone is waiting on a web request: a database that is not found within a second is down for them
 # (503 at once). An answer may take longer (a program report over years of courses reads thousands
 # of summaries); a request that writes has a budget for the whole of its database work (shared/web.py).

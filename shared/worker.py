@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from prometheus_client import start_http_server
 from pymongo.database import Database
 
+from shared import watchdog
 from shared.activity import declare_activity_series
 from shared.config import Settings, worker_instance
 from shared.consumer import ConsumerRunner, Handler, ensure_processed_indexes
@@ -209,4 +210,5 @@ def _consume(
         producer_factory=lambda: make_producer(settings.kafka_bootstrap_servers, f"{service}-dlq"),
         batch_size=batch_size,
     )
+    watchdog.watch(runner.progress, watchdog.stall_seconds(), stop, f"{service}-consumer")
     runner.run(stop)
