@@ -8,14 +8,14 @@ from collections import Counter
 
 from shared import monitoring
 from shared.config import DEFAULT_PORTS, PROJECT_ROOT, SERVICES
+from shared.supervisor import parse_procfile
 from tests.support.dashboards import GRAFANA_TYPES, console_panels, grafana_panels
 
 PROCFILE = PROJECT_ROOT / "deploy" / "local" / "Procfile"
 
 
 def procfile() -> dict[str, str]:
-    lines = (line.split(":", 1) for line in PROCFILE.read_text().splitlines() if line.strip())
-    return {name.strip(): command.strip() for name, command in lines}
+    return {spec.name: spec.command for spec in parse_procfile(PROCFILE.read_text())}
 
 
 def targets(config: dict) -> dict[str, set[str]]:
