@@ -105,8 +105,8 @@ def test_a_killed_servers_port_keeps_taking_connections_until_its_replacement_an
         while not stop.is_set():
             try:
                 answers.append(urllib.request.urlopen(url, timeout=30).read())  # noqa: S310
-            except OSError as error:  # a refused or reset connection: what the held socket prevents
-                errors.append(repr(error))
+            except OSError as error:
+                errors.append(error)
             time.sleep(0.02)
 
     calling = threading.Thread(target=client, daemon=True)
@@ -123,6 +123,10 @@ def test_a_killed_servers_port_keeps_taking_connections_until_its_replacement_an
         calling.join(40)
         supervisor.request_stop(signal.SIGTERM)
         thread.join(15)
-    assert errors == []
+    # A connection the killed server had already accepted drops with it (no one can answer that
+    # request); a refused one is what the held socket prevents, and there must be none.
+    refused = [repr(e) for e in errors if isinstance(getattr(e, "reason", e), ConnectionRefusedError)]
+    assert refused == []
+    assert len(errors) <= 2, [repr(e) for e in errors]  # at most the call in flight at each kill
     assert set(answers) == {b"ok"}
     assert status == [128 + signal.SIGTERM]
