@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError
@@ -37,9 +37,14 @@ class SendFuture(Protocol):
 # Reconnect quickly once the broker is back: the client's default backoff doubles up to 30 s,
 # so after an outage of a minute a client sat out up to 30 s more with the broker answering.
 # Retrying a local or in-cluster broker once a second costs nothing.
-RECONNECT_BACKOFF_MS = 100
-RECONNECT_BACKOFF_MAX_MS = 1000
-RETRY_BACKOFF_MS = 200
+class _Reconnect(TypedDict):
+    reconnect_backoff_ms: int
+    reconnect_backoff_max_ms: int
+    retry_backoff_ms: int
+
+
+# Every client of the platform (producer, consumer, admin) is made with these.
+QUICK_RECONNECT = _Reconnect(reconnect_backoff_ms=100, reconnect_backoff_max_ms=1000, retry_backoff_ms=200)
 
 
 def make_producer(bootstrap_servers: str, client_id: str) -> KafkaProducer:
@@ -55,9 +60,7 @@ def make_producer(bootstrap_servers: str, client_id: str) -> KafkaProducer:
         request_timeout_ms=10000,
         delivery_timeout_ms=30000,
         allow_auto_create_topics=False,
-        reconnect_backoff_ms=RECONNECT_BACKOFF_MS,
-        reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
-        retry_backoff_ms=RETRY_BACKOFF_MS,
+        **QUICK_RECONNECT,
     )
 
 
@@ -85,9 +88,7 @@ def make_consumer(
         # A request to a broker that vanished is given up quickly and sent again elsewhere.
         request_timeout_ms=10000,
         metadata_max_age_ms=60000,
-        reconnect_backoff_ms=RECONNECT_BACKOFF_MS,
-        reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
-        retry_backoff_ms=RETRY_BACKOFF_MS,
+        **QUICK_RECONNECT,
     )
     # No rebalance listener is needed: a batch's offsets are committed as soon as its transaction
     # is, before the next poll, and partitions are only revoked inside poll; a batch whose commit
@@ -102,9 +103,7 @@ def make_admin(bootstrap_servers: str, client_id: str = "ipt-admin", timeout_ms:
         bootstrap_servers=bootstrap_servers.split(","),
         client_id=client_id,
         request_timeout_ms=timeout_ms,
-        reconnect_backoff_ms=RECONNECT_BACKOFF_MS,
-        reconnect_backoff_max_ms=RECONNECT_BACKOFF_MAX_MS,
-        retry_backoff_ms=RETRY_BACKOFF_MS,
+        **QUICK_RECONNECT,
         bootstrap_timeout_ms=timeout_ms,
     )
 
