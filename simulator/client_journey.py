@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from simulator.scenario import ClientPlan, Measure, SessionPlan
+from simulator.scenario import SUPERVISOR_ID, ClientPlan, Measure, SessionPlan
 from simulator.transport import Response
 
 INTAKE_STAFF = ("intake", "sim-intake")
-SUPERVISOR = ("supervisor", "sim-supervisor")
+SUPERVISOR = ("supervisor", SUPERVISOR_ID)
 ADMIN = ("admin", "sim-admin")
 POLL_INTERVAL = 0.25  # seconds between polls
 POLL_ATTEMPTS = 240  # a minute at most: events cross services in well under a second when healthy

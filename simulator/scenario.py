@@ -34,6 +34,7 @@ CONSENT_SHARE = 0.92  # the rest never consent and are not admitted
 INVENTORY_SHARE = 0.8  # an interpersonal inventory recorded before admission
 SELF_REPORT_SHARE = 0.3  # clients who also send a PHQ-9 between sessions
 CLIENTS_PER_CLINICIAN = 8
+SUPERVISOR_ID = "sim-supervisor"  # supervises every simulated clinician: reviews their clients' risk
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ class ClinicianPlan:
             "working_hours": {day: every_hour for day in days},
             "caseload_limit": 2 * CLIENTS_PER_CLINICIAN,
             "programs": list(PROGRAM_SHARES),
+            "supervisor": SUPERVISOR_ID,
         }
 
 

@@ -31,6 +31,8 @@ from shared.instruments.registry import screening_cutoffs
 from shared.memory import InMemoryDatabase
 from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
 from shared.service import build_service_app, finish_service_app, service_database
+from shared.supervision import SUPERVISOR_CHANGED
+from shared.supervision_records import SupervisionRepository, keep_supervision
 from shared.uow import UnitOfWork
 from shared.vocabulary import PROGRAMS
 from shared.web import AUDITED_LISTS_KEY
@@ -78,6 +80,7 @@ def _build(
             requests=RequestKeys(stores),
             access=AccessRepository(stores),
             grants=GrantRepository(stores),
+            supervision=SupervisionRepository(stores),
         ),
         emergency_minutes=grant_minutes(env.get("EMERGENCY_ACCESS_MINUTES")),
         uow=uow,
@@ -99,12 +102,14 @@ def fake_dependencies() -> Dependencies:
 
 def event_handlers(deps: Dependencies) -> dict[str, Handler]:
     """The routing table: intake starts the workflow, and owns the risk flags wherever risk shows.
-    Who may open a client's record follows sessions' caseload and the reach of notifications' alerts."""
+    Who may open a client's record follows sessions' caseload and teams, and the reach of
+    notifications' alerts."""
     return {
         "sessions.measure.recorded": partial(handlers.flag_risk_from_session_measure, repos=deps.repos),
         "outcomes.score.recorded": partial(handlers.flag_risk_from_outcomes_measure, repos=deps.repos),
         "sessions.episode.assigned": partial(handlers.follow_assignment, repos=deps.repos),
         "sessions.episode.closed": partial(handlers.follow_episode_closed, repos=deps.repos),
+        SUPERVISOR_CHANGED: partial(keep_supervision, supervision=deps.repos.supervision),
         "notifications.alert.raised": partial(handlers.follow_alert, repos=deps.repos),
         "notifications.alert.escalated": partial(handlers.follow_alert, repos=deps.repos),
         "notifications.alert.resolved": partial(handlers.follow_alert_resolved, repos=deps.repos),

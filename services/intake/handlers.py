@@ -20,9 +20,11 @@ from services.intake.domain.emergency_access import AccessGrant
 from services.intake.domain.risk import RiskFlag
 from services.intake.domain.screening import Screening, administer
 from shared.auth import Principal
+from shared.emergency_access import NO_PASS, EmergencyPass
 from shared.envelope import Envelope
 from shared.errors import AlreadyExists, Conflict, NotFound, StaleWrite
-from shared.roles import CLINICIAN
+from shared.roles import CLINICIAN, SUPERVISOR
+from shared.supervision_records import SupervisionRepository
 from shared.uow import UnitOfWork
 from shared.vocabulary import MEASURE_SOURCES
 
@@ -51,6 +53,7 @@ class Repositories:
     requests: RequestKeys
     access: AccessRepository
     grants: GrantRepository
+    supervision: SupervisionRepository  # sessions' teams (shared/supervision_records.py)
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,11 @@ def correct_client(
 
 
 # -- who may know of which client (services/intake/domain/access.py) ---------------------------
+def viewer_of(sub: str, role: str, repos: Repositories, emergency: EmergencyPass = NO_PASS) -> Viewer:
+    """The caller as the access rules see them: a supervisor with their team, as sessions announced it."""
+    return Viewer(sub, role, repos.supervision.team_seen_by(sub, role), emergency)
+
+
 def client_facts(client: Client, repos: Repositories) -> ClientFacts:
     treating = repos.access.treating(client.id)
     return ClientFacts(
@@ -183,8 +191,12 @@ def may_open(viewer: Viewer, client: Client, repos: Repositories) -> bool:
 
 
 def scope_of(viewer: Viewer, repos: Repositories) -> Scope:
-    own = repos.access.clients_of(viewer.sub) if viewer.role == CLINICIAN else frozenset()
-    return access.scope_for(viewer, own)
+    if viewer.role == CLINICIAN:
+        return access.scope_for(viewer, repos.access.clients_of(viewer.sub))
+    if viewer.role == SUPERVISOR:
+        own, others = repos.access.clients_of(viewer.sub), repos.access.treated_by_others(viewer.team | {viewer.sub})
+        return access.scope_for(viewer, own, others)
+    return access.scope_for(viewer)
 
 
 def search_clients(

@@ -43,6 +43,8 @@ from shared.envelope import utcnow
 from shared.memory import InMemoryDatabase
 from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
 from shared.service import build_service_app, finish_service_app, service_database
+from shared.supervision import SUPERVISOR_CHANGED
+from shared.supervision_records import SupervisionRepository, keep_supervision
 from shared.uow import UnitOfWork
 from shared.web import AUDITED_LISTS_KEY
 from shared.worker import PeriodicTask, WorkerSpec
@@ -95,6 +97,7 @@ def _build(
         notifications=NotificationRepository(stores),
         staff=StaffRepository(stores),
         emergency=EmergencyGrantRepository(stores),
+        supervision=SupervisionRepository(stores),
     )
     return Dependencies(
         repos=repos, uow=uow, policy=settings.policy(env), channels=channels, timers=settings.timers(env), memory=memory
@@ -137,6 +140,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         "outcomes.self_report.withdrawn": plan,
         "outcomes.alert.raised": partial(handlers.notify_outcome_alert, repos=repos, policy=policy),
         EMERGENCY_ACCESS_GRANTED: partial(keep_grant, grants=deps.repos.emergency),
+        SUPERVISOR_CHANGED: partial(keep_supervision, supervision=deps.repos.supervision),
     }
 
 

@@ -8,7 +8,7 @@ sends what is due: it records the attempt, sends, then records the outcome (see 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -19,7 +19,7 @@ from services.notifications.adapters.notifications import NotificationRepository
 from services.notifications.adapters.people import PreferenceRepository, StaffRepository
 from services.notifications.adapters.recipients import RecipientRepository
 from services.notifications.domain import messages
-from services.notifications.domain.access import Viewer, may_see_alert, may_see_notification
+from services.notifications.domain.access import Caseload, Viewer, may_see_alert, may_see_notification
 from services.notifications.domain.alert import OPEN, Alert, interval
 from services.notifications.domain.delivery import Channel, OutgoingMessage, PermanentFailure, TransientFailure
 from services.notifications.domain.notification import (
@@ -64,6 +64,7 @@ from shared.metrics import (
     NOTIFICATIONS_SENT,
 )
 from shared.retry import IMMEDIATE, on_conflict, retry
+from shared.supervision_records import SupervisionRepository
 from shared.uow import UnitOfWork
 from shared.vocabulary import DELIVERY_FAILURES, NOTIFICATION_CHANNELS, NOTIFICATION_TYPES, RISK_URGENCIES
 
@@ -82,6 +83,7 @@ class Repositories:
     notifications: NotificationRepository
     staff: StaffRepository
     emergency: EmergencyGrantRepository  # intake's emergency access grants (shared/emergency_grants.py)
+    supervision: SupervisionRepository  # sessions' supervisor of each clinician (shared/supervision_records.py)
 
 
 # -- from intake's and sessions' events: who to reach -------------------------------------------
@@ -286,8 +288,13 @@ def resolve_alert_for_cleared_flag(event: Envelope, data: dict[str, Any], uow: U
 def alerts_for(status: str | None, viewer: Viewer, repos: Repositories) -> list[Alert]:
     """Alerts the viewer may see: `status` open, acknowledged or resolved; none given, not resolved."""
     found = repos.alerts.with_status(status) if status else repos.alerts.unresolved()
-    own = set() if viewer.sees_everything else repos.staff.clients_of(viewer.sub)
-    return [alert for alert in found if may_see_alert(viewer, alert, own)]
+    caseload = _caseload_of((alert.client_id for alert in found), viewer, repos)
+    return [alert for alert in found if may_see_alert(viewer, alert, caseload)]
+
+
+def _caseload_of(client_ids: Iterable[str], viewer: Viewer, repos: Repositories) -> Caseload:
+    """Who treats each of these clients, as far as the viewer's access depends on it (admin's not)."""
+    return {} if viewer.sees_everything else repos.staff.clinicians_of(client_ids)
 
 
 def acknowledge_alert(
@@ -297,8 +304,7 @@ def acknowledge_alert(
 
     def attempt() -> Alert:
         alert = repos.alerts.get(alert_id)
-        own = set() if viewer.sees_everything else repos.staff.clients_of(viewer.sub)
-        if alert is None or not may_see_alert(viewer, alert, own):
+        if alert is None or not may_see_alert(viewer, alert, _caseload_of([alert.client_id], viewer, repos)):
             raise NotFound("alert")
         newly = alert.status == OPEN
         alert.acknowledge(viewer.sub, now)
@@ -559,8 +565,8 @@ def notifications_for(filters: Mapping[str, str | None], viewer: Viewer, repos: 
         type_=filters.get("type"),
         status=filters.get("status"),
     )
-    own = set() if viewer.sees_everything else repos.staff.clients_of(viewer.sub)
-    return [n for n in found if may_see_notification(viewer, n, own, filters.get("client_id"))]
+    caseload = _caseload_of((n.client_id for n in found), viewer, repos)
+    return [n for n in found if may_see_notification(viewer, n, caseload, filters.get("client_id"))]
 
 
 def preferences_of(client_id: str, repos: Repositories, policy: Policy) -> dict[str, Any]:

@@ -34,6 +34,8 @@ from shared.instruments.registry import screening_cutoffs
 from shared.memory import InMemoryDatabase
 from shared.mongo_store import MongoDocuments, ensure_indexes, mongo_unit_of_work
 from shared.service import build_service_app, finish_service_app, service_database
+from shared.supervision import SUPERVISOR_CHANGED
+from shared.supervision_records import SupervisionRepository, keep_supervision
 from shared.uow import UnitOfWork
 from shared.worker import PeriodicTask, WorkerSpec
 
@@ -77,6 +79,7 @@ def _build(
         consents=ConsentRepository(stores),
         disclosures=DisclosureLog(stores),
         emergency=EmergencyGrantRepository(stores),
+        supervision=SupervisionRepository(stores),
     )
     policy = Policy(alerts=alert_policy(env), cutoffs=screening_cutoffs(env))
     self_reports = SelfReport(OfferRepository(stores), self_report_settings(env))
@@ -115,6 +118,7 @@ def event_handlers(deps: Dependencies) -> dict[str, Handler]:
         ),
         "sessions.session.cancelled": partial(self_report.withdraw_for_cancelled_session, self_report=self_reports),
         EMERGENCY_ACCESS_GRANTED: partial(keep_grant, grants=deps.repos.emergency),
+        SUPERVISOR_CHANGED: partial(keep_supervision, supervision=deps.repos.supervision),
     }
 
 

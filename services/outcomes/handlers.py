@@ -41,11 +41,13 @@ from services.outcomes.domain.report import ProgramReport, clients_per_program, 
 from services.outcomes.domain.report import program_report as report_of
 from services.outcomes.domain.trajectory import CLIENT_AXIS, EPISODE_AXIS, client_series, episode_series
 from shared.charts.trajectory import trajectory_svg
+from shared.emergency_access import NO_PASS, EmergencyPass
 from shared.emergency_grants import EmergencyGrantRepository
 from shared.envelope import Envelope
 from shared.errors import AlreadyExists, NotFound, StaleWrite
 from shared.retry import IMMEDIATE, on_conflict, retry
 from shared.roles import OPS
+from shared.supervision_records import SupervisionRepository
 from shared.uow import UnitOfWork
 from shared.vocabulary import PART2_CONSENT
 
@@ -62,6 +64,7 @@ class Repositories:
     consents: ConsentRepository
     disclosures: DisclosureLog
     emergency: EmergencyGrantRepository  # intake's emergency access grants (shared/emergency_grants.py)
+    supervision: SupervisionRepository  # sessions' supervisors of each clinician (shared/supervision_records.py)
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,11 @@ def follow_episode_closed(
 
 
 # -- the API ----------------------------------------------------------------------------------
+def viewer_for(sub: str, role: str, repos: Repositories, emergency: EmergencyPass = NO_PASS) -> Viewer:
+    """The caller as the access rule sees them: a supervisor with the team sessions last announced."""
+    return Viewer(sub, role, repos.supervision.team_seen_by(sub, role), emergency)
+
+
 def record_outside_session(
     client_id: str,
     body: Mapping[str, Any],

@@ -186,16 +186,30 @@ def watch_staff_alert(event: Envelope, data: dict[str, Any], uow: UnitOfWork, re
 
 
 def open_alerts_for(viewer: Viewer, repos: Repositories) -> list[StaffAlert]:
-    """The open risk alerts that reached the viewer; a supervisor and admin see every open one."""
-    sees_all = viewer.role in (SUPERVISOR, ADMIN)
-    return repos.alerts.open_alerts(None if sees_all else viewer.sub)
+    """The open risk alerts the viewer may see, newest first: those that reached them; admin every
+    one; a supervisor also those about the clients they oversee (their team's, and those nobody
+    treats yet)."""
+    if viewer.role not in (SUPERVISOR, ADMIN):
+        return repos.alerts.open_alerts(viewer.sub)
+    return [alert for alert in repos.alerts.open_alerts() if _may_see_alert(alert, viewer, repos)]
 
 
 def get_alert(alert_id: str, viewer: Viewer, repos: Repositories) -> StaffAlert:
     alert = repos.alerts.get(alert_id)
-    if alert is None or not (viewer.role in (SUPERVISOR, ADMIN) or alert.reached(viewer.sub)):
+    if alert is None or not _may_see_alert(alert, viewer, repos):
         raise NotFound("alert")
     return alert
+
+
+def _may_see_alert(alert: StaffAlert, viewer: Viewer, repos: Repositories) -> bool:
+    """An alert that reached someone is always theirs; beyond that, admin sees every alert and a
+    supervisor those about a client whose open course they oversee (or who has none yet)."""
+    if alert.reached(viewer.sub) or viewer.role == ADMIN:
+        return True
+    if viewer.role != SUPERVISOR:
+        return False
+    episode = repos.episodes.open_for_client(alert.client_id)
+    return may_see(viewer, episode.clinician_id if episode else None)
 
 
 def acknowledge_alert(alert_id: str, viewer: Viewer, now: datetime, uow: UnitOfWork, repos: Repositories) -> bool:
@@ -209,8 +223,8 @@ def acknowledge_alert(alert_id: str, viewer: Viewer, now: datetime, uow: UnitOfW
 
 
 # -- clinicians -------------------------------------------------------------------------------
-def add_clinician(fields: Mapping[str, Any], uow: UnitOfWork, repos: Repositories) -> Clinician:
-    clinician = Clinician.create(fields)
+def add_clinician(fields: Mapping[str, Any], now: datetime, uow: UnitOfWork, repos: Repositories) -> Clinician:
+    clinician = Clinician.create(fields, now)
     repos.clinicians.add(clinician, uow)
     try:
         uow.commit()
@@ -226,9 +240,11 @@ def get_clinician(clinician_id: str, repos: Repositories) -> Clinician:
     return clinician
 
 
-def update_clinician(clinician_id: str, changes: Mapping[str, Any], uow: UnitOfWork, repos: Repositories) -> Clinician:
+def update_clinician(
+    clinician_id: str, changes: Mapping[str, Any], now: datetime, uow: UnitOfWork, repos: Repositories
+) -> Clinician:
     clinician = get_clinician(clinician_id, repos)
-    clinician.update(changes)
+    clinician.update(changes, now)
     repos.clinicians.save(clinician, uow)
     uow.commit()
     return clinician

@@ -309,3 +309,31 @@ register(
         },
     ),
 )
+
+
+class SupervisorChangedV1(Schema):
+    clinician_id = fields.String(required=True)
+    supervisor_id = fields.String(required=True, allow_none=True)
+    previous_supervisor_id = fields.String(required=True, allow_none=True)
+    changed_at = fields.AwareDateTime(required=True, format="iso")
+
+
+register(
+    EventContract(
+        type="sessions.clinician.supervisor_changed",
+        version=1,
+        schema=SupervisorChangedV1,
+        description="A clinician's supervisor was set, changed or removed in their profile (`supervisor_id` "
+        "null: nobody supervises them). Intake, outcomes and notifications keep each supervisor's team from "
+        "it, so a supervisor sees their own team's clients in every service. About staff, so keyed by the "
+        "clinician's id; it names no client.",
+        consumers=("intake", "outcomes", "notifications"),
+        subject="clinician_id",
+        example={
+            "clinician_id": "dr-rivera",
+            "supervisor_id": "sup-okafor",
+            "previous_supervisor_id": None,
+            "changed_at": "2026-12-01T09:00:00+00:00",
+        },
+    ),
+)

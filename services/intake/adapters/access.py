@@ -43,6 +43,11 @@ class AccessRepository:
         found = self.alerts.values({"client_id": client_id, "open": True}, ["recipients"])
         return frozenset(name for row in found for name in row.get("recipients", []))
 
+    def treated_by_others(self, staff_ids: frozenset[str]) -> frozenset[str]:
+        """The clients on the caseload of a clinician who is none of `staff_ids`."""
+        rows = self.caseload.values({"clinician_id": {"$nin": [None, *sorted(staff_ids)]}}, ["_id"])
+        return frozenset(row["_id"] for row in rows)
+
     def clients_of(self, staff_id: str) -> frozenset[str]:
         """The clients on the clinician's caseload, and those an open alert reached them about."""
         treated = self.caseload.values({"clinician_id": staff_id}, ["_id"])

@@ -148,7 +148,7 @@ class ClientRepository:
 def _within(scope: Scope, query: Query) -> Query:
     """The query narrowed to the clients of the scope (services/intake/domain/access.py)."""
     if scope.everyone:
-        return query
+        return {"$and": [query, {"_id": {"$nin": sorted(scope.withheld)}}]} if scope.withheld else query
     allowed: list[Query] = []
     if scope.ids:
         allowed.append({"_id": {"$in": sorted(scope.ids)}})

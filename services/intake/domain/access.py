@@ -1,8 +1,10 @@
 """Which clients each caller may know of in intake: the object-level rules behind every route.
 
 - admin: every client.
-- supervisor: every client. Sessions keeps who supervises whom but publishes nothing about teams,
-  so intake cannot narrow a supervisor to their team (as sessions itself does).
+- supervisor: their team's clients (sessions announces who supervises whom,
+  `sessions.clinician.supervisor_changed`), their own, the clients nobody treats yet (not yet
+  admitted, waiting for a clinician, or whose course closed: they assign them), and those whose
+  open risk alert reached them. Another team's clients are that team's supervisor's.
 - clinician: the clients on their caseload (sessions' latest assignment of an open episode), and
   the clients whose open risk alert reached them (the on-call clinician is alerted about a client
   nobody has taken on yet, and must be able to review and clear the flag).
@@ -25,12 +27,14 @@ from dataclasses import dataclass
 from services.intake.domain.client import ADMITTED
 from shared.emergency_access import NO_PASS, EmergencyPass
 from shared.roles import ADMIN, CLINICIAN, INTAKE, REGISTRARS, SUPERVISOR
+from shared.supervision import oversees
 
 
 @dataclass(frozen=True)
 class Viewer:
     sub: str
     role: str
+    team: frozenset[str] = frozenset()  # for a supervisor: the clinicians they supervise
     emergency: EmergencyPass = NO_PASS
 
 
@@ -46,12 +50,14 @@ class ClientFacts:
 
 @dataclass(frozen=True)
 class Scope:
-    """The clients a viewer may list, as a filter a repository can run: every client, or those
-    with the given ids, or those not yet admitted (or both of the last two, either one sufficing)."""
+    """The clients a viewer may list, as a filter a repository can run: every client but those
+    `withheld`, or those with the given ids, or those not yet admitted (or both of the last two,
+    either one sufficing)."""
 
     everyone: bool = False
     ids: frozenset[str] = frozenset()
     not_admitted: bool = False
+    withheld: frozenset[str] = frozenset()  # with `everyone`: the clients left out
 
     @property
     def nobody(self) -> bool:
@@ -64,8 +70,10 @@ def may_open(viewer: Viewer, client: ClientFacts) -> bool:
 
 
 def _by_role(viewer: Viewer, client: ClientFacts) -> bool:
-    if viewer.role in (ADMIN, SUPERVISOR):
+    if viewer.role == ADMIN:
         return True
+    if viewer.role == SUPERVISOR:
+        return oversees(viewer.sub, viewer.team, client.clinician_id) or viewer.sub in client.alerted
     if viewer.role == CLINICIAN:
         return client.clinician_id == viewer.sub or viewer.sub in client.alerted
     if viewer.role == INTAKE:
@@ -73,10 +81,13 @@ def _by_role(viewer: Viewer, client: ClientFacts) -> bool:
     return False
 
 
-def scope_for(viewer: Viewer, own_clients: Collection[str] = ()) -> Scope:
-    """The clients the viewer may list; `own_clients` are a clinician's (caseload and alerts)."""
-    if viewer.role in (ADMIN, SUPERVISOR):
+def scope_for(viewer: Viewer, own_clients: Collection[str] = (), others_clients: Collection[str] = ()) -> Scope:
+    """The clients the viewer may list. `own_clients`: a clinician's or supervisor's (caseload and
+    alerts that reached them); `others_clients`: for a supervisor, those treated outside their team."""
+    if viewer.role == ADMIN:
         return Scope(everyone=True)
+    if viewer.role == SUPERVISOR:
+        return Scope(everyone=True, withheld=frozenset(others_clients) - frozenset(own_clients))
     if viewer.role == CLINICIAN:
         return Scope(ids=frozenset(own_clients))
     if viewer.role == INTAKE:
@@ -86,7 +97,11 @@ def scope_for(viewer: Viewer, own_clients: Collection[str] = ()) -> Scope:
 
 def in_scope(scope: Scope, client_id: str, client: ClientFacts) -> bool:
     """The scope's filter applied to one client (what a repository's query does in bulk)."""
-    return scope.everyone or client_id in scope.ids or (scope.not_admitted and client.status != ADMITTED)
+    return (
+        (scope.everyone and client_id not in scope.withheld)
+        or client_id in scope.ids
+        or (scope.not_admitted and client.status != ADMITTED)
+    )
 
 
 def may_find_by_identity(viewer: Viewer) -> bool:

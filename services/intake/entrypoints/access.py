@@ -15,7 +15,7 @@ from shared.audit_api import AUDIT_ROUTE_ROLES, audit_refused
 from shared.auth import RouteRoles, current_principal
 from shared.emergency_requests import emergency_pass
 from shared.errors import NotFound
-from shared.roles import ADMIN, CLINICIAN, REGISTRARS, RISK_CLEARERS, ROLES, STAFF, SUPERVISOR
+from shared.roles import ADMIN, EMERGENCY_READERS, REGISTRARS, RISK_CLEARERS, ROLES, STAFF, SUPERVISOR
 from shared.service import dependencies
 
 ROUTE_ROLES: RouteRoles = {
@@ -30,9 +30,10 @@ ROUTE_ROLES: RouteRoles = {
     "clients.ClientAssessment": {"PUT": STAFF, "GET": STAFF},
     "clients.ClientAdmission": {"GET": STAFF, "POST": STAFF},
     "clients.WorkQueue": {"GET": STAFF},
-    # Break glass: clinicians only (supervisors and admin see every client already); the review
-    # by supervisors and admin (services/intake/domain/emergency_access.py).
-    "emergency_access.BreakGlass": {"POST": (CLINICIAN,)},
+    # Break glass: clinicians and supervisors, for a client outside their caseload or team (admin
+    # sees every client already); the review by supervisors and admin
+    # (services/intake/domain/emergency_access.py).
+    "emergency_access.BreakGlass": {"POST": EMERGENCY_READERS},
     "emergency_access.Grants": {"GET": (SUPERVISOR, ADMIN)},
     "emergency_access.ReviewGrant": {"POST": (SUPERVISOR, ADMIN)},
     "instruments.Instruments": {"GET": ROLES},
@@ -48,7 +49,8 @@ def viewer() -> Viewer:
     """The caller of this request (API token or staff page session), as the access rules see them:
     on a read, with the emergency access grants they hold."""
     principal = current_principal()
-    return Viewer(principal.sub, principal.role, emergency_pass(dependencies().repos.grants))
+    repos = dependencies().repos
+    return handlers.viewer_of(principal.sub, principal.role, repos, emergency_pass(repos.grants))
 
 
 def client_gate() -> None:

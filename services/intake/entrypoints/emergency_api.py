@@ -1,5 +1,6 @@
-"""Emergency ("break glass") access over HTTP: a clinician asks to read one client outside their
-caseload; supervisors and admin review the grants (services/intake/domain/emergency_access.py)."""
+"""Emergency ("break glass") access over HTTP: a clinician (or supervisor) asks to read one client
+outside their caseload (or team); supervisors and admin review the grants
+(services/intake/domain/emergency_access.py)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ class BreakGlass(MethodView):
     @emergency_api.response(201, GrantSchema)
     @emergency_api.alt_response(200, schema=GrantSchema, description="The grant already in force")
     def post(self, body: dict[str, str], client_id: str) -> tuple[AccessGrant, int]:
-        """Break glass (clinicians): read this one client, outside your caseload, for
+        """Break glass (clinicians, supervisors): read this one client, outside your caseload or team, for
         EMERGENCY_ACCESS_MINUTES (60 unless set). Recorded, and reviewed by a supervisor. Asked again
         while a grant is in force, the same grant is answered (200), neither extended nor replaced.
         404 only when no such client exists."""

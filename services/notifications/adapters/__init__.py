@@ -6,6 +6,7 @@ from services.notifications.adapters.people import CASELOAD, ON_CALL, PREFERENCE
 from services.notifications.adapters.recipients import RECIPIENTS
 from shared.audit import AUDIT
 from shared.emergency_grants import EMERGENCY_GRANTS
+from shared.supervision_records import SUPERVISION
 
 COLLECTIONS = (
     ALERTS,
@@ -18,4 +19,5 @@ COLLECTIONS = (
     CASELOAD,
     AUDIT,
     EMERGENCY_GRANTS,
+    SUPERVISION,
 )

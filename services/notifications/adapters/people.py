@@ -3,6 +3,8 @@ rota and the caseload (a projection of sessions' assignments)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from services.notifications.domain.recipient import Preferences
 from services.notifications.domain.staff import ON_CALL_ID, CaseloadEntry, OnCall, StaffMember
 from shared.documents import DocumentKind, Index, StoreFactory
@@ -55,5 +57,15 @@ class StaffRepository:
     def put_caseload(self, entry: CaseloadEntry, uow: UnitOfWork) -> None:
         self.caseload.put(entry, uow)
 
-    def clients_of(self, clinician_id: str) -> set[str]:
-        return {row["_id"] for row in self.caseload.values({"clinician_id": clinician_id}, ["_id"])}
+    def clinician_of(self, client_id: str) -> str | None:
+        """Who treats the client now (None: nobody has taken them on, or their episode closed)."""
+        entry = self.treating(client_id)
+        return entry.clinician_id if entry else None
+
+    def clinicians_of(self, client_ids: Iterable[str]) -> dict[str, str | None]:
+        """Who treats each of these clients now, in one query; a client nobody has taken on is missing."""
+        wanted = sorted(set(client_ids))
+        if not wanted:
+            return {}
+        rows = self.caseload.values({"_id": {"$in": wanted}}, ["_id", "clinician_id"])
+        return {row["_id"]: row.get("clinician_id") for row in rows}

@@ -1,56 +1,82 @@
-"""Who sees which notifications and alerts: supervisors and admin all of them; a clinician those
-addressed to them, and those about the clients of their own caseload (from sessions' assignments);
-a client's preferences and reachability, a clinician those of their own caseload.
-Notifications does not learn who supervises whom, so a supervisor is not limited to a team here.
+"""Who sees which notifications and alerts, and which clients' preferences and reachability.
+
+- Admin sees everything.
+- A clinician sees what is addressed to them, the alerts that reached them, and everything about
+  the clients of their own caseload (sessions' assignments, kept here as the caseload).
+- A supervisor sees the same, widened to the clients they oversee (`shared/supervision.py`): those
+  of their own caseload, those of the clinicians they supervise (their team, from sessions'
+  `sessions.clinician.supervisor_changed`), and those nobody treats yet (no clinician known: their
+  alerts go to the on-call rota, which the supervisor may have to pick up). Another team's clients
+  are that team's supervisor's.
+- Intake staff see every client's preferences and reachability (notifications does not learn who
+  was admitted), and otherwise what is addressed to them.
+
+Whatever the role, an alert that reached someone (`Alert.seen_by`: the clinician, everyone the
+on-call rota escalated it to) stays theirs to read and acknowledge: narrowing a supervisor to a team
+never hides a risk alert from the person it reached.
 
 An emergency grant (shared/emergency_access.py) opens one client to its grantee for reading, until
 it expires, by the client's id only: their preferences and reachability, and the messages listed
 for that client; the viewer of a read request carries the pass, a change's viewer none.
+
+"Caseload" below is each client's clinician as notifications last heard it; a client missing from
+it, or mapped to None (their episode closed), is one nobody treats.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from services.notifications.domain.alert import Alert
 from services.notifications.domain.notification import Notification
 from shared.emergency_access import NO_PASS, EmergencyPass
 from shared.roles import ADMIN, INTAKE, SUPERVISOR
+from shared.supervision import oversees
+
+Caseload = Mapping[str, str | None]  # client id -> the clinician treating them (None: nobody)
 
 
 @dataclass(frozen=True)
 class Viewer:
     sub: str
     role: str
+    team: frozenset[str] = frozenset()  # for a supervisor: the clinicians they supervise
     emergency: EmergencyPass = NO_PASS
 
     @property
     def sees_everything(self) -> bool:
-        return self.role in (SUPERVISOR, ADMIN)
+        return self.role == ADMIN
 
 
-def may_see_client(viewer: Viewer, client_id: str, own_clients: Collection[str]) -> bool:
-    """Whether the viewer may see a client's reminder preferences and whether they can be reached:
-    a clinician those of their own caseload; intake staff every client (notifications does not
-    learn who was admitted), supervisors and admin too."""
-    return (
-        viewer.sees_everything or viewer.role == INTAKE or client_id in own_clients or viewer.emergency.opens(client_id)
-    )
+def oversees_client(viewer: Viewer, clinician_id: str | None) -> bool:
+    """Whether the viewer answers for a client treated by `clinician_id` (None: nobody treats them):
+    admin every client, a supervisor those they oversee, anyone else only those they treat."""
+    if viewer.sees_everything:
+        return True
+    if viewer.role == SUPERVISOR:
+        return oversees(viewer.sub, viewer.team, clinician_id)
+    return clinician_id is not None and clinician_id == viewer.sub
+
+
+def may_see_client(viewer: Viewer, client_id: str, clinician_id: str | None) -> bool:
+    """Whether the viewer may see a client's reminder preferences and whether they can be reached
+    (`clinician_id`: who treats the client now); intake staff every client."""
+    return viewer.role == INTAKE or oversees_client(viewer, clinician_id) or viewer.emergency.opens(client_id)
 
 
 def may_see_notification(
-    viewer: Viewer, notification: Notification, own_clients: Collection[str], asked_for: str | None = None
+    viewer: Viewer, notification: Notification, caseload: Caseload, asked_for: str | None = None
 ) -> bool:
-    """`asked_for`: the client a list was asked for by id, whom a grant may open (a list of
-    everything does not grow by the clients of a grant)."""
+    """`caseload` holds at least the notification's client. `asked_for`: the client a list was asked
+    for by id, whom a grant may open (a list of everything does not grow by the clients of a grant)."""
     return (
-        viewer.sees_everything
-        or notification.recipient_id == viewer.sub
-        or notification.client_id in own_clients
+        notification.recipient_id == viewer.sub
+        or oversees_client(viewer, caseload.get(notification.client_id))
         or (notification.client_id == asked_for and viewer.emergency.opens(asked_for))
     )
 
 
-def may_see_alert(viewer: Viewer, alert: Alert, own_clients: Collection[str]) -> bool:
-    return viewer.sees_everything or alert.seen_by(viewer.sub) or alert.client_id in own_clients
+def may_see_alert(viewer: Viewer, alert: Alert, caseload: Caseload) -> bool:
+    """`caseload` holds at least the alert's client. An alert that reached the viewer is always theirs."""
+    return alert.seen_by(viewer.sub) or oversees_client(viewer, caseload.get(alert.client_id))

@@ -46,20 +46,21 @@ staff_api = Blueprint("staff", __name__, url_prefix="/api/v1/staff", description
 
 def viewer() -> Viewer:
     principal = current_principal()
-    return Viewer(principal.sub, principal.role, emergency_pass(dependencies().repos.emergency))
+    repos = dependencies().repos
+    team = repos.supervision.team_seen_by(principal.sub, principal.role)
+    return Viewer(principal.sub, principal.role, team, emergency_pass(repos.emergency))
 
 
 def client_gate(what: str) -> Callable[[], None]:
     """Before a view naming a client in its URL: a client the caller may not know of (a clinician's
-    other than their caseload) is answered exactly like one notifications never heard of."""
+    other than their caseload, another team's for a supervisor) is answered exactly like one
+    notifications never heard of."""
 
     def gate() -> None:
         client_id = (request.view_args or {}).get("client_id")
         if client_id is None or g.get("principal") is None:
             return
-        who = viewer()
-        own = set() if who.sees_everything else dependencies().repos.staff.clients_of(who.sub)
-        if not may_see_client(who, client_id, own):
+        if not may_see_client(viewer(), client_id, dependencies().repos.staff.clinician_of(client_id)):
             raise NotFound(what)
 
     return gate
@@ -83,8 +84,9 @@ class Notifications(MethodView):
     @notifications_api.response(200, NotificationSchema(many=True))
     def get(self, query: dict[str, Any]) -> list[Notification]:
         """Messages by time (`client_id`, `recipient`, `type`, `status` narrow them): a clinician sees
-        those addressed to them and those about the clients of their caseload; `recipient=<own id>`
-        is their in-app inbox (`channel` `in_app`)."""
+        those addressed to them and those about the clients of their caseload, a supervisor those
+        about their team's clients and the clients nobody treats yet too; `recipient=<own id>` is
+        their in-app inbox (`channel` `in_app`)."""
         return handlers.notifications_for(query, viewer(), dependencies().repos)
 
 
@@ -94,7 +96,8 @@ class Alerts(MethodView):
     @alerts_api.response(200, AlertSchema(many=True))
     def get(self, query: dict[str, Any]) -> list[Alert]:
         """Alerts oldest first (`status=open`, `acknowledged` or `resolved`; without it, the ones not
-        resolved): a clinician sees those that reached them and those about their own clients."""
+        resolved): a clinician sees those that reached them and those about their own clients, a
+        supervisor those about their team's clients and the clients nobody treats yet too."""
         return handlers.alerts_for(query["status"], viewer(), dependencies().repos)
 
 

@@ -7,6 +7,7 @@ from services.outcomes.adapters.projections import ADMISSIONS, ENROLMENTS, MEASU
 from services.outcomes.adapters.summaries import COURSE_SUMMARIES
 from shared.audit import AUDIT
 from shared.emergency_grants import EMERGENCY_GRANTS
+from shared.supervision_records import SUPERVISION
 
 COLLECTIONS = (
     ENROLMENTS,
@@ -19,4 +20,5 @@ COLLECTIONS = (
     CONSENTS,
     DISCLOSURES,
     EMERGENCY_GRANTS,
+    SUPERVISION,
 )

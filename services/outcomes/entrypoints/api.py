@@ -42,7 +42,8 @@ reports_api = Blueprint("reports", __name__, url_prefix="/api/v1/reports", descr
 
 def viewer() -> Viewer:
     principal = current_principal()
-    return Viewer(principal.sub, principal.role, emergency_pass(dependencies().repos.emergency))
+    repos = dependencies().repos
+    return handlers.viewer_for(principal.sub, principal.role, repos, emergency_pass(repos.emergency))
 
 
 def _shaped(outcomes: Outcomes, ids: dict[str, Any]) -> dict[str, Any]:

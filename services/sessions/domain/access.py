@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from shared.emergency_access import NO_PASS, EmergencyPass
 from shared.roles import ADMIN, CLINICIAN, SUPERVISOR
+from shared.supervision import oversees
 
 
 @dataclass(frozen=True)
@@ -30,5 +31,5 @@ def _by_role(viewer: Viewer, clinician_id: str | None) -> bool:
     if viewer.role == CLINICIAN:
         return clinician_id == viewer.sub
     if viewer.role == SUPERVISOR:
-        return clinician_id is None or clinician_id == viewer.sub or clinician_id in viewer.team
+        return oversees(viewer.sub, viewer.team, clinician_id)
     return False

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from services.sessions.domain.events import SupervisorChanged
 from services.sessions.domain.working_hours import check_working_hours
 from shared.domain import Aggregate
 from shared.errors import Invalid
@@ -36,13 +38,26 @@ class Clinician(Aggregate):
     version: int = 0
 
     @classmethod
-    def create(cls, fields: Mapping[str, Any]) -> Clinician:
+    def create(cls, fields: Mapping[str, Any], now: datetime) -> Clinician:
         clean = check_profile(fields, creating=True)
-        return cls(id=str(fields.get("id", "")).strip(), **clean)
+        clinician = cls(id=str(fields.get("id", "")).strip(), **{**clean, "supervisor": None})
+        clinician._supervise(clean.get("supervisor"), now)
+        return clinician
 
-    def update(self, changes: Mapping[str, Any]) -> None:
-        for name, value in check_profile(changes, creating=False).items():
-            setattr(self, name, value)
+    def update(self, changes: Mapping[str, Any], now: datetime) -> None:
+        clean = check_profile(changes, creating=False)
+        for name, value in clean.items():
+            if name != "supervisor":
+                setattr(self, name, value)
+        if "supervisor" in clean:
+            self._supervise(clean["supervisor"], now)
+
+    def _supervise(self, supervisor: str | None, now: datetime) -> None:
+        """A new supervisor is announced: every service narrows supervisors to their teams by it."""
+        if supervisor == self.supervisor:
+            return
+        self.raise_event(SupervisorChanged(self.id, supervisor, self.supervisor, now))
+        self.supervisor = supervisor
 
     def works_in(self, program: str) -> bool:
         return program in self.programs

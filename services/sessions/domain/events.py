@@ -74,3 +74,19 @@ class AlertAcknowledgedInWorkspace(DomainEvent):
     client_id: str
     acknowledged_by: str
     acknowledged_at: datetime
+
+
+@dataclass(frozen=True)
+class SupervisorChanged(DomainEvent):
+    """A clinician's supervisor was set or changed: other services learn each supervisor's team."""
+
+    TYPE = "sessions.clinician.supervisor_changed"
+    clinician_id: str
+    supervisor_id: str | None
+    previous_supervisor_id: str | None
+    changed_at: datetime
+
+    @property
+    def subject(self) -> str:
+        # About staff, not a client: keyed by the clinician, so one clinician's changes stay in order.
+        return self.clinician_id

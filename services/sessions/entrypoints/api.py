@@ -103,7 +103,7 @@ class Clinicians(MethodView):
     def post(self, fields: dict[str, Any]) -> Clinician:
         """A clinician's profile: hours in their own time zone, caseload limit, programs."""
         deps = dependencies()
-        return handlers.add_clinician(fields, deps.uow(), deps.repos)
+        return handlers.add_clinician(fields, utcnow(), deps.uow(), deps.repos)
 
     @clinicians_api.response(200, ClinicianSchema(many=True))
     def get(self) -> list[Clinician]:
@@ -123,7 +123,7 @@ class ClinicianById(MethodView):
     def patch(self, changes: dict[str, Any], clinician_id: str) -> Clinician:
         """Change a profile: only the fields sent."""
         deps = dependencies()
-        return handlers.update_clinician(clinician_id, changes, deps.uow(), deps.repos)
+        return handlers.update_clinician(clinician_id, changes, utcnow(), deps.uow(), deps.repos)
 
 
 @clinicians_api.route("/<clinician_id>/caseload")

@@ -21,7 +21,7 @@ from services.intake.domain.access import (
 from services.intake.domain.caseload import AlertReach, CaseloadEntry
 from shared.errors import NotFound
 from shared.roles import ROLES
-from tests.support.events import assign_in_intake, deliver
+from tests.support.events import assign_in_intake, deliver, supervise
 from tests.unit.domain.conftest import NOW, registration
 
 REFERRED = ClientFacts("referred")
@@ -32,7 +32,7 @@ ADMITTED_TO_A = ClientFacts("admitted", clinician_id="dr-a")
     "role, referred, admitted_to_a",
     [
         ("admin", True, True),
-        ("supervisor", True, True),
+        ("supervisor", True, False),  # dr-a is not on their team
         ("intake", True, False),
         ("ops", False, False),
     ],
@@ -48,6 +48,20 @@ def test_a_clinician_opens_their_caseload_only():
     assert not may_open(Viewer("dr-b", "clinician"), ADMITTED_TO_A)
     assert not may_open(Viewer("dr-a", "clinician"), REFERRED)  # nobody's yet: not every clinician's
     assert not may_open(Viewer("dr-a", "clinician"), ClientFacts("admitted", clinician_id=None))
+
+
+def test_a_supervisor_opens_their_teams_clients_their_own_and_those_nobody_treats():
+    lead = Viewer("sup-1", "supervisor", team=frozenset({"dr-a"}))
+    assert may_open(lead, ADMITTED_TO_A) and may_open(lead, REFERRED)
+    assert may_open(lead, ClientFacts("admitted", clinician_id="sup-1"))  # a supervisor with a caseload
+    assert may_open(lead, ClientFacts("admitted", clinician_id=None))  # course closed: nobody's now
+    assert not may_open(lead, ClientFacts("admitted", clinician_id="dr-b"))  # another team's
+    assert not may_open(Viewer("sup-2", "supervisor", team=frozenset({"dr-b"})), ADMITTED_TO_A)
+
+
+def test_a_supervisor_an_open_alert_reached_opens_another_teams_client():
+    alerted = ClientFacts("admitted", clinician_id="dr-b", alerted=frozenset({"sup-1"}))
+    assert may_open(Viewer("sup-1", "supervisor", team=frozenset({"dr-a"})), alerted)
 
 
 def test_a_clinician_an_open_alert_reached_opens_the_client():
@@ -70,10 +84,13 @@ def test_the_list_scope_agrees_with_opening_one_record(role):
         "c-theirs": ClientFacts("admitted", clinician_id="dr-b"),
         "c-alerted": ClientFacts("referred", alerted=frozenset({"dr-a"})),
         "c-closed": ClientFacts("admitted", clinician_id=None),
+        "c-team": ClientFacts("admitted", clinician_id="dr-c"),
+        "c-theirs-alerted": ClientFacts("admitted", clinician_id="dr-b", alerted=frozenset({"dr-a"})),
     }
-    viewer = Viewer("dr-a", role)
+    viewer = Viewer("dr-a", role, team=frozenset({"dr-c"}))
     own = {cid for cid, facts in clients.items() if facts.clinician_id == "dr-a" or "dr-a" in facts.alerted}
-    scope = scope_for(viewer, own)
+    others = {cid for cid, facts in clients.items() if facts.clinician_id not in (None, "dr-a", "dr-c")}
+    scope = scope_for(viewer, own, others)
     for client_id, facts in clients.items():
         assert in_scope(scope, client_id, facts) is may_open(viewer, facts), client_id
 
@@ -82,6 +99,9 @@ def test_scopes_name_whom_they_hold():
     assert scope_for(Viewer("x", "admin")) == Scope(everyone=True)
     assert scope_for(Viewer("x", "intake")) == Scope(not_admitted=True)
     assert scope_for(Viewer("x", "clinician"), {"c1"}) == Scope(ids=frozenset({"c1"}))
+    assert scope_for(Viewer("x", "supervisor"), {"c1"}, {"c1", "c2"}) == Scope(
+        everyone=True, withheld=frozenset({"c2"})
+    )
     assert scope_for(Viewer("x", "ops")).nobody and scope_for(Viewer("x", "clinician")).nobody
 
 
@@ -152,6 +172,34 @@ def test_an_assignment_delivered_twice_or_late_changes_nothing(deps):
     stale = late.with_data(dict(late.data))
     handler(stale, stale.data, deps.uow(cause=stale))
     assert opens(deps, client_id, "dr-b") and not opens(deps, client_id, "dr-a")
+
+
+def supervisor_opens(deps, client_id: str, who: str) -> bool:
+    viewer = handlers.viewer_of(who, "supervisor", deps.repos)
+    return handlers.may_open(viewer, deps.repos.clients.get(client_id), deps.repos)
+
+
+def listed_for_supervisor(deps, who: str) -> set[str]:
+    viewer = handlers.viewer_of(who, "supervisor", deps.repos)
+    found, _total = handlers.search_clients("Sam", viewer, deps.repos)
+    return {client.id for client in found}
+
+
+def test_a_supervisor_follows_their_team_as_sessions_announces_it(deps):
+    from services.intake import bootstrap
+
+    client_id = registered(deps)
+    assert supervisor_opens(deps, client_id, "sup-1") and supervisor_opens(deps, client_id, "sup-2")  # nobody's
+    assign_in_intake(deps, client_id, "dr-a")
+    assert not supervisor_opens(deps, client_id, "sup-1") and client_id not in listed_for_supervisor(deps, "sup-1")
+    supervise(bootstrap, deps, "dr-a", "sup-1", changed_at=NOW)
+    assert supervisor_opens(deps, client_id, "sup-1") and client_id in listed_for_supervisor(deps, "sup-1")
+    assert not supervisor_opens(deps, client_id, "sup-2") and client_id not in listed_for_supervisor(deps, "sup-2")
+    # dr-a moves to sup-2's team; the older news, delivered again late, changes nothing.
+    supervise(bootstrap, deps, "dr-a", "sup-2", changed_at=NOW + timedelta(hours=1))
+    supervise(bootstrap, deps, "dr-a", "sup-1", changed_at=NOW)
+    assert supervisor_opens(deps, client_id, "sup-2") and not supervisor_opens(deps, client_id, "sup-1")
+    assert deps.repos.supervision.team_of("sup-2") == {"dr-a"} and deps.repos.supervision.team_of("sup-1") == set()
 
 
 def test_an_alert_opens_the_client_to_those_it_reached_until_the_flag_is_cleared(deps):

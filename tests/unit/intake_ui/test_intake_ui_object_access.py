@@ -14,17 +14,21 @@ from services.intake.domain.client import ADMITTED
 from services.intake.entrypoints.ui import USERS_KEY
 from shared.config import Settings
 from shared.users import InMemoryUserStore
-from tests.support.events import assign_in_intake
+from tests.support.events import assign_in_intake, supervise
 from tests.unit.domain.conftest import NOW, registration
 
 SECRET = "unit-test-secret-that-is-long-enough-for-hs256"
 PASSWORD = "correct horse battery staple"
-ACCOUNTS = {"nurse": "intake", "dr-a": "clinician", "dr-b": "clinician", "lead": "supervisor"}
+ACCOUNTS = {"nurse": "intake", "dr-a": "clinician", "dr-b": "clinician", "lead": "supervisor", "lead-b": "supervisor"}
 
 
 @pytest.fixture
 def deps():
-    return bootstrap.fake_dependencies()
+    """dr-a is on lead's team, dr-b on lead-b's, as sessions announces it."""
+    deps = bootstrap.fake_dependencies()
+    supervise(bootstrap, deps, "dr-a", "lead")
+    supervise(bootstrap, deps, "dr-b", "lead-b")
+    return deps
 
 
 @pytest.fixture
@@ -85,7 +89,7 @@ def test_every_page_naming_anothers_client_is_not_found(app, deps):
     before = stored(deps)
     pages = client_pages(app, client_id, flag.id)
     assert len(pages) == 14
-    for who in ("dr-b", "nurse"):
+    for who in ("dr-b", "nurse", "lead-b"):
         web = signed_in(app, who)
         token = csrf(web)
         for method, url in pages:
@@ -100,7 +104,13 @@ def test_the_work_queue_and_search_show_each_person_only_their_clients(app, deps
     mine = add_client(deps, admitted_to="dr-a", family_name="Mine")
     theirs = add_client(deps, admitted_to="dr-b", family_name="Theirs")
     waiting = add_client(deps, family_name="Waiting")
-    expected = {"dr-a": {mine}, "dr-b": {theirs}, "nurse": {waiting}, "lead": {mine, theirs, waiting}}
+    expected = {
+        "dr-a": {mine},
+        "dr-b": {theirs},
+        "nurse": {waiting},
+        "lead": {mine, waiting},
+        "lead-b": {theirs, waiting},
+    }
     for who, clients in expected.items():
         web = signed_in(app, who)
         queued = set(re.findall(r'data-client-id="([^"]+)"', web.get("/ui/").text))

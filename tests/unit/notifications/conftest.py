@@ -23,13 +23,20 @@ class World:
         self.routes = bootstrap.event_handlers(self.deps)
 
     def feed(self, type_: str, at: datetime = NOW, event_id: str | None = None, **changes) -> Envelope:
-        data = dict(contract_for(type_, 1).example, **changes)
+        contract = contract_for(type_, 1)
+        data = dict(contract.example, **changes)
         for name, value in data.items():
             if isinstance(value, datetime):
                 data[name] = value.isoformat()
         identity = {"id": event_id} if event_id else {}
         event = Envelope(
-            type=type_, version=1, source=type_.split(".")[0], subject=data["client_id"], data=data, time=at, **identity
+            type=type_,
+            version=1,
+            source=type_.split(".")[0],
+            subject=data[contract.subject],  # a client's id, or a clinician's for news about staff
+            data=data,
+            time=at,
+            **identity,
         )
         self.routes[type_](event, read_incoming(type_, 1, data), self.deps.uow(cause=event))
         return event
@@ -45,6 +52,17 @@ class World:
             **changes,
         )
         return client_id
+
+    def supervise(self, clinician_id: str, supervisor_id: str | None, changed_at: datetime = NOW) -> Envelope:
+        """Sessions' news that `supervisor_id` now supervises `clinician_id` (None: nobody does)."""
+        return self.feed(
+            "sessions.clinician.supervisor_changed",
+            at=changed_at,
+            clinician_id=clinician_id,
+            supervisor_id=supervisor_id,
+            previous_supervisor_id=None,
+            changed_at=changed_at,
+        )
 
     def deliver(self, at: datetime) -> int:
         return handlers.deliver_due(

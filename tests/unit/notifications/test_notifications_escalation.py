@@ -107,14 +107,18 @@ def test_no_address_and_nobody_on_call_fail_visibly(client_id):
     ]
 
 
-def test_clinicians_see_their_own_alerts_and_clients_supervisors_all(client_id):
+def test_clinicians_see_their_own_alerts_and_clients_supervisors_their_teams_admin_all(client_id):
     world = staffed()
+    world.supervise("dr-lee", "sup-lee")
     world.feed("sessions.episode.assigned", client_id=client_id, clinician_id="dr-lee")
     alert = flag(world, client_id)
     repos = world.deps.repos
     assert handlers.alerts_for("open", Viewer("dr-lee", "clinician"), repos) == [alert]
     assert handlers.alerts_for("open", Viewer("dr-other", "clinician"), repos) == []
-    assert handlers.alerts_for(None, Viewer("anyone", "supervisor"), repos) == [alert]
+    lees_supervisor = Viewer("sup-lee", "supervisor", repos.supervision.team_of("sup-lee"))
+    assert handlers.alerts_for(None, lees_supervisor, repos) == [alert]
+    assert handlers.alerts_for(None, Viewer("sup-other", "supervisor", frozenset({"dr-other"})), repos) == []
+    assert handlers.alerts_for(None, Viewer("anyone", "admin"), repos) == [alert]
     assert handlers.alerts_for("acknowledged", Viewer("anyone", "admin"), repos) == []
     mine = handlers.notifications_for({"recipient": "dr-lee"}, Viewer("dr-lee", "clinician"), repos)
     assert {n.channel for n in mine} == {"in_app", "email"}

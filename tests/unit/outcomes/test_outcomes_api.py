@@ -12,6 +12,7 @@ from shared.auth import issue_token
 from shared.config import Settings
 from shared.contracts import contract_for, read_incoming
 from shared.envelope import Envelope
+from tests.support import events
 
 SECRET = "unit-test-secret-that-is-long-enough-for-hs256"
 CLIENT, EPISODE, CLINICIAN = "client-9", "episode-9", "dr-9"
@@ -24,7 +25,8 @@ def headers(role: str, sub: str = "user-1", **more: str) -> dict[str, str]:
 
 
 MINE, OTHER = headers("clinician", CLINICIAN), headers("clinician", "dr-other")
-SUPERVISOR = headers("supervisor", "sup-1")
+SUPERVISOR = headers("supervisor", "sup-1")  # supervises CLINICIAN (the deps fixture says so)
+ANOTHER_TEAMS_SUPERVISOR = headers("supervisor", "sup-2")
 
 
 @pytest.fixture
@@ -39,6 +41,7 @@ def deps() -> bootstrap.Dependencies:
         data = dict(contract_for(type_, 1).example, client_id=CLIENT, **changes)
         event = Envelope(type=type_, version=1, source="test", subject=CLIENT, data=data, time=now)
         bootstrap.event_handlers(deps)[type_](event, read_incoming(type_, 1, data), deps.uow(cause=event))
+    events.supervise(bootstrap, deps, CLINICIAN, "sup-1")
     return deps
 
 
@@ -105,6 +108,7 @@ def test_a_resend_with_the_same_idempotency_key_records_once(api, deps):
         (headers("ops"), 403),
         (headers("admin"), 403),  # the issue names clinicians and supervisors
         (SUPERVISOR, 201),
+        (ANOTHER_TEAMS_SUPERVISOR, 404),  # a supervisor sees their own team's clients only
     ],
 )
 def test_who_may_record_a_measure(api, hdrs, status):
@@ -165,6 +169,7 @@ def test_other_clinicians_and_ops_see_no_client_outcomes(api):
     assert api.get(f"/api/v1/clients/{CLIENT}/measures", headers=OTHER).status_code == 404
     assert api.get(f"/api/v1/clients/{CLIENT}/outcomes", headers=headers("ops")).status_code == 403
     assert api.get(f"/api/v1/clients/{CLIENT}/outcomes", headers=SUPERVISOR).status_code == 200
+    assert api.get(f"/api/v1/clients/{CLIENT}/outcomes", headers=ANOTHER_TEAMS_SUPERVISOR).status_code == 404
 
 
 def test_reading_an_episodes_outcomes_is_audited_with_its_client(api, caplog):

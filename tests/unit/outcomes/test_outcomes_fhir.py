@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from pydantic import ValidationError
 
 from services.outcomes import bootstrap
+from tests.support import events
 from tests.support import outcomes_fakes as fakes
 from tests.support.outcomes_fakes import deliver
 
@@ -140,8 +141,11 @@ def test_the_export_is_the_treating_teams_like_the_outcomes(api, deps):
     assert api.get(f"/api/v1/clients/{client_id}/fhir", headers=headers("ops")).status_code == 403
     assert api.get(f"/api/v1/clients/{client_id}/fhir", headers=headers("intake")).status_code == 403
     query = {"recipient": "Dr Outside"}
+    events.supervise(bootstrap, deps, CLINICIAN, "sup")
     supervisor = headers("supervisor", "sup")
     assert api.get(f"/api/v1/clients/{client_id}/fhir", headers=supervisor, query_string=query).status_code == 200
+    another_team = headers("supervisor", "sup-other")
+    assert api.get(f"/api/v1/clients/{client_id}/fhir", headers=another_team, query_string=query).status_code == 404
     assert api.get("/api/v1/clients/nobody/fhir", headers=headers("supervisor", "sup")).status_code == 404
 
 

@@ -14,6 +14,7 @@ from services.outcomes import bootstrap
 from services.outcomes.adapters.disclosures import DisclosureLog
 from services.outcomes.domain.disclosure import RECIPIENT_REQUIRED, REDISCLOSURE_NOTICE, REDISCLOSURE_NOTICE_SHORT
 from services.outcomes.domain.fhir import REDISCLOSURE_EXTENSION
+from tests.support import events
 from tests.support import outcomes_fakes as fakes
 from tests.support.outcomes_fakes import NOW, deliver
 
@@ -176,11 +177,13 @@ def test_without_part2_data_the_export_needs_no_recipient_and_names_one_as_a_dis
 
 def test_the_accounting_of_disclosures_is_for_those_who_see_the_clients_outcomes(api, deps, part2_client):
     grant(deps, part2_client)
+    events.supervise(bootstrap, deps, CLINICIAN, "sup")  # the treating clinician's supervisor
     assert export(api, part2_client, headers("supervisor", "sup"), recipient=PROBATION).status_code == 200
     assert len(disclosures(api, part2_client, headers("admin", "adm"))) == 1
     assert disclosures(api, part2_client)[0]["disclosed_by"] == "sup"
     url = f"/api/v1/clients/{part2_client}/disclosures"
     assert api.get(url, headers=headers("clinician", "dr-other")).status_code == 404
+    assert api.get(url, headers=headers("supervisor", "sup-other")).status_code == 404
     assert api.get(url, headers=headers("ops")).status_code == 403
     assert api.get(url, headers=headers("intake")).status_code == 403
     assert api.get("/api/v1/clients/nobody/disclosures", headers=headers("admin", "adm")).status_code == 404

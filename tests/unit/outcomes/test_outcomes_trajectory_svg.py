@@ -15,6 +15,7 @@ from shared.auth import issue_token
 from shared.config import Settings
 from shared.contracts import contract_for, read_incoming
 from shared.envelope import Envelope
+from tests.support import events
 
 SECRET = "unit-test-secret-that-is-long-enough-for-hs256"
 CLIENT, EPISODE, CLINICIAN = "client-chart", "episode-chart", "dr-chart"
@@ -87,6 +88,7 @@ def test_the_episode_chart_follows_the_sessions(api, deps):
 
 
 def test_the_client_chart_lines_up_the_days_measured(api, deps):
+    events.supervise(bootstrap, deps, CLINICIAN, "sup")  # the treating clinician's supervisor
     root = chart(api, f"/api/v1/clients/{CLIENT}/trajectory.svg", headers("supervisor", "sup"))
     assert root.find(f"{SVG}desc").text == (
         "PHQ-9 from 16 (moderately severe) at day measured 1 to 6 (mild) at day measured 2: down 10 points. "

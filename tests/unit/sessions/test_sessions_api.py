@@ -124,6 +124,24 @@ def test_nobody_with_room_leaves_the_episode_for_a_supervisor(api, deps):
     assert api.patch(f"/api/v1/episodes/{full}", json={"clinician_id": "dr-z"}, headers=own).status_code == 403
 
 
+def supervision_news(deps) -> list[tuple[str, str | None, str | None]]:
+    return [
+        (e.data["clinician_id"], e.data["supervisor_id"], e.data["previous_supervisor_id"])
+        for e in deps.memory.outbox
+        if e.type == "sessions.clinician.supervisor_changed"
+    ]
+
+
+def test_every_change_of_supervisor_is_announced_keyed_by_the_clinician(api, deps):
+    clinician(api, "dr-a")
+    clinician(api, "dr-b", supervisor=None)
+    api.patch("/api/v1/clinicians/dr-a", json={"caseload_limit": 5}, headers=ADMIN)  # no change of team
+    api.patch("/api/v1/clinicians/dr-a", json={"supervisor": "sup-2"}, headers=ADMIN)
+    api.patch("/api/v1/clinicians/dr-a", json={"supervisor": None}, headers=ADMIN)
+    assert supervision_news(deps) == [("dr-a", "sup-1", None), ("dr-a", "sup-2", "sup-1"), ("dr-a", None, "sup-2")]
+    assert {e.subject for e in deps.memory.outbox if e.type == "sessions.clinician.supervisor_changed"} == {"dr-a"}
+
+
 def test_a_clinician_sees_only_their_own_caseload(api, deps):
     clinician(api, "dr-a")
     clinician(api, "dr-b", supervisor="sup-2")

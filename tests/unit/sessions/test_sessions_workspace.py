@@ -313,3 +313,26 @@ def test_workspace_pages_that_show_a_client_are_on_the_audit_trail(web, app, cou
     web.get("/ui/keep-alive")
     signed_in, shown, _ = app.extensions[AUDIT_KEY].find(AuditQuery(actor="dr-a"))[0][::-1]
     assert (signed_in.action, signed_in.status, shown.action) == ("POST ui.login", 302, "GET ui.chart")
+
+
+def test_a_supervisor_sees_their_teams_alerts_and_those_that_reached_them_not_another_teams(web, api, deps, course):
+    clinician(api, "dr-b", supervisor="sup-2")
+    admitted(deps, "client-blair", "dr-b")
+    deliver(deps, "notifications.alert.raised", client_id="client-alex", alert_id="alert-team", recipient_id="dr-a")
+    deliver(deps, "notifications.alert.raised", client_id="client-blair", alert_id="alert-other", recipient_id="dr-b")
+    deliver(deps, "notifications.alert.raised", client_id="client-new", alert_id="alert-nobodys", recipient_id=None)
+    sign_in(web, "sup-1")
+    inbox = web.get("/ui/alerts").text
+    assert "alert-team" in inbox and "alert-nobodys" in inbox and "alert-other" not in inbox
+    assert web.get("/ui/alerts/alert-other").status_code == 404
+    # Escalated up the rota to sup-1, another team's alert is theirs to take on.
+    deliver(
+        deps,
+        "notifications.alert.escalated",
+        client_id="client-blair",
+        alert_id="alert-other",
+        recipient_id="sup-1",
+        escalation_level=1,
+    )
+    assert web.get("/ui/alerts/alert-other").status_code == 200
+    assert post(web, "/ui/alerts/alert-other/acknowledge", {}, "/ui/alerts/alert-other").status_code == 302

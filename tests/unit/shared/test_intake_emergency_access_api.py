@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.support.events import assign_in_intake
+from services.intake import bootstrap
+from tests.support.events import assign_in_intake, supervise
 
 CLIENTS = "/api/v1/clients"
 GRANTS = "/api/v1/emergency-access"
@@ -97,8 +98,18 @@ def test_an_unknown_client_is_404_and_the_reason_is_checked(client, auth, client
     assert break_glass(client, auth, client_id, reason="x" * 501).status_code == 422
 
 
-@pytest.mark.parametrize("role", ["intake", "ops", "supervisor", "admin"])
-def test_only_clinicians_break_glass(client, auth, client_id, role):
+def test_a_supervisor_of_another_team_breaks_glass_to_read_the_client(client, auth, client_id, intake):
+    supervise(bootstrap, intake.deps, "dr-a", "lead-a")
+    lead_b, url = auth("supervisor", "lead-b"), f"{CLIENTS}/{client_id}"
+    assert client.get(url, headers=lead_b).status_code == 404
+    asked = client.post(f"{url}/emergency-access", json={"reason": REASON}, headers=lead_b)
+    assert asked.status_code == 201 and asked.get_json()["staff_id"] == "lead-b"
+    assert client.get(url, headers=lead_b).status_code == 200
+    assert client.patch(url, json={"given_name": "Al"}, headers=lead_b).status_code == 404  # reads only
+
+
+@pytest.mark.parametrize("role", ["intake", "ops", "admin"])
+def test_only_clinicians_and_supervisors_break_glass(client, auth, client_id, role):
     response = client.post(f"{CLIENTS}/{client_id}/emergency-access", json={"reason": REASON}, headers=auth(role))
     assert response.status_code == 403
 

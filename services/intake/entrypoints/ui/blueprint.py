@@ -6,7 +6,7 @@ from pathlib import Path
 
 from services.intake.entrypoints.access import client_gate
 from services.intake.entrypoints.ui.emergency import refuse_changes_under_grant
-from shared.roles import ADMIN, CLINICIAN, REGISTRARS, STAFF, SUPERVISOR
+from shared.roles import ADMIN, EMERGENCY_READERS, REGISTRARS, STAFF, SUPERVISOR
 from shared.staff_ui import NavItem, StaffUi, error_page, page, staff_blueprint
 
 INTAKE_DIR = Path(__file__).resolve().parents[2]
@@ -23,7 +23,7 @@ INTAKE_UI = StaffUi(
     nav=(
         NavItem("ui.queue", "Work queue"),
         NavItem("ui.register", "Register a client", REGISTRARS),
-        NavItem("ui.emergency_access", "Emergency access", (CLINICIAN,)),
+        NavItem("ui.emergency_access", "Emergency access", EMERGENCY_READERS),
         NavItem("ui.emergency_review", "Emergency access review", (SUPERVISOR, ADMIN)),
     ),
 )

@@ -11,7 +11,6 @@ from typing import Any
 from flask import g, request
 
 from services.intake import handlers
-from services.intake.domain.access import Viewer
 from shared.emergency_access import EmergencyGrant, grant_in_force
 from shared.emergency_requests import READS
 from shared.envelope import utcnow
@@ -31,7 +30,7 @@ def emergency_grant(client_id: str) -> EmergencyGrant | None:
         return None
     repos = dependencies().repos
     client = repos.clients.get(client_id)
-    if client is None or handlers.may_open(Viewer(principal.sub, principal.role), client, repos):
+    if client is None or handlers.may_open(handlers.viewer_of(principal.sub, principal.role, repos), client, repos):
         return None
     now = utcnow()
     return grant_in_force(repos.grants.unexpired_of(principal.sub, now), principal.sub, client_id, now)

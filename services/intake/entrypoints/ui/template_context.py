@@ -14,7 +14,7 @@ from services.intake.entrypoints.ui import forms
 from services.intake.entrypoints.ui.blueprint import ui
 from services.intake.entrypoints.ui.wording import word
 from shared.instruments import INSTRUMENTS, Instrument
-from shared.roles import CLINICIAN, REGISTRARS, RISK_CLEARERS
+from shared.roles import EMERGENCY_READERS, REGISTRARS, RISK_CLEARERS
 from shared.service import dependencies
 from shared.staff_ui.questionnaire import screening_labels
 from shared.staff_ui.wording import fmt_date, fmt_dt, fmt_time
@@ -33,7 +33,7 @@ def helpers() -> dict[str, Any]:
         "word": word,
         "can_register": role in REGISTRARS,
         "can_clear": role in RISK_CLEARERS,
-        "can_break_glass": role == CLINICIAN,  # emergency access to a client outside the caseload
+        "can_break_glass": role in EMERGENCY_READERS,  # a client outside the caseload or team
         "instruments": INSTRUMENTS,
         "area_options": area_options,
         "missing_label": missing_label,

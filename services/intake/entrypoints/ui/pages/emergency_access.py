@@ -1,5 +1,5 @@
-"""Emergency ("break glass") access in the staff pages: a clinician asks to read one client outside
-their caseload, by client id or by exact name and date of birth, with a reason; supervisors and
+"""Emergency ("break glass") access in the staff pages: a clinician (or supervisor) asks to read one
+client outside their caseload (or team), by client id or by exact name and date of birth, with a reason; supervisors and
 admin review the grants (services/intake/domain/emergency_access.py)."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from flask import flash, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from services.intake import handlers
-from services.intake.domain.access import Viewer
 from services.intake.domain.client import Client
 from services.intake.entrypoints.emergency_api import for_review
 from services.intake.entrypoints.schemas import BreakGlassSchema, GrantReviewSchema
@@ -21,7 +20,7 @@ from shared.audit_api import audit_clients
 from shared.auth import current_principal
 from shared.envelope import utcnow
 from shared.errors import NotAllowed, NotFound
-from shared.roles import ADMIN, CLINICIAN, SUPERVISOR
+from shared.roles import ADMIN, EMERGENCY_READERS, SUPERVISOR
 from shared.service import dependencies
 from shared.staff_ui.forms import form_values, text
 from shared.staff_ui.wording import fmt_time
@@ -44,11 +43,11 @@ GRANTS_SHOWN = 50
 # -- asking: clinicians ------------------------------------------------------------------------
 @ui.route("/emergency-access", methods=["GET", "POST"])
 def emergency_access() -> Any:
-    if current_principal().role != CLINICIAN:
+    if current_principal().role not in EMERGENCY_READERS:
         return error_page(
             403,
-            "Emergency access is for clinicians",
-            "Supervisors and administrators open every client's record already; intake staff ask a clinician.",
+            "Emergency access is for clinicians and supervisors",
+            "Administrators open every client's record already; intake staff ask a clinician.",
         )
     if request.method == "GET":
         return _ask_page({}, {})
@@ -84,7 +83,7 @@ def _break_glass(client_id: str, values: dict[str, Any]) -> Any:
         unknown = "No client has this id. Check it, or give the name and date of birth."
         return _ask_page(values, {"client_id": [unknown]}, 422)
     audit_clients(client.id)
-    if handlers.may_open(Viewer(principal.sub, principal.role), client, deps.repos):
+    if handlers.may_open(handlers.viewer_of(principal.sub, principal.role, deps.repos), client, deps.repos):
         flash("This client's record is open to you already: no emergency access was needed.", "info")
         return redirect(url_for("ui.client", client_id=client.id))
     try:
