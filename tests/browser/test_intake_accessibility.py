@@ -297,8 +297,9 @@ VISITS = [
     Visit("client-record", goto(CLIENT, re.compile(r"^Morgan Axe"))),
     # A supervisor sees the form to clear a flag (so does the clinician an alert reached).
     Visit("client-record-supervisor", goto(CLIENT, re.compile(r"^Morgan Axe")), role="supervisor"),
-    # Once admitted, the record is the clinical team's: intake staff no longer open it.
-    Visit("client-record-admitted", goto("/ui/clients/{admitted}", re.compile(r"^Sam Axe")), role="supervisor"),
+    # Once admitted, the record is the clinical team's: intake staff no longer open it (nor a
+    # supervisor of a team other than that of the clinician admission found; admin opens it).
+    Visit("client-record-admitted", goto("/ui/clients/{admitted}", re.compile(r"^Sam Axe")), role="admin"),
     Visit("client-record-with-notice", client_with_notice),
     Visit("client-record-consent-errors", consent_errors),
     Visit("client-record-revoke-without-a-reason", revoke_without_a_reason),

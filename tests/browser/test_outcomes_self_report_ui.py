@@ -57,7 +57,7 @@ def offered(stack, infra) -> dict:
 
     offers = wait_for(both_offers, 60, "outcomes.self_report.offered for both sessions")
     response = requests.get(
-        f"{stack.url('intake')}/api/v1/clients/{client_id}", headers=stack.headers("supervisor"), timeout=10
+        f"{stack.url('intake')}/api/v1/clients/{client_id}", headers=stack.headers("admin"), timeout=10
     )
     client = response.json()
     return {

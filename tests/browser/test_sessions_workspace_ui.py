@@ -60,7 +60,7 @@ def assigned_client_with_id(stack, clinician: str) -> tuple[str, str, str]:
     assigned = sessions_api(stack, "PATCH", f"/episodes/{episode['id']}", json={"clinician_id": clinician})
     assert assigned.status_code == 200, assigned.text
     response = requests.get(
-        f"{stack.url('intake')}/api/v1/clients/{client_id}", headers=stack.headers("supervisor"), timeout=10
+        f"{stack.url('intake')}/api/v1/clients/{client_id}", headers=stack.headers("admin"), timeout=10
     )
     assert response.status_code == 200, response.text
     return episode["id"], f"{response.json()['given_name']} {response.json()['family_name']}", client_id
@@ -220,7 +220,7 @@ def test_a_risk_alert_reaches_the_clinicians_inbox_and_taking_it_on_stops_its_es
     base = stack.url("sessions")
     clinician = workspace_user(stack)
     _, name, client_id = assigned_client_with_id(stack, clinician)
-    flagged = intake_post(stack, f"/clients/{client_id}/risk-flags", {"urgency": "urgent"}, role="supervisor")
+    flagged = intake_post(stack, f"/clients/{client_id}/risk-flags", {"urgency": "urgent"}, role="admin")
     assert flagged.status_code == 201
 
     def alert_of_client() -> dict | None:

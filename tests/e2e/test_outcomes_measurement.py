@@ -27,9 +27,10 @@ def outcomes_api(stack, method: str, path: str, role: str, sub: str, **kwargs) -
 
 
 def screen(stack, client_id: str, instrument: str, answers: list[int], **extras) -> dict:
-    # After admission the record is the clinical team's: intake staff no longer open it.
+    # After admission the record is the clinical team's: intake staff no longer open it, and which
+    # supervisor's team it is depends on the clinician admission found (an earlier test's, perhaps).
     body = {"instrument": instrument, "answers": answers, **extras}
-    response = post(stack, f"/clients/{client_id}/screenings", body, role="supervisor")
+    response = post(stack, f"/clients/{client_id}/screenings", body, role="admin")
     assert response.status_code == 201, response.text
     return response.json()
 

@@ -11,9 +11,11 @@ from services.intake.adapters import COLLECTIONS
 from services.intake.adapters.access import AccessRepository, GrantRepository
 from services.intake.adapters.clients import ClientRepository, RequestKeys, ScreeningRepository
 from services.intake.domain.access import Scope, Viewer
+from services.intake.domain.caseload import CaseloadEntry
 from shared.errors import Conflict
 from shared.mongo_store import MongoDocuments, MongoUnitOfWork, ensure_indexes
 from shared.outbox import OUTBOX
+from shared.supervision_records import SupervisionRepository
 from tests.unit.domain.conftest import NOW, registration
 
 
@@ -27,6 +29,7 @@ def repos(db):
         requests=RequestKeys(stores),
         access=AccessRepository(stores),
         grants=GrantRepository(stores),
+        supervision=SupervisionRepository(stores),
     )
 
 
@@ -156,6 +159,14 @@ def test_searches_and_the_queue_hold_only_the_clients_of_the_scope(db, repos):
     )
     assert ids(repos.clients.search("ann lee", Scope())) == ([], 0)
     assert ids(repos.clients.search("ann lee", Scope(everyone=True), offset=1, limit=1)) == ([newer.id], 3)
+    # A supervisor's scope: everyone but the clients treated outside their team.
+    for client, clinician in ((older, "dr-team"), (newer, "dr-other"), (other, None)):
+        uow = MongoUnitOfWork(db, "intake")
+        repos.access.put_caseload(CaseloadEntry(client.id, f"e-{client.id}", clinician, NOW), uow)
+        uow.commit()
+    others = repos.access.treated_by_others(frozenset({"sup", "dr-team"}))
+    assert others == {newer.id}
+    assert ids(repos.clients.search("ann lee", Scope(everyone=True, withheld=others))) == ([other.id, older.id], 2)
     born = older.registration.date_of_birth
     assert ids(repos.clients.with_identity([("ANN", "lee")], born, Scope(everyone=True))) == ([older.id], 1)
     assert ids(repos.clients.with_identity([("Ann", "Lee")], born, Scope(not_admitted=True))) == ([], 0)

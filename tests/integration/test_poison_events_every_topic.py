@@ -46,9 +46,10 @@ class Injected:
 
 
 def example_event(event_type: str, version: int = 1) -> Envelope:
-    data = dict(contract_for(event_type, 1).example)
+    contract = contract_for(event_type, 1)
+    data = dict(contract.example)
     return Envelope(
-        type=event_type, version=version, source=event_type.split(".")[0], subject=data["client_id"], data=data
+        type=event_type, version=version, source=event_type.split(".")[0], subject=data[contract.subject], data=data
     )
 
 

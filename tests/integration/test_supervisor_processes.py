@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import os
 import signal
+import sys
 import threading
 import time
 import urllib.request
@@ -93,9 +94,12 @@ def app(environ, start_response):
 def test_a_killed_servers_port_keeps_taking_connections_until_its_replacement_answers(tmp_path):
     port = free_port()
     (tmp_path / "tiny.py").write_text(TINY_APP)
-    command = f"exec gunicorn --chdir {tmp_path} --workers 1 --bind ${{IPT_BIND:-127.0.0.1:{port}}} tiny:app"
+    # This interpreter's gunicorn, whatever PATH holds.
+    gunicorn = f"{sys.executable} -m gunicorn --chdir {tmp_path} --workers 1"
+    command = f"exec {gunicorn} --bind ${{IPT_BIND:-127.0.0.1:{port}}} tiny:app"
     spec = ProcessSpec("web", command, listen=f"127.0.0.1:{port}")
-    supervisor = Supervisor([spec], out=io.StringIO(), grace=2, pid_dir=tmp_path / "pids")
+    out = io.StringIO()
+    supervisor = Supervisor([spec], out=out, grace=2, pid_dir=tmp_path / "pids")
     thread, status = start(supervisor)
     url = f"http://127.0.0.1:{port}/"
     wait_for(lambda: urllib.request.urlopen(url, timeout=5).read() == b"ok", 30, "the server")  # noqa: S310
@@ -118,6 +122,9 @@ def test_a_killed_servers_port_keeps_taking_connections_until_its_replacement_an
             wait_for(lambda: pid_of(tmp_path / "pids", "web") != old, 20, "the supervisor to restart it")  # noqa: B023
             served = len(answers)
             wait_for(lambda: len(answers) > served + 3, 30, "answers from the new server")  # noqa: B023
+    except TimeoutError:
+        print(out.getvalue())  # what the supervisor and the servers said, beside the failure
+        raise
     finally:
         stop.set()
         calling.join(40)
