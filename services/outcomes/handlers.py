@@ -297,7 +297,7 @@ def export_fhir(
     measures = repos.measures.for_client(client_id)
     program_of = _program_of(client_id, courses, repos)
     part2 = carries_part2(measures, program_of)
-    consent = authorise(part2, recipient, repos.consents.for_client(client_id), now.date())
+    consent = authorise(part2, recipient, repos.consents.for_client(client_id), now.date(), purpose)
     bundle = client_bundle(client_id, measures, program_of, now)
     if part2:
         bundle = with_redisclosure_notice(bundle)

@@ -5,7 +5,8 @@ accounting of disclosures.
 Outcomes keeps the Part 2 consents intake publishes (`intake.consent.recorded` / `.revoked`): a
 revocation stops disclosure as soon as its event is handled here. A recipient is matched by its
 name as the consent gives it, ignoring case and spacing only: anything fuzzier could disclose to
-someone the client never named.
+someone the client never named. A purpose given with the disclosure is matched the same way against
+the consent's (§2.31(a)(4): the client consents to a disclosure for a purpose, not for any).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ REDISCLOSURE_NOTICE = (
 # §2.32(a)(2): the abbreviated statement, short enough for a response header.
 REDISCLOSURE_NOTICE_SHORT = "42 CFR part 2 prohibits unauthorized use or disclosure of these records."
 NO_CONSENT = "No consent in force names that recipient."
+OTHER_PURPOSE = "The consent in force for that recipient is for another purpose."
 RECIPIENT_REQUIRED = "These records fall under 42 CFR Part 2: name the recipient of the disclosure."
 
 
@@ -73,15 +75,25 @@ class DisclosureConsent:
         wanted = same_recipient(recipient)
         return bool(wanted) and any(same_recipient(named) == wanted for named in self.recipients)
 
+    def covers(self, purpose: str | None) -> bool:
+        """Whether a disclosure for `purpose` is within the consent: no purpose given means the
+        consent's own; a consent that names none covers any."""
+        if purpose is None or not purpose.strip() or self.purpose is None:
+            return True
+        return same_recipient(purpose) == same_recipient(self.purpose)
+
 
 def same_recipient(name: str) -> str:
-    """A recipient's name compared without regard to case or spacing, and nothing else."""
+    """A recipient's name (or a purpose) compared without regard to case or spacing, and nothing else."""
     return " ".join(name.split()).casefold()
 
 
-def consent_in_force(consents: Iterable[DisclosureConsent], recipient: str, today: date) -> DisclosureConsent | None:
-    """The consent that allows disclosing to `recipient` today: the latest signed of those that do."""
-    allowing = [c for c in consents if c.in_force(today) and c.names(recipient)]
+def consent_in_force(
+    consents: Iterable[DisclosureConsent], recipient: str, today: date, purpose: str | None = None
+) -> DisclosureConsent | None:
+    """The consent that allows disclosing to `recipient` today for `purpose`: the latest signed of
+    those that do."""
+    allowing = [c for c in consents if c.in_force(today) and c.names(recipient) and c.covers(purpose)]
     return max(allowing, key=lambda c: (c.signed_on or date.min, c.consent_id), default=None)
 
 
@@ -91,17 +103,18 @@ def may_disclose(consents: Iterable[DisclosureConsent], recipient: str, today: d
 
 
 def authorise(
-    part2: bool, recipient: str | None, consents: Iterable[DisclosureConsent], today: date
+    part2: bool, recipient: str | None, consents: Iterable[DisclosureConsent], today: date, purpose: str | None = None
 ) -> DisclosureConsent | None:
     """The consent a disclosure rests on: none needed without Part 2 data; with it, NotAllowed
-    unless a consent in force names the recipient."""
+    unless a consent in force names the recipient, for the purpose given."""
     if not part2:
         return None
     if not recipient or not recipient.strip():
         raise NotAllowed(RECIPIENT_REQUIRED)
-    consent = consent_in_force(consents, recipient, today)
+    given = list(consents)
+    consent = consent_in_force(given, recipient, today, purpose)
     if consent is None:
-        raise NotAllowed(NO_CONSENT)
+        raise NotAllowed(OTHER_PURPOSE if consent_in_force(given, recipient, today) else NO_CONSENT)
     return consent
 
 

@@ -132,7 +132,9 @@ class ClientFhir(MethodView):
         },
     )
     @clients_api.alt_response(
-        403, schema=ErrorSchema, description="Part 2 data without a consent in force naming the recipient"
+        403,
+        schema=ErrorSchema,
+        description="Part 2 data without a consent in force naming the recipient (for the purpose given)",
     )
     def get(self, query: dict[str, Any], client_id: str) -> Response:
         """The client's measures as a FHIR R4 Bundle (collection): a QuestionnaireResponse and an Observation

@@ -200,7 +200,10 @@ class FhirExportQuerySchema(Schema):
     purpose = fields.String(
         load_default=None,
         validate=validate.Length(max=500),
-        metadata={"description": "Why it is disclosed (default: the purpose of the consent it rests on)"},
+        metadata={
+            "description": "Why it is disclosed (default: the purpose of the consent it rests on). With Part 2 "
+            "data, it must be the consent's purpose (case and spacing aside), or 403"
+        },
     )
 
 

@@ -101,3 +101,29 @@ def test_a_disclosure_records_what_went_out_but_no_answer_or_score():
     assert not {"answers", "total", "totals", "severity", "scores"} & set(vars(record))
     plain = disclosure_of("client-1", measures[1:], ("sup", "supervisor"), "GP", "referral", None, False, NOW)
     assert (plain.consent_id, plain.part2, plain.notice_included, plain.purpose) == (None, False, False, "referral")
+
+
+@pytest.mark.parametrize(
+    "purpose, allowed",
+    [
+        (None, True),  # none given: the consent's own
+        ("  ", True),
+        ("COURT-ORDERED  treatment verification", True),
+        ("court-ordered treatment", False),
+        ("employment screening", False),
+    ],
+)
+def test_a_purpose_given_must_be_the_consents_whatever_its_case_and_spacing(purpose, allowed):
+    found = consent_in_force([consent()], "Dr Lee", TODAY, purpose)
+    assert (found is not None) is allowed
+
+
+def test_a_consent_naming_no_purpose_covers_any():
+    assert consent_in_force([consent(purpose=None)], "Dr Lee", TODAY, "employment screening") is not None
+
+
+def test_refusal_says_whether_the_recipient_or_the_purpose_is_not_covered():
+    with pytest.raises(NotAllowed, match="for another purpose"):
+        authorise(True, "Dr Lee", [consent()], TODAY, "employment screening")
+    with pytest.raises(NotAllowed, match="No consent in force names that recipient"):
+        authorise(True, "Dr Who", [consent()], TODAY, "employment screening")

@@ -12,7 +12,12 @@ from flask.testing import FlaskClient
 
 from services.outcomes import bootstrap
 from services.outcomes.adapters.disclosures import DisclosureLog
-from services.outcomes.domain.disclosure import RECIPIENT_REQUIRED, REDISCLOSURE_NOTICE, REDISCLOSURE_NOTICE_SHORT
+from services.outcomes.domain.disclosure import (
+    OTHER_PURPOSE,
+    RECIPIENT_REQUIRED,
+    REDISCLOSURE_NOTICE,
+    REDISCLOSURE_NOTICE_SHORT,
+)
 from services.outcomes.domain.fhir import REDISCLOSURE_EXTENSION
 from tests.support import events
 from tests.support import outcomes_fakes as fakes
@@ -90,7 +95,7 @@ def test_without_a_consent_part2_data_is_not_disclosed(api, deps, part2_client):
 
 
 def test_a_consent_naming_the_recipient_allows_the_export_with_the_notice_and_the_labels(api, deps, part2_client):
-    consent_id = grant(deps, part2_client)
+    consent_id = grant(deps, part2_client, purpose="Progress report")
     response = export(api, part2_client, recipient="  county probation   office", purpose="progress report")
     assert response.status_code == 200, response.get_data(as_text=True)
     assert response.headers["X-Redisclosure-Notice"] == REDISCLOSURE_NOTICE_SHORT
@@ -149,6 +154,20 @@ def test_a_consent_naming_someone_else_allows_nothing_for_this_recipient(api, de
     assert refused(export(api, part2_client, recipient=PROBATION))
 
 
+def test_a_disclosure_for_a_purpose_the_consent_does_not_name_is_refused(api, deps, part2_client):
+    grant(deps, part2_client, purpose="Court-ordered treatment verification")
+    other = export(api, part2_client, recipient=PROBATION, purpose="employment screening")
+    assert refused(other, OTHER_PURPOSE)
+    assert disclosures(api, part2_client) == []
+    same = export(api, part2_client, recipient=PROBATION, purpose="  court-ordered   TREATMENT verification")
+    assert same.status_code == 200
+    assert export(api, part2_client, recipient=PROBATION).status_code == 200  # none given: the consent's own
+    assert [d["purpose"] for d in disclosures(api, part2_client)] == [
+        "Court-ordered treatment verification",  # newest first
+        "court-ordered   TREATMENT verification",
+    ]
+
+
 def test_a_treatment_consent_or_its_revocation_is_not_kept(api, deps, part2_client):
     grant(deps, part2_client, consent_id="treatment-1", kind="treatment", recipients=[PROBATION])
     revoke(deps, part2_client, consent_id="treatment-1", kind="treatment")
@@ -190,8 +209,8 @@ def test_the_accounting_of_disclosures_is_for_those_who_see_the_clients_outcomes
 
 
 def test_the_accounting_comes_a_page_at_a_time_newest_first(api, deps, part2_client):
-    grant(deps, part2_client)
     for purpose in ("first", "second", "third"):
+        grant(deps, part2_client, consent_id=f"consent-{purpose}", purpose=purpose)
         assert export(api, part2_client, recipient=PROBATION, purpose=purpose).status_code == 200
     response = api.get(f"/api/v1/clients/{part2_client}/disclosures", headers=MINE, query_string={"page_size": 2})
     assert [d["purpose"] for d in response.get_json()] == ["third", "second"]
