@@ -19,7 +19,14 @@ from services.notifications.adapters.notifications import NotificationRepository
 from services.notifications.adapters.people import PreferenceRepository, StaffRepository
 from services.notifications.adapters.recipients import RecipientRepository
 from services.notifications.domain import messages
-from services.notifications.domain.access import Caseload, Viewer, may_see_alert, may_see_notification
+from services.notifications.domain.access import (
+    Caseload,
+    MessageScope,
+    Viewer,
+    may_see_alert,
+    may_see_notification,
+    message_scope,
+)
 from services.notifications.domain.alert import OPEN, Alert, interval
 from services.notifications.domain.delivery import Channel, OutgoingMessage, PermanentFailure, TransientFailure
 from services.notifications.domain.notification import (
@@ -64,6 +71,7 @@ from shared.metrics import (
     NOTIFICATIONS_SENT,
 )
 from shared.retry import IMMEDIATE, on_conflict, retry
+from shared.roles import SUPERVISOR
 from shared.supervision_records import SupervisionRepository
 from shared.uow import UnitOfWork
 from shared.vocabulary import DELIVERY_FAILURES, NOTIFICATION_CHANNELS, NOTIFICATION_TYPES, RISK_URGENCIES
@@ -564,9 +572,20 @@ def notifications_for(filters: Mapping[str, str | None], viewer: Viewer, repos: 
         recipient_id=filters.get("recipient"),
         type_=filters.get("type"),
         status=filters.get("status"),
+        scope=list_scope(viewer, repos, filters.get("client_id")),
     )
     caseload = _caseload_of((n.client_id for n in found), viewer, repos)
     return [n for n in found if may_see_notification(viewer, n, caseload, filters.get("client_id"))]
+
+
+def list_scope(viewer: Viewer, repos: Repositories, asked_for: str | None) -> MessageScope:
+    """What the viewer may list, for the query itself, so a page holds what they may see."""
+    if viewer.sees_everything:
+        return message_scope(viewer)
+    if viewer.role == SUPERVISOR:
+        others = repos.staff.treated_by_others(viewer.team | {viewer.sub})
+        return message_scope(viewer, others_clients=others, asked_for=asked_for)
+    return message_scope(viewer, repos.staff.clients_of(viewer.sub), asked_for=asked_for)
 
 
 def preferences_of(client_id: str, repos: Repositories, policy: Policy) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from services.notifications.domain.access import MessageScope
 from services.notifications.domain.notification import SCHEDULED, Notification
 from shared.documents import ASCENDING, DocumentKind, Index, StoreFactory
 from shared.uow import UnitOfWork
@@ -21,6 +22,7 @@ NOTIFICATIONS = DocumentKind(
     ),
 )
 BY_TIME = [("send_at", ASCENDING), ("_id", ASCENDING)]
+EVERY_MESSAGE = MessageScope(everyone=True)
 
 
 class NotificationRepository:
@@ -54,8 +56,10 @@ class NotificationRepository:
         recipient_id: str | None = None,
         type_: str | None = None,
         status: str | None = None,
+        scope: MessageScope = EVERY_MESSAGE,
         limit: int = 500,
     ) -> list[Notification]:
+        """The first `limit` messages matching the filters, of those in `scope`, by time."""
         query: dict[str, Any] = {}
         for name, value in (
             ("client_id", client_id),
@@ -65,4 +69,16 @@ class NotificationRepository:
         ):
             if value is not None:
                 query[name] = value
-        return self.documents.find(query, sort=BY_TIME, limit=limit)
+        return self.documents.find(_within(scope, query), sort=BY_TIME, limit=limit)
+
+
+def _within(scope: MessageScope, query: dict[str, Any]) -> dict[str, Any]:
+    """The query narrowed to the messages of the scope (services/notifications/domain/access.py)."""
+    if scope.everyone:
+        return query
+    allowed: list[dict[str, Any]] = [{"client_id": {"$in": sorted(scope.clients)}}]
+    if scope.recipient is not None:
+        allowed.append({"recipient_id": scope.recipient})
+    if scope.all_clients_but is not None:
+        allowed.append({"client_id": {"$nin": sorted(scope.all_clients_but)}})
+    return {"$and": [query, {"$or": allowed}]}

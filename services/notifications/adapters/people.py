@@ -62,6 +62,15 @@ class StaffRepository:
         entry = self.treating(client_id)
         return entry.clinician_id if entry else None
 
+    def clients_of(self, clinician_id: str) -> frozenset[str]:
+        """The clients the clinician treats now."""
+        return frozenset(row["_id"] for row in self.caseload.values({"clinician_id": clinician_id}, ["_id"]))
+
+    def treated_by_others(self, staff_ids: frozenset[str]) -> frozenset[str]:
+        """The clients treated now by a clinician who is none of `staff_ids`."""
+        rows = self.caseload.values({"clinician_id": {"$nin": [None, *sorted(staff_ids)]}}, ["_id"])
+        return frozenset(row["_id"] for row in rows)
+
     def clinicians_of(self, client_ids: Iterable[str]) -> dict[str, str | None]:
         """Who treats each of these clients now, in one query; a client nobody has taken on is missing."""
         wanted = sorted(set(client_ids))

@@ -25,7 +25,7 @@ it, or mapped to None (their episode closed), is one nobody treats.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from services.notifications.domain.alert import Alert
@@ -75,6 +75,34 @@ def may_see_notification(
         or oversees_client(viewer, caseload.get(notification.client_id))
         or (notification.client_id == asked_for and viewer.emergency.opens(asked_for))
     )
+
+
+@dataclass(frozen=True)
+class MessageScope:
+    """The messages a viewer may list, as a filter a repository runs before it counts out a page:
+    every message, or those addressed to `recipient`, about one of `clients`, or (when set) about
+    any client but `all_clients_but`. `may_see_notification` stays the check of each one."""
+
+    everyone: bool = False
+    recipient: str | None = None
+    clients: frozenset[str] = frozenset()
+    all_clients_but: frozenset[str] | None = None
+
+
+def message_scope(
+    viewer: Viewer,
+    own_clients: Collection[str] = (),
+    others_clients: Collection[str] = (),
+    asked_for: str | None = None,
+) -> MessageScope:
+    """`own_clients`: those the viewer treats; `others_clients`: for a supervisor, those treated
+    outside their team; `asked_for`: the client a list was asked for, whom a grant may open."""
+    if viewer.sees_everything:
+        return MessageScope(everyone=True)
+    granted = frozenset({asked_for}) if asked_for and viewer.emergency.opens(asked_for) else frozenset()
+    if viewer.role == SUPERVISOR:
+        return MessageScope(recipient=viewer.sub, clients=granted, all_clients_but=frozenset(others_clients))
+    return MessageScope(recipient=viewer.sub, clients=frozenset(own_clients) | granted)
 
 
 def may_see_alert(viewer: Viewer, alert: Alert, caseload: Caseload) -> bool:

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 
+from services.notifications import handlers
+from services.notifications.domain.access import Viewer, may_see_notification
 from shared.auth import issue_token
 from tests.unit.notifications.conftest import NOW, World
 from tests.unit.shared.conftest import SECRET, make_app
@@ -148,3 +150,29 @@ def test_preferences_of_another_teams_client_are_not_found(teams, api, method, p
     assert api(method, path.format(THEIRS), "sup-b", json=body).status_code == 200
     # Intake staff keep every client's preferences (notifications does not learn who was admitted).
     assert api(method, path.format(THEIRS), "intake-1", role="intake", json=body).status_code == for_intake
+
+
+@pytest.mark.parametrize(
+    "sub, role, expected",
+    [
+        ("sup-a", "supervisor", {MINE, OWN, NOBODYS}),
+        ("sup-b", "supervisor", {THEIRS, NOBODYS}),
+        ("dr-lee", "clinician", {MINE}),
+        ("root", "admin", {MINE, THEIRS, NOBODYS, OWN}),
+    ],
+)
+def test_the_list_query_itself_holds_only_what_the_viewer_may_see(teams, sub, role, expected):
+    """A page is counted out of the messages the viewer may see, so another team's messages never
+    push theirs off a page: the scope runs in the repository's query, not after it."""
+    repos = teams.deps.repos
+    team = repos.supervision.team_seen_by(sub, role)
+    viewer = Viewer(sub, role, team)
+    scope = handlers.list_scope(viewer, repos, None)
+    everything = repos.notifications.search(limit=10_000)
+    scoped = repos.notifications.search(scope=scope, limit=10_000)
+    caseload = repos.staff.clinicians_of(n.client_id for n in everything)
+    assert scoped == [n for n in everything if may_see_notification(viewer, n, caseload)]
+    assert {n.client_id for n in scoped} == expected
+    # One message: the viewer's own first, even with every other client's older messages before it.
+    (first,) = repos.notifications.search(scope=scope, limit=1)
+    assert first == scoped[0]
