@@ -62,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     from simulator.cli import register as register_simulate_command
 
     register_simulate_command(commands)
+    from services.sessions.entrypoints.cli import register as register_sessions_commands
+
+    register_sessions_commands(commands)
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] = args.run
     return run(args)

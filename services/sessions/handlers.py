@@ -250,6 +250,16 @@ def update_clinician(
     return clinician
 
 
+def announce_teams(now: datetime, uow: UnitOfWork, repos: Repositories) -> int:
+    """Every clinician's supervisor announced again (`ipt announce-teams`); how many clinicians."""
+    clinicians = repos.clinicians.all()
+    for clinician in clinicians:
+        clinician.announce_supervisor(now)
+        repos.clinicians.save(clinician, uow)
+    uow.commit()
+    return len(clinicians)
+
+
 def list_clinicians(repos: Repositories) -> list[Clinician]:
     return repos.clinicians.all()
 

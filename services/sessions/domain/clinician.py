@@ -52,6 +52,11 @@ class Clinician(Aggregate):
         if "supervisor" in clean:
             self._supervise(clean["supervisor"], now)
 
+    def announce_supervisor(self, now: datetime) -> None:
+        """The supervisor announced again, unchanged: a service that lost its copy, or started
+        following teams after the profile was made, learns it (the newest news wins there)."""
+        self.raise_event(SupervisorChanged(self.id, self.supervisor, self.supervisor, now))
+
     def _supervise(self, supervisor: str | None, now: datetime) -> None:
         """A new supervisor is announced: every service narrows supervisors to their teams by it."""
         if supervisor == self.supervisor:

@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from services.sessions import bootstrap
+from services.sessions import bootstrap, handlers
 from shared.auth import issue_token
 from shared.config import Settings
 from shared.contracts import contract_for, read_incoming
-from shared.envelope import Envelope
+from shared.envelope import Envelope, utcnow
 
 SECRET = "unit-test-secret-that-is-long-enough-for-hs256"
 # Every day, all day: these tests book relative to now, so must pass on any day of the week.
@@ -503,3 +503,11 @@ def test_another_clinician_reaches_nothing_of_a_clients_course_by_any_route(api,
     assert [g["id"] for g in api.get("/api/v1/groups", headers=headers("clinician", "dr-a")).get_json()] == [
         group["id"]
     ]
+
+
+def test_announcing_teams_again_tells_every_service_each_clinicians_supervisor(api, deps):
+    clinician(api, "dr-a")
+    clinician(api, "dr-b", supervisor=None)
+    deps.memory.outbox.clear()
+    assert handlers.announce_teams(utcnow(), deps.uow(), deps.repos) == 2
+    assert sorted(supervision_news(deps)) == [("dr-a", "sup-1", "sup-1"), ("dr-b", None, None)]
