@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 import pytest
 
 from services.notifications import bootstrap, handlers
+from shared.auth import issue_token
 from shared.contracts import contract_for, read_incoming
 from shared.envelope import Envelope
+from tests.unit.shared.conftest import SECRET, make_app
 
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)  # 10:00 in New York, the default centre zone
 
@@ -91,3 +93,16 @@ def world() -> World:
 @pytest.fixture
 def client_id() -> str:
     return str(uuid.uuid4())
+
+
+@pytest.fixture
+def api(world):
+    """Calls the notifications API of `world` as `role` (`sub`): `api("GET", "/alerts", "clinician", "dr-a")`."""
+    app = make_app("notifications", deps=world.deps)
+    client = app.test_client()
+
+    def call(method: str, path: str, role: str = "supervisor", sub: str = "user-1", **kwargs):
+        headers = {"Authorization": f"Bearer {issue_token(SECRET, sub, role)}"}
+        return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+    return call

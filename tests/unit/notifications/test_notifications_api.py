@@ -4,29 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from services.notifications import bootstrap
-from shared.auth import issue_token
-from tests.unit.notifications.conftest import NOW, World
-from tests.unit.shared.conftest import SECRET, make_app
-
-
-@pytest.fixture
-def world() -> World:
-    return World()
-
-
-@pytest.fixture
-def api(world):
-    app = make_app("notifications", deps=world.deps)
-    client = app.test_client()
-
-    def call(method: str, path: str, role: str = "supervisor", sub: str = "user-1", **kwargs):
-        headers = {"Authorization": f"Bearer {issue_token(SECRET, sub, role)}"}
-        return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
-
-    return call
+from tests.unit.notifications.conftest import NOW
+from tests.unit.shared.conftest import make_app
 
 
 def test_reminders_are_listed_with_the_fields_the_issue_names(world, api, client_id):

@@ -10,36 +10,17 @@ import pytest
 
 from services.notifications import handlers
 from services.notifications.domain.access import Viewer, may_see_notification
-from shared.auth import issue_token
 from tests.unit.notifications.conftest import NOW, World
-from tests.unit.shared.conftest import SECRET, make_app
 
 ROTA = {"clinician": "dr-oc", "supervisor": "sup-rota", "clinical_lead": "lead"}
 MINE, THEIRS, NOBODYS, OWN = "client-of-lee", "client-of-kim", "client-of-nobody", "client-of-sup-a"
 
 
 @pytest.fixture
-def world() -> World:
-    return World()
-
-
-@pytest.fixture
-def api(world):
-    app = make_app("notifications", deps=world.deps)
-    client = app.test_client()
-
-    def call(method: str, path: str, sub: str, role: str = "supervisor", **kwargs):
-        headers = {"Authorization": f"Bearer {issue_token(SECRET, sub, role)}"}
-        return client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
-
-    return call
-
-
-@pytest.fixture
 def teams(world, api) -> World:
     """sup-a supervises dr-lee and treats a client themself, sup-b supervises dr-kim; one client is
     treated by nobody yet. Every client has an open risk alert."""
-    assert api("PUT", "/on-call", "sup-a", json=ROTA).status_code == 200
+    assert api("PUT", "/on-call", sub="sup-a", json=ROTA).status_code == 200
     world.supervise("dr-lee", "sup-a")
     world.supervise("dr-kim", "sup-b")
     for client_id, clinician_id in ((MINE, "dr-lee"), (THEIRS, "dr-kim"), (OWN, "sup-a")):
@@ -51,13 +32,13 @@ def teams(world, api) -> World:
 
 
 def alerted_clients(api, sub: str, role: str = "supervisor") -> set[str]:
-    response = api("GET", "/alerts", sub, role)
+    response = api("GET", "/alerts", role, sub)
     assert response.status_code == 200
     return {alert["client_id"] for alert in response.get_json()}
 
 
 def notified_clients(api, sub: str, query: str = "") -> set[str]:
-    response = api("GET", f"/notifications{query}", sub)
+    response = api("GET", f"/notifications{query}", sub=sub)
     assert response.status_code == 200
     return {notification["client_id"] for notification in response.get_json()}
 
@@ -78,16 +59,16 @@ def test_a_supervisor_sees_their_teams_own_and_untreated_clients_alerts_and_noti
 
 def test_another_teams_client_is_neither_listed_nor_acknowledged(teams, api):
     assert notified_clients(api, "sup-a", f"?client_id={THEIRS}") == set()
-    assert api("GET", "/notifications?recipient=dr-kim", "sup-a").get_json() == []
+    assert api("GET", "/notifications?recipient=dr-kim", sub="sup-a").get_json() == []
     theirs = alert_of(teams, THEIRS)
-    refused = api("POST", f"/alerts/{theirs.id}/acknowledge", "sup-a")
-    never_heard_of = api("POST", "/alerts/no-such-alert/acknowledge", "sup-a")
+    refused = api("POST", f"/alerts/{theirs.id}/acknowledge", sub="sup-a")
+    never_heard_of = api("POST", "/alerts/no-such-alert/acknowledge", sub="sup-a")
     assert refused.status_code == never_heard_of.status_code == 404
     assert refused.get_json()["message"] == never_heard_of.get_json()["message"]
     assert alert_of(teams, THEIRS).status == "open"  # still escalating towards someone who may act
-    mine = api("POST", f"/alerts/{alert_of(teams, MINE).id}/acknowledge", "sup-a")
+    mine = api("POST", f"/alerts/{alert_of(teams, MINE).id}/acknowledge", sub="sup-a")
     assert mine.status_code == 200 and mine.get_json()["acknowledged_by"] == "sup-a"
-    untreated = api("POST", f"/alerts/{alert_of(teams, NOBODYS).id}/acknowledge", "sup-b")
+    untreated = api("POST", f"/alerts/{alert_of(teams, NOBODYS).id}/acknowledge", sub="sup-b")
     assert untreated.status_code == 200 and untreated.get_json()["status"] == "acknowledged"
 
 
@@ -98,14 +79,14 @@ def test_an_alert_escalated_to_a_supervisor_outside_the_team_stays_theirs(teams,
     assert alert_of(teams, THEIRS).recipient_id == "sup-rota"
     # sup-rota supervises nobody, yet the alert reached them: it is listed and they can act on it.
     assert THEIRS in alerted_clients(api, "sup-rota")
-    inbox = api("GET", "/notifications?recipient=sup-rota", "sup-rota").get_json()
+    inbox = api("GET", "/notifications?recipient=sup-rota", sub="sup-rota").get_json()
     assert {(n["client_id"], n["alert_id"], n["channel"]) for n in inbox if n["client_id"] == THEIRS} == {
         (THEIRS, theirs.id, "in_app"),
         (THEIRS, theirs.id, "email"),
     }
     # What was not addressed to them about another team's client stays that team's.
-    assert api("GET", "/notifications?recipient=dr-kim", "sup-rota").get_json() == []
-    done = api("POST", f"/alerts/{theirs.id}/acknowledge", "sup-rota")
+    assert api("GET", "/notifications?recipient=dr-kim", sub="sup-rota").get_json() == []
+    done = api("POST", f"/alerts/{theirs.id}/acknowledge", sub="sup-rota")
     assert done.status_code == 200 and done.get_json()["acknowledged_by"] == "sup-rota"
 
 
@@ -141,15 +122,15 @@ def test_a_closed_episode_puts_the_client_back_on_the_on_call_path_for_every_sup
 )
 def test_preferences_of_another_teams_client_are_not_found(teams, api, method, path, body, for_intake):
     for allowed in (MINE, OWN, NOBODYS):
-        assert api(method, path.format(allowed), "sup-a", json=body).status_code == 200, allowed
-    refused = api(method, path.format(THEIRS), "sup-a", json=body)
-    never_heard_of = api(method, path.format("no-such-client"), "sup-a", json=body)
+        assert api(method, path.format(allowed), sub="sup-a", json=body).status_code == 200, allowed
+    refused = api(method, path.format(THEIRS), sub="sup-a", json=body)
+    never_heard_of = api(method, path.format("no-such-client"), sub="sup-a", json=body)
     assert refused.status_code == never_heard_of.status_code == 404
     assert refused.get_json()["message"] == never_heard_of.get_json()["message"]
     assert teams.deps.repos.preferences.get(THEIRS) is None  # sup-a changed nothing
-    assert api(method, path.format(THEIRS), "sup-b", json=body).status_code == 200
+    assert api(method, path.format(THEIRS), sub="sup-b", json=body).status_code == 200
     # Intake staff keep every client's preferences (notifications does not learn who was admitted).
-    assert api(method, path.format(THEIRS), "intake-1", role="intake", json=body).status_code == for_intake
+    assert api(method, path.format(THEIRS), "intake", "intake-1", json=body).status_code == for_intake
 
 
 @pytest.mark.parametrize(

@@ -130,20 +130,15 @@ def test_intake_staff_reach_a_client_until_admission_then_by_no_route(intake_app
         refused_like_a_missing_client(client, method, rule, record, staff, intake)
 
 
-def test_admin_reaches_every_client(intake_app, client, auth, record, intake):
-    admit(intake, record["client_id"])
-    assign_in_intake(intake.deps, record["client_id"], "dr-a")
-    for rule, method in client_routes(intake_app, "admin"):
-        response = call(client, method, fill(rule, record), auth("admin", "admin-1"))
-        assert response.status_code != 404, (method, rule, response.get_json())
-
-
-def test_the_supervisor_of_the_clients_clinician_reaches_it_by_every_route(intake_app, client, auth, record, intake):
+@pytest.mark.parametrize("role, sub", [("admin", "admin-1"), ("supervisor", "lead-1")])
+def test_admin_and_the_supervisor_of_the_clients_clinician_reach_it_by_every_route(
+    intake_app, client, auth, record, intake, role, sub
+):
     admit(intake, record["client_id"])
     assign_in_intake(intake.deps, record["client_id"], "dr-a")
     supervise(bootstrap, intake.deps, "dr-a", "lead-1")
-    for rule, method in client_routes(intake_app, "supervisor"):
-        response = call(client, method, fill(rule, record), auth("supervisor", "lead-1"))
+    for rule, method in client_routes(intake_app, role):
+        response = call(client, method, fill(rule, record), auth(role, sub))
         assert response.status_code != 404, (method, rule, response.get_json())
 
 
