@@ -62,7 +62,8 @@ def test_a_risk_flag_becomes_a_staff_alert_that_clears_with_the_flag(stack):
     alerts_url = f"{stack.url('notifications')}/api/v1/alerts"
 
     def alert_for_flag():
-        # A supervisor sees every alert; a clinician only those that reached them or their own clients'.
+        # A supervisor sees the alerts of clients nobody treats yet (this one); a clinician only those that
+        # reached them or their own clients'.
         alerts = requests.get(alerts_url, headers=stack.headers("supervisor"), timeout=5).json()
         return next((a for a in alerts if a["flag_id"] == flag["id"]), None)
 
