@@ -172,6 +172,7 @@ def client_facts(client: Client, repos: Repositories) -> ClientFacts:
     return ClientFacts(
         status=client.status,
         clinician_id=treating.clinician_id if treating else None,
+        former_clinician_id=treating.former_clinician_id if treating else None,
         alerted=repos.access.alerted(client.id),
         client_id=client.id,
     )
@@ -276,7 +277,8 @@ def follow_episode_closed(event: Envelope, data: dict[str, Any], uow: UnitOfWork
     """A closed episode has no clinician any more (a later assignment of another episode stays)."""
     current = repos.access.treating(data["client_id"])
     if current is not None and current.episode_id == data["episode_id"]:
-        _follow_caseload(CaseloadEntry(data["client_id"], data["episode_id"], None, event.time), uow, repos)
+        former = current.clinician_id or data.get("clinician_id")
+        _follow_caseload(CaseloadEntry(data["client_id"], data["episode_id"], None, event.time, former), uow, repos)
     else:
         uow.commit()
 

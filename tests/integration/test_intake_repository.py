@@ -166,6 +166,12 @@ def test_searches_and_the_queue_hold_only_the_clients_of_the_scope(db, repos):
         uow.commit()
     others = repos.access.treated_by_others(frozenset({"sup", "dr-team"}))
     assert others == {newer.id}
+    closed = CaseloadEntry("closed-client", "e-closed", None, NOW, former_clinician_id="dr-other")
+    uow = MongoUnitOfWork(db, "intake")
+    repos.access.put_caseload(closed, uow)
+    uow.commit()
+    assert repos.access.treated_by_others(frozenset({"sup", "dr-team"})) == {newer.id, "closed-client"}
+    assert repos.access.treated_by_others(frozenset({"sup", "dr-other"})) == {older.id}
     assert ids(repos.clients.search("ann lee", Scope(everyone=True, withheld=others))) == ([other.id, older.id], 2)
     born = older.registration.date_of_birth
     assert ids(repos.clients.with_identity([("ANN", "lee")], born, Scope(everyone=True))) == ([older.id], 1)

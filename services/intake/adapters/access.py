@@ -44,8 +44,11 @@ class AccessRepository:
         return frozenset(name for row in found for name in row.get("recipients", []))
 
     def treated_by_others(self, staff_ids: frozenset[str]) -> frozenset[str]:
-        """The clients on the caseload of a clinician who is none of `staff_ids`."""
-        rows = self.caseload.values({"clinician_id": {"$nin": [None, *sorted(staff_ids)]}}, ["_id"])
+        """The clients treated, or last treated before their course closed, by a clinician who is
+        none of `staff_ids`."""
+        others = {"$nin": [None, *sorted(staff_ids)]}
+        query = {"$or": [{"clinician_id": others}, {"clinician_id": None, "former_clinician_id": others}]}
+        rows = self.caseload.values(query, ["_id"])
         return frozenset(row["_id"] for row in rows)
 
     def clients_of(self, staff_id: str) -> frozenset[str]:

@@ -3,8 +3,9 @@
 - admin: every client.
 - supervisor: their team's clients (sessions announces who supervises whom,
   `sessions.clinician.supervisor_changed`), their own, the clients nobody treats yet (not yet
-  admitted, waiting for a clinician, or whose course closed: they assign them), and those whose
-  open risk alert reached them. Another team's clients are that team's supervisor's.
+  admitted, or waiting for a clinician: they assign them), and those whose open risk alert reached
+  them. Another team's clients are that team's supervisor's, also once their course closed (the
+  last clinician decides whose).
 - clinician: the clients on their caseload (sessions' latest assignment of an open episode), and
   the clients whose open risk alert reached them (the on-call clinician is alerted about a client
   nobody has taken on yet, and must be able to review and clear the flag).
@@ -44,6 +45,7 @@ class ClientFacts:
 
     status: str
     clinician_id: str | None = None  # the clinician of the open episode, from sessions
+    former_clinician_id: str | None = None  # once the course closed: who treated them last
     alerted: frozenset[str] = frozenset()  # staff an open risk alert about the client reached
     client_id: str | None = None  # the client's id, which an emergency grant names
 
@@ -73,7 +75,8 @@ def _by_role(viewer: Viewer, client: ClientFacts) -> bool:
     if viewer.role == ADMIN:
         return True
     if viewer.role == SUPERVISOR:
-        return oversees(viewer.sub, viewer.team, client.clinician_id) or viewer.sub in client.alerted
+        last = client.clinician_id or client.former_clinician_id
+        return oversees(viewer.sub, viewer.team, last) or viewer.sub in client.alerted
     if viewer.role == CLINICIAN:
         return client.clinician_id == viewer.sub or viewer.sub in client.alerted
     if viewer.role == INTAKE:

@@ -10,12 +10,14 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class CaseloadEntry:
-    """The clinician of a client's episode as sessions last announced it (None once it closed)."""
+    """The clinician of a client's episode as sessions last announced it (None once it closed, when
+    `former_clinician_id` keeps who treated them last, for their supervisor)."""
 
     client_id: str
     episode_id: str
     clinician_id: str | None
     changed_at: datetime
+    former_clinician_id: str | None = None
 
     def replaces(self, current: CaseloadEntry | None) -> bool:
         """Whether this news is not older than what is kept (events of two episodes may cross)."""

@@ -54,7 +54,9 @@ def test_a_supervisor_opens_their_teams_clients_their_own_and_those_nobody_treat
     lead = Viewer("sup-1", "supervisor", team=frozenset({"dr-a"}))
     assert may_open(lead, ADMITTED_TO_A) and may_open(lead, REFERRED)
     assert may_open(lead, ClientFacts("admitted", clinician_id="sup-1"))  # a supervisor with a caseload
-    assert may_open(lead, ClientFacts("admitted", clinician_id=None))  # course closed: nobody's now
+    assert may_open(lead, ClientFacts("admitted", clinician_id=None))  # admitted, waiting for a clinician
+    assert may_open(lead, ClientFacts("admitted", former_clinician_id="dr-a"))  # the team's, course closed
+    assert not may_open(lead, ClientFacts("admitted", former_clinician_id="dr-b"))  # another team's, closed
     assert not may_open(lead, ClientFacts("admitted", clinician_id="dr-b"))  # another team's
     assert not may_open(Viewer("sup-2", "supervisor", team=frozenset({"dr-b"})), ADMITTED_TO_A)
 
@@ -86,10 +88,13 @@ def test_the_list_scope_agrees_with_opening_one_record(role):
         "c-closed": ClientFacts("admitted", clinician_id=None),
         "c-team": ClientFacts("admitted", clinician_id="dr-c"),
         "c-theirs-alerted": ClientFacts("admitted", clinician_id="dr-b", alerted=frozenset({"dr-a"})),
+        "c-team-closed": ClientFacts("admitted", former_clinician_id="dr-c"),
+        "c-theirs-closed": ClientFacts("admitted", former_clinician_id="dr-b"),
     }
     viewer = Viewer("dr-a", role, team=frozenset({"dr-c"}))
     own = {cid for cid, facts in clients.items() if facts.clinician_id == "dr-a" or "dr-a" in facts.alerted}
-    others = {cid for cid, facts in clients.items() if facts.clinician_id not in (None, "dr-a", "dr-c")}
+    last = {cid: facts.clinician_id or facts.former_clinician_id for cid, facts in clients.items()}
+    others = {cid for cid, clinician in last.items() if clinician not in (None, "dr-a", "dr-c")}
     scope = scope_for(viewer, own, others)
     for client_id, facts in clients.items():
         assert in_scope(scope, client_id, facts) is may_open(viewer, facts), client_id
@@ -200,6 +205,12 @@ def test_a_supervisor_follows_their_team_as_sessions_announces_it(deps):
     supervise(bootstrap, deps, "dr-a", "sup-1", changed_at=NOW)
     assert supervisor_opens(deps, client_id, "sup-2") and not supervisor_opens(deps, client_id, "sup-1")
     assert deps.repos.supervision.team_of("sup-2") == {"dr-a"} and deps.repos.supervision.team_of("sup-1") == set()
+    # The course closes: the client stays the team's of the clinician who treated them last.
+    deliver(
+        bootstrap, deps, "sessions.episode.closed", client_id=client_id, episode_id="episode-1", clinician_id="dr-a"
+    )
+    assert supervisor_opens(deps, client_id, "sup-2") and client_id in listed_for_supervisor(deps, "sup-2")
+    assert not supervisor_opens(deps, client_id, "sup-1") and client_id not in listed_for_supervisor(deps, "sup-1")
 
 
 def test_an_alert_opens_the_client_to_those_it_reached_until_the_flag_is_cleared(deps):
