@@ -128,7 +128,8 @@ def follow_episode_closed(event: Envelope, data: dict[str, Any], uow: UnitOfWork
     """A closed episode has no clinician any more: its client's alerts go to the on-call clinician."""
     current = repos.staff.treating(data["client_id"])
     if current is not None and current.episode_id == data["episode_id"]:
-        _follow_caseload(CaseloadEntry(data["client_id"], data["episode_id"], None, event.time), uow, repos)
+        former = current.clinician_id or data.get("clinician_id")
+        _follow_caseload(CaseloadEntry(data["client_id"], data["episode_id"], None, event.time, former), uow, repos)
     if not uow.committed:
         uow.commit()
 
@@ -302,7 +303,7 @@ def alerts_for(status: str | None, viewer: Viewer, repos: Repositories) -> list[
 
 def _caseload_of(client_ids: Iterable[str], viewer: Viewer, repos: Repositories) -> Caseload:
     """Who treats each of these clients, as far as the viewer's access depends on it (admin's not)."""
-    return {} if viewer.sees_everything else repos.staff.clinicians_of(client_ids)
+    return {} if viewer.sees_everything else repos.staff.caseload_of(client_ids)
 
 
 def acknowledge_alert(

@@ -57,24 +57,20 @@ class StaffRepository:
     def put_caseload(self, entry: CaseloadEntry, uow: UnitOfWork) -> None:
         self.caseload.put(entry, uow)
 
-    def clinician_of(self, client_id: str) -> str | None:
-        """Who treats the client now (None: nobody has taken them on, or their episode closed)."""
-        entry = self.treating(client_id)
-        return entry.clinician_id if entry else None
-
     def clients_of(self, clinician_id: str) -> frozenset[str]:
         """The clients the clinician treats now."""
         return frozenset(row["_id"] for row in self.caseload.values({"clinician_id": clinician_id}, ["_id"]))
 
     def treated_by_others(self, staff_ids: frozenset[str]) -> frozenset[str]:
-        """The clients treated now by a clinician who is none of `staff_ids`."""
-        rows = self.caseload.values({"clinician_id": {"$nin": [None, *sorted(staff_ids)]}}, ["_id"])
-        return frozenset(row["_id"] for row in rows)
+        """The clients treated, or last treated before their course closed, by a clinician who is
+        none of `staff_ids`."""
+        others = {"$nin": [None, *sorted(staff_ids)]}
+        query = {"$or": [{"clinician_id": others}, {"clinician_id": None, "former_clinician_id": others}]}
+        return frozenset(row["_id"] for row in self.caseload.values(query, ["_id"]))
 
-    def clinicians_of(self, client_ids: Iterable[str]) -> dict[str, str | None]:
-        """Who treats each of these clients now, in one query; a client nobody has taken on is missing."""
+    def caseload_of(self, client_ids: Iterable[str]) -> dict[str, CaseloadEntry]:
+        """Who treats each of these clients, in one query; a client nobody has taken on is missing."""
         wanted = sorted(set(client_ids))
         if not wanted:
             return {}
-        rows = self.caseload.values({"_id": {"$in": wanted}}, ["_id", "clinician_id"])
-        return {row["_id"]: row.get("clinician_id") for row in rows}
+        return {entry.client_id: entry for entry in self.caseload.find({"_id": {"$in": wanted}})}

@@ -19,8 +19,9 @@ An emergency grant (shared/emergency_access.py) opens one client to its grantee 
 it expires, by the client's id only: their preferences and reachability, and the messages listed
 for that client; the viewer of a read request carries the pass, a change's viewer none.
 
-"Caseload" below is each client's clinician as notifications last heard it; a client missing from
-it, or mapped to None (their episode closed), is one nobody treats.
+"Caseload" below is who treats each client as notifications last heard it; a client missing from
+it is one nobody treats yet. Once a course closes, nobody treats the client (their alerts take the
+on-call path), but they stay with the team of the clinician who treated them last.
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from dataclasses import dataclass
 
 from services.notifications.domain.alert import Alert
 from services.notifications.domain.notification import Notification
+from services.notifications.domain.staff import CaseloadEntry
 from shared.emergency_access import NO_PASS, EmergencyPass
 from shared.roles import ADMIN, INTAKE, SUPERVISOR
 from shared.supervision import oversees
 
-Caseload = Mapping[str, str | None]  # client id -> the clinician treating them (None: nobody)
+Caseload = Mapping[str, CaseloadEntry]  # client id -> who treats them
 
 
 @dataclass(frozen=True)
@@ -49,20 +51,20 @@ class Viewer:
         return self.role == ADMIN
 
 
-def oversees_client(viewer: Viewer, clinician_id: str | None) -> bool:
-    """Whether the viewer answers for a client treated by `clinician_id` (None: nobody treats them):
-    admin every client, a supervisor those they oversee, anyone else only those they treat."""
+def oversees_client(viewer: Viewer, treating: CaseloadEntry | None) -> bool:
+    """Whether the viewer answers for a client (`treating`: None when nobody has taken them on):
+    admin every client, a supervisor those they oversee, anyone else only those they treat now."""
     if viewer.sees_everything:
         return True
     if viewer.role == SUPERVISOR:
-        return oversees(viewer.sub, viewer.team, clinician_id)
-    return clinician_id is not None and clinician_id == viewer.sub
+        return oversees(viewer.sub, viewer.team, treating.last_clinician if treating else None)
+    return treating is not None and treating.clinician_id == viewer.sub
 
 
-def may_see_client(viewer: Viewer, client_id: str, clinician_id: str | None) -> bool:
-    """Whether the viewer may see a client's reminder preferences and whether they can be reached
-    (`clinician_id`: who treats the client now); intake staff every client."""
-    return viewer.role == INTAKE or oversees_client(viewer, clinician_id) or viewer.emergency.opens(client_id)
+def may_see_client(viewer: Viewer, client_id: str, treating: CaseloadEntry | None) -> bool:
+    """Whether the viewer may see a client's reminder preferences and whether they can be reached;
+    intake staff every client."""
+    return viewer.role == INTAKE or oversees_client(viewer, treating) or viewer.emergency.opens(client_id)
 
 
 def may_see_notification(

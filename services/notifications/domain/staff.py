@@ -38,12 +38,19 @@ class OnCall:
 
 @dataclass(frozen=True)
 class CaseloadEntry:
-    """The clinician treating a client, as sessions last announced (None once the episode closed)."""
+    """The clinician treating a client, as sessions last announced (None once the episode closed,
+    when `former_clinician_id` keeps who treated them last, for their supervisor)."""
 
     client_id: str
     episode_id: str
     clinician_id: str | None
     changed_at: datetime
+    former_clinician_id: str | None = None
+
+    @property
+    def last_clinician(self) -> str | None:
+        """Whose team answers for the client: the clinician now, else the one before the close."""
+        return self.clinician_id or self.former_clinician_id
 
 
 def recipient_at(level: int, clinician: str | None, on_call: OnCall | None) -> str | None:

@@ -60,7 +60,7 @@ def client_gate(what: str) -> Callable[[], None]:
         client_id = (request.view_args or {}).get("client_id")
         if client_id is None or g.get("principal") is None:
             return
-        if not may_see_client(viewer(), client_id, dependencies().repos.staff.clinician_of(client_id)):
+        if not may_see_client(viewer(), client_id, dependencies().repos.staff.treating(client_id)):
             raise NotFound(what)
 
     return gate

@@ -106,10 +106,13 @@ def test_a_later_team_change_moves_access_and_an_older_redelivery_changes_nothin
     assert THEIRS not in alerted_clients(api, "sup-a")
 
 
-def test_a_closed_episode_puts_the_client_back_on_the_on_call_path_for_every_supervisor(teams, api):
-    assert THEIRS not in alerted_clients(api, "sup-a")
-    teams.feed("sessions.episode.closed", at=NOW + timedelta(seconds=1), client_id=THEIRS)
-    assert THEIRS in alerted_clients(api, "sup-a")
+def test_a_closed_course_stays_with_the_team_of_its_last_clinician(teams, api):
+    teams.feed("sessions.episode.closed", at=NOW + timedelta(seconds=1), client_id=THEIRS, clinician_id="dr-kim")
+    assert teams.deps.repos.staff.treating(THEIRS).clinician_id is None  # new alerts: the on-call path
+    assert THEIRS in alerted_clients(api, "sup-b") and THEIRS in notified_clients(api, "sup-b")
+    assert THEIRS not in alerted_clients(api, "sup-a") and THEIRS not in notified_clients(api, "sup-a")
+    assert api("GET", f"/clients/{THEIRS}/preferences", sub="sup-a").status_code == 404
+    assert api("GET", f"/clients/{THEIRS}/preferences", "clinician", "dr-kim").status_code == 404  # not theirs now
 
 
 @pytest.mark.parametrize(
@@ -151,7 +154,7 @@ def test_the_list_query_itself_holds_only_what_the_viewer_may_see(teams, sub, ro
     scope = handlers.list_scope(viewer, repos, None)
     everything = repos.notifications.search(limit=10_000)
     scoped = repos.notifications.search(scope=scope, limit=10_000)
-    caseload = repos.staff.clinicians_of(n.client_id for n in everything)
+    caseload = repos.staff.caseload_of(n.client_id for n in everything)
     assert scoped == [n for n in everything if may_see_notification(viewer, n, caseload)]
     assert {n.client_id for n in scoped} == expected
     # One message: the viewer's own first, even with every other client's older messages before it.
