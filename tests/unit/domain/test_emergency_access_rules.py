@@ -10,6 +10,7 @@ import pytest
 from services.intake.domain import access as intake_access
 from services.intake.domain.emergency_access import AccessGrant, grant_minutes
 from services.notifications.domain import access as notifications_access
+from services.notifications.domain.staff import CaseloadEntry
 from services.outcomes.domain import access as outcomes_access
 from services.sessions.domain import access as sessions_access
 from shared.emergency_access import NO_PASS, EmergencyGrant, EmergencyPass, grant_in_force
@@ -57,7 +58,12 @@ def test_the_pass_names_the_grant_that_opened_a_client():
         ),
         ("sessions", lambda viewer, client: sessions_access.may_see(viewer, "dr-a", client)),
         ("outcomes", lambda viewer, client: outcomes_access.may_see(viewer, ["dr-a"], client)),
-        ("notifications", lambda viewer, client: notifications_access.may_see_client(viewer, client, set())),
+        (
+            "notifications",
+            lambda viewer, client: notifications_access.may_see_client(
+                viewer, client, CaseloadEntry(client, "episode-1", "dr-a", NOW)
+            ),
+        ),
     ],
 )
 def test_every_object_check_opens_the_granted_client_to_a_read_only(service, check):
