@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.documents import DocumentKind, Index, StoreFactory
+from shared.documents import DocumentKind, Index, Query, StoreFactory
 from shared.envelope import Envelope
 from shared.roles import SUPERVISOR
 from shared.supervision import Supervision
@@ -34,6 +34,14 @@ class SupervisionRepository:
         """The clinicians `supervisor_id` supervises now."""
         rows = self._supervision.values({"supervisor_id": supervisor_id}, ["_id"])
         return frozenset(row["_id"] for row in rows)
+
+
+def treated_outside(staff_ids: frozenset[str]) -> Query:
+    """A query of a caseload (documents with `clinician_id` and, once the course closed,
+    `former_clinician_id`): the clients treated now, or last, by a clinician who is none of
+    `staff_ids` (a supervisor and their team), i.e. another team's."""
+    others = {"$nin": [None, *sorted(staff_ids)]}
+    return {"$or": [{"clinician_id": others}, {"clinician_id": None, "former_clinician_id": others}]}
 
 
 def keep_supervision(

@@ -191,24 +191,31 @@ def open_alerts_for(viewer: Viewer, repos: Repositories) -> list[StaffAlert]:
     treats yet)."""
     if viewer.role not in (SUPERVISOR, ADMIN):
         return repos.alerts.open_alerts(viewer.sub)
-    return [alert for alert in repos.alerts.open_alerts() if _may_see_alert(alert, viewer, repos)]
+    alerts = repos.alerts.open_alerts()
+    courses = _open_courses({alert.client_id for alert in alerts}, viewer, repos)
+    return [alert for alert in alerts if _may_see_alert(alert, viewer, courses)]
 
 
 def get_alert(alert_id: str, viewer: Viewer, repos: Repositories) -> StaffAlert:
     alert = repos.alerts.get(alert_id)
-    if alert is None or not _may_see_alert(alert, viewer, repos):
+    if alert is None or not _may_see_alert(alert, viewer, _open_courses({alert.client_id}, viewer, repos)):
         raise NotFound("alert")
     return alert
 
 
-def _may_see_alert(alert: StaffAlert, viewer: Viewer, repos: Repositories) -> bool:
+def _open_courses(client_ids: set[str], viewer: Viewer, repos: Repositories) -> Mapping[str, Episode]:
+    """The clients' open episodes, when the viewer's access depends on them (a supervisor's only)."""
+    return repos.episodes.open_for_clients(client_ids) if viewer.role == SUPERVISOR else {}
+
+
+def _may_see_alert(alert: StaffAlert, viewer: Viewer, courses: Mapping[str, Episode]) -> bool:
     """An alert that reached someone is always theirs; beyond that, admin sees every alert and a
     supervisor those about a client whose open course they oversee (or who has none yet)."""
     if alert.reached(viewer.sub) or viewer.role == ADMIN:
         return True
     if viewer.role != SUPERVISOR:
         return False
-    episode = repos.episodes.open_for_client(alert.client_id)
+    episode = courses.get(alert.client_id)
     return may_see(viewer, episode.clinician_id if episode else None)
 
 

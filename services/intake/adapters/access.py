@@ -10,6 +10,7 @@ from services.intake.domain.caseload import AlertReach, CaseloadEntry
 from services.intake.domain.emergency_access import AccessGrant
 from shared.documents import DESCENDING, DocumentKind, Index, StoreFactory
 from shared.emergency_access import EmergencyGrant
+from shared.supervision_records import treated_outside
 from shared.uow import UnitOfWork
 
 CASELOAD = DocumentKind("caseload", CaseloadEntry, id_field="client_id", indexes=(Index.on("clinician_id"),))
@@ -46,10 +47,7 @@ class AccessRepository:
     def treated_by_others(self, staff_ids: frozenset[str]) -> frozenset[str]:
         """The clients treated, or last treated before their course closed, by a clinician who is
         none of `staff_ids`."""
-        others = {"$nin": [None, *sorted(staff_ids)]}
-        query = {"$or": [{"clinician_id": others}, {"clinician_id": None, "former_clinician_id": others}]}
-        rows = self.caseload.values(query, ["_id"])
-        return frozenset(row["_id"] for row in rows)
+        return frozenset(row["_id"] for row in self.caseload.values(treated_outside(staff_ids), ["_id"]))
 
     def clients_of(self, staff_id: str) -> frozenset[str]:
         """The clients on the clinician's caseload, and those an open alert reached them about."""

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from services.notifications.domain.recipient import Preferences
 from services.notifications.domain.staff import ON_CALL_ID, CaseloadEntry, OnCall, StaffMember
 from shared.documents import DocumentKind, Index, StoreFactory
+from shared.supervision_records import treated_outside
 from shared.uow import UnitOfWork
 
 PREFERENCES = DocumentKind("preferences", Preferences, id_field="client_id")
@@ -64,9 +65,7 @@ class StaffRepository:
     def treated_by_others(self, staff_ids: frozenset[str]) -> frozenset[str]:
         """The clients treated, or last treated before their course closed, by a clinician who is
         none of `staff_ids`."""
-        others = {"$nin": [None, *sorted(staff_ids)]}
-        query = {"$or": [{"clinician_id": others}, {"clinician_id": None, "former_clinician_id": others}]}
-        return frozenset(row["_id"] for row in self.caseload.values(query, ["_id"]))
+        return frozenset(row["_id"] for row in self.caseload.values(treated_outside(staff_ids), ["_id"]))
 
     def caseload_of(self, client_ids: Iterable[str]) -> dict[str, CaseloadEntry]:
         """Who treats each of these clients, in one query; a client nobody has taken on is missing."""

@@ -45,6 +45,12 @@ class EpisodeRepository:
     def for_client(self, client_id: str) -> list[Episode]:
         return self.documents.find({"client_id": client_id}, sort=[("opened_at", ASCENDING)])
 
+    def open_for_clients(self, client_ids: set[str]) -> dict[str, Episode]:
+        """Each client's open episode (the latest opened), in one query; a client with none is missing."""
+        query = {"client_id": {"$in": sorted(client_ids)}, "status": {"$in": list(OPEN_STATUSES)}}
+        latest_first = self.documents.find(query, sort=[("opened_at", DESCENDING)])
+        return {episode.client_id: episode for episode in reversed(latest_first)}
+
     def open_for_client(self, client_id: str) -> Episode | None:
         return self.documents.find_one(
             {"client_id": client_id, "status": {"$in": list(OPEN_STATUSES)}}, sort=[("opened_at", DESCENDING)]
